@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Tributary",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tributary-fe", targets: ["tributary-fe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libssl-dev, librdkafka-dev). libsqlite3 is wired through GRDB's GRDBSQLite target.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
+                       providers: [.apt(["librdkafka-dev"])]),
+
+        .target(name: "MySQLProtocol", dependencies: ["COpenSSL"]),
+        .target(name: "SQLParser"),
+        .target(name: "Expressions", dependencies: ["SQLParser"]),
+        .target(name: "CatalogStore", dependencies: [
+            "SQLParser",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Storage", dependencies: [
+            "SQLParser", "Expressions",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Kafka", dependencies: ["CRdKafka"]),
+        .target(name: "JobScheduler", dependencies: ["CatalogStore"]),
+        .target(name: "FrontendServer", dependencies: [
+            "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "JobScheduler",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "tributary-fe", dependencies: [
+            "FrontendServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
+        .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
+        .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser"]),
+        .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler"]),
+        .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore"]),
+    ]
+)

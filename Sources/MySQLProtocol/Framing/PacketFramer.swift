@@ -1,0 +1,67 @@
+/// A logical MySQL packet: the sequence id of its first frame and the joined payload.
+public struct Packet: Equatable, Sendable {
+    public var sequenceID: UInt8
+    public var payload: [UInt8]
+    public init(sequenceID: UInt8, payload: [UInt8]) { self.sequenceID = sequenceID; self.payload = payload }
+}
+
+/// Splits a byte stream into packets: 3-byte length + sequence id + payload. Frames of exactly
+/// 0xFFFFFF bytes continue in the next frame and are joined. A partial frame stays buffered and
+/// nothing is returned until it is complete, so input may arrive in any pieces.
+public struct PacketDecoder: Sendable {
+    public static let maxFrame = 0xFF_FFFF
+    public let maxPacketSize: Int
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var pending: Packet?      // continuation frames collected so far
+
+    public init(maxPacketSize: Int = 64 << 20) { self.maxPacketSize = maxPacketSize }
+
+    public var bufferedByteCount: Int { buffer.count - start + (pending?.payload.count ?? 0) }
+
+    public mutating func append(_ bytes: some Sequence<UInt8>) {
+        if start > 0, start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete packet, or nil if more bytes are needed.
+    public mutating func next() throws(ProtocolError) -> Packet? {
+        while true {
+            guard buffer.count - start >= 4 else { return nil }
+            let length = Int(buffer[start]) | Int(buffer[start + 1]) << 8 | Int(buffer[start + 2]) << 16
+            let seq = buffer[start + 3]
+            let soFar = pending?.payload.count ?? 0
+            if soFar + length > maxPacketSize { throw .packetTooLarge(soFar + length) }
+            guard buffer.count - start >= 4 + length else { return nil }
+            let body = buffer[(start + 4)..<(start + 4 + length)]
+            start += 4 + length
+            if start > 1 << 16, start * 2 > buffer.count { buffer.removeSubrange(0..<start); start = 0 }
+            if var p = pending {
+                p.payload.append(contentsOf: body)
+                pending = p
+            } else {
+                pending = Packet(sequenceID: seq, payload: Array(body))
+            }
+            if length < Self.maxFrame {
+                defer { pending = nil }
+                return pending
+            }
+        }
+    }
+
+    /// Frames a payload, splitting at 0xFFFFFF; each frame takes the next sequence id.
+    public static func frame(_ payload: [UInt8], sequenceID: inout UInt8) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(payload.count + 4)
+        var offset = 0
+        while true {
+            let n = min(maxFrame, payload.count - offset)
+            out.append(UInt8(n & 0xFF)); out.append(UInt8((n >> 8) & 0xFF)); out.append(UInt8((n >> 16) & 0xFF))
+            out.append(sequenceID)
+            sequenceID &+= 1
+            out.append(contentsOf: payload[offset..<offset + n])
+            offset += n
+            if n < maxFrame { return out }
+        }
+    }
+}

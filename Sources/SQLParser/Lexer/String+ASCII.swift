@@ -1,0 +1,13 @@
+extension String {
+    /// ASCII case-insensitive equality, for keyword matching without Foundation.
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) where x != y {
+            let lx = (x >= 0x41 && x <= 0x5A) ? x + 32 : x
+            let ly = (y >= 0x41 && y <= 0x5A) ? y + 32 : y
+            if lx != ly { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,176 @@
+/// Recursive-descent parser for the StarRocks dialect Tributary serves. Produces typed ``Statement``s;
+/// errors are positioned ``ParseError``s with StarRocks' wording. Nesting depth is bounded so that
+/// no input can exhaust the stack.
+///
+/// ```swift
+/// let statements = try Parser.parse("USE quickstart; SHOW TABLES")
+/// ```
+public struct Parser {
+    static let maxDepth = 96
+
+    let source: [UInt8]
+    var tokens: [Token]
+    var index = 0
+    var depth = 0
+    var parameterCount = 0
+
+    init(_ text: String) throws(ParseError) {
+        source = Array(text.utf8)
+        tokens = try Lexer.tokenize(text)
+    }
+
+    /// Parses a script of `;`-separated statements. Empty statements between semicolons are skipped;
+    /// a script of only comments yields `[.empty]`.
+    public static func parse(_ text: String) throws(ParseError) -> [Statement] {
+        var p = try Parser(text)
+        var out: [Statement] = []
+        while true {
+            while p.acceptSymbol(";") {}
+            if p.current.kind == .eof { break }
+            out.append(try p.parseStatement())
+            if p.current.kind != .eof && !p.peekSymbol(";") { throw p.unexpected(["';'"]) }
+        }
+        return out.isEmpty ? [.empty] : out
+    }
+
+    /// Parses exactly one statement; a trailing `;` is allowed.
+    public static func parseOne(_ text: String) throws(ParseError) -> Statement {
+        var p = try Parser(text)
+        while p.acceptSymbol(";") {}
+        if p.current.kind == .eof { return .empty }
+        let s = try p.parseStatement()
+        while p.acceptSymbol(";") {}
+        guard p.current.kind == .eof else { throw p.unexpected(["<EOF>"]) }
+        return s
+    }
+
+    /// Parses a standalone expression (used for SET values and tests).
+    public static func parseExpression(_ text: String) throws(ParseError) -> Expr {
+        var p = try Parser(text)
+        let e = try p.parseExpr()
+        guard p.current.kind == .eof else { throw p.unexpected(["<EOF>"]) }
+        return e
+    }
+
+    static let statementKeywords = ["ADMIN", "ALTER", "CREATE", "DESC", "DROP", "KILL", "SELECT", "SET", "SHOW", "USE"]
+
+    mutating func parseStatement() throws(ParseError) -> Statement {
+        guard case .word(let w) = current.kind else {
+            if peekSymbol("(") { return .select(try parseSelect()) }
+            throw unexpected(Self.statementKeywords.map { "'\($0)'" })
+        }
+        switch w.uppercased() {
+        case "SELECT", "WITH": return .select(try parseSelect())
+        case "SET": return try parseSet()
+        case "USE": return try parseUse()
+        case "CREATE": return try parseCreate()
+        case "DROP": return try parseDrop()
+        case "SHOW": return try parseShow()
+        case "DESC", "DESCRIBE", "EXPLAIN": return try parseDescribe()
+        case "KILL": return try parseKill()
+        case "BEGIN", "START", "COMMIT", "ROLLBACK": return try parseTransaction()
+        default: throw unexpected(Self.statementKeywords.map { "'\($0)'" })
+        }
+    }
+
+    // MARK: - Token helpers
+
+    var current: Token { tokens[index] }
+    var nextToken: Token { tokens[min(index + 1, tokens.count - 1)] }
+
+    mutating func advance() { if index < tokens.count - 1 { index += 1 } }
+
+    func peekKeyword(_ k: String) -> Bool {
+        if case .word(let w) = current.kind { return w.equalsIgnoringASCIICase(k) }
+        return false
+    }
+    func peekKeyword(_ k: String, at offset: Int) -> Bool {
+        let i = min(index + offset, tokens.count - 1)
+        if case .word(let w) = tokens[i].kind { return w.equalsIgnoringASCIICase(k) }
+        return false
+    }
+    func peekSymbol(_ s: String) -> Bool { current.kind == .symbol(s) }
+
+    mutating func acceptKeyword(_ k: String) -> Bool {
+        if peekKeyword(k) { advance(); return true }
+        return false
+    }
+    mutating func acceptKeywords(_ ks: String...) -> Bool {
+        for (n, k) in ks.enumerated() where !peekKeyword(k, at: n) { return false }
+        for _ in ks { advance() }
+        return true
+    }
+    mutating func expectKeyword(_ k: String) throws(ParseError) {
+        guard acceptKeyword(k) else { throw unexpected(["'\(k)'"]) }
+    }
+    mutating func acceptSymbol(_ s: String) -> Bool {
+        if peekSymbol(s) { advance(); return true }
+        return false
+    }
+    mutating func expectSymbol(_ s: String) throws(ParseError) {
+        guard acceptSymbol(s) else { throw unexpected(["'\(s)'"]) }
+    }
+
+    /// An identifier: a non-reserved word or a backquoted name.
+    mutating func identifier() throws(ParseError) -> String {
+        switch current.kind {
+        case .quotedIdentifier(let s): advance(); return s
+        case .word(let w) where !Self.reserved.contains(w.uppercased()): advance(); return w
+        default: throw unexpected(["a legal identifier"])
+        }
+    }
+
+    /// An identifier or a quoted string (names written either way, e.g. storage volumes, users).
+    mutating func identifierOrString() throws(ParseError) -> String {
+        if case .string(let s) = current.kind { advance(); return s }
+        return try identifier()
+    }
+
+    mutating func qualifiedName() throws(ParseError) -> QualifiedName {
+        var parts = [try identifier()]
+        while peekSymbol(".") { advance(); parts.append(try identifier()) }
+        return QualifiedName(parts)
+    }
+
+    mutating func stringLiteral() throws(ParseError) -> String {
+        guard case .string(let s) = current.kind else { throw unexpected(["a string literal"]) }
+        advance()
+        return s
+    }
+
+    mutating func integerLiteral() throws(ParseError) -> Int64 {
+        guard case .integer(let s) = current.kind, let v = Int64(s) else { throw unexpected(["an integer"]) }
+        advance()
+        return v
+    }
+
+    func unexpected(_ expected: [String]) -> ParseError {
+        let t = current
+        let list = expected.isEmpty ? "" : ", the most similar input is {\(expected.joined(separator: ", "))}"
+        return ParseError(position: t.position, message: "Unexpected input '\(t.displayText)'\(list)")
+    }
+
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: source[max(0, range.lowerBound)..<min(source.count, range.upperBound)], as: UTF8.self)
+    }
+
+    /// End offset of the previous token (the last consumed one).
+    var previousEnd: Int { index > 0 ? tokens[index - 1].range.upperBound : 0 }
+
+    mutating func enter() throws(ParseError) {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw ParseError(position: current.position, message: "The statement is nested too deeply (more than \(Self.maxDepth) levels)")
+        }
+    }
+    mutating func leave() { depth -= 1 }
+
+    /// Words that cannot be bare identifiers or implicit aliases.
+    static let reserved: Set<String> = [
+        "ALL", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CREATE", "CROSS", "DELETE", "DESC", "DISTINCT", "DIV",
+        "DROP", "ELSE", "END", "EXISTS", "FALSE", "FOR", "FROM", "FULL", "GROUP", "HAVING", "IN", "INNER", "INSERT",
+        "INTERVAL", "INTO", "IS", "JOIN", "LEFT", "LIKE", "LIMIT", "NOT", "NULL", "ON", "OR", "ORDER", "OUTER",
+        "REGEXP", "RIGHT", "RLIKE", "SELECT", "SET", "THEN", "TRUE", "UNION", "UPDATE", "USING", "VALUES", "WHEN",
+        "WHERE", "WITH", "XOR", "OFFSET",
+    ]
+}
