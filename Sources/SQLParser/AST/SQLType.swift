@@ -82,7 +82,7 @@ public indirect enum SQLType: Equatable, Hashable, Sendable, Codable {
     }
 
     /// Storage size in bytes for key-prefix purposes (StarRocks' short key uses at most 36 bytes).
-    var keyWidth: Int? {
+    public var keyWidth: Int? {
         switch self {
         case .boolean, .tinyint: return 1
         case .smallint: return 2

@@ -1,0 +1,140 @@
+import Expressions
+import Foundation
+import GRDB
+import SQLParser
+
+/// Runs SELECT statements: translates them with ``SelectTranslator``, loads the relations they read
+/// into an in-memory SQLite database as temporary tables, executes, and types the result.
+/// One engine per connection; not thread-safe (a connection runs one statement at a time).
+public final class QueryEngine {
+    private let db: DatabaseQueue
+
+    public init() throws {
+        var config = Configuration()
+        config.label = "tributary.query"
+        config.prepareDatabase { db in
+            db.add(function: DatabaseFunction("regexp", argumentCount: 2, pure: true) { values in
+                guard let pattern = String.fromDatabaseValue(values[0].databaseValue),
+                      let subject = String.fromDatabaseValue(values[1].databaseValue) else { return nil }
+                guard let re = try? NSRegularExpression(pattern: pattern) else { return false }
+                return re.firstMatch(in: subject, range: NSRange(subject.startIndex..., in: subject)) != nil
+            })
+            db.add(function: DatabaseFunction("concat_ws", argumentCount: -1, pure: true) { values in
+                guard let sep = String.fromDatabaseValue(values[0].databaseValue) else { return nil }
+                return values.dropFirst().compactMap { String.fromDatabaseValue($0.databaseValue) }.joined(separator: sep)
+            })
+        }
+        db = try DatabaseQueue(configuration: config)
+    }
+
+    /// Executes `select`, reading tables through `provider`.
+    public func run(_ select: Select, provider: any RelationProvider) throws(QueryError) -> ResultSet {
+        var translator = SelectTranslator(provider: provider)
+        let translated = try translator.translate(select)
+        let relations = translator.relations
+        do {
+            return try db.inDatabase { db in
+                for (name, relation) in relations { try Self.load(relation, as: name, into: db) }
+                defer { for name in relations.keys { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\"\(name)\"") } }
+                return try Self.fetch(translated, db: db)
+            }
+        } catch let error as DatabaseError {
+            throw .execution(error.message ?? "\(error)")
+        } catch {
+            throw .execution("\(error)")
+        }
+    }
+
+    /// Rows of `result` that satisfy `condition` (SHOW ... WHERE).
+    public func filter(_ result: ResultSet, where condition: Expr) throws(QueryError) -> ResultSet {
+        let relation = Relation(schema: "", name: "show", columns: result.columns.map { Relation.Column($0.name, $0.type) }, rows: result.rows)
+        var select = Select()
+        select.items = [SelectItem(expr: .star(qualifier: nil), alias: nil, text: "*")]
+        select.from = [.table(QualifiedName(["show"]), alias: nil)]
+        select.whereClause = condition
+        var filtered = try run(select, provider: SingleRelation(relation: relation))
+        filtered.columns = result.columns
+        return filtered
+    }
+
+    private struct SingleRelation: RelationProvider {
+        let relation: Relation
+        func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
+            guard name.parts.count == 1, name.name.lowercased() == relation.name else { throw .unknownTable(name.name) }
+            return relation
+        }
+    }
+
+    private static func load(_ relation: Relation, as name: String, into db: Database) throws {
+        let cols = relation.columns.map { "\"\($0.name.replacingAll("\"", with: "\"\""))\" \(SelectTranslator.affinity($0.type))" }
+        try db.execute(sql: "CREATE TEMP TABLE \"\(name)\" (\(cols.joined(separator: ", ")))")
+        guard !relation.rows.isEmpty else { return }
+        let marks = Array(repeating: "?", count: relation.columns.count).joined(separator: ", ")
+        let statement = try db.makeStatement(sql: "INSERT INTO temp.\"\(name)\" VALUES (\(marks))")
+        for row in relation.rows {
+            try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
+        }
+    }
+
+    private static func fetch(_ translated: SelectTranslator.Translated, db: Database) throws -> ResultSet {
+        var columns = translated.columns
+        var rows: [[Value]] = []
+        let cursor = try Row.fetchCursor(db, sql: translated.sql)
+        while let row = try cursor.next() {
+            var values: [Value] = []
+            values.reserveCapacity(columns.count)
+            for i in 0..<columns.count { values.append(Self.value(row[i] as DatabaseValue, as: columns[i].type)) }
+            rows.append(values)
+        }
+        // Columns whose type only the data can tell (e.g. a NULL-typed expression): infer from values.
+        for i in columns.indices where columns[i].type == .null {
+            if let v = rows.lazy.map({ $0[i] }).first(where: { !$0.isNull }) {
+                switch v {
+                case .int: columns[i].type = .bigint
+                case .double: columns[i].type = .double
+                default: columns[i].type = .varchar(SQLType.stringLength)
+                }
+            }
+        }
+        return ResultSet(columns: columns, rows: rows)
+    }
+
+    static func value(_ dbValue: DatabaseValue, as type: SQLType) -> Value {
+        switch dbValue.storage {
+        case .null: return .null
+        case .int64(let i):
+            switch type {
+            case .double, .float: return .double(Double(i))
+            case .decimal(_, let s): return .decimal(s == 0 ? String(i) : String(format: "%.\(s)f", Double(i)))
+            case .char, .varchar, .date, .datetime, .json: return .string(String(i))
+            default: return .int(i)
+            }
+        case .double(let d):
+            switch type {
+            case .decimal(_, let s): return .decimal(String(format: "%.\(s)f", d))
+            case .tinyint, .smallint, .int, .bigint, .boolean: return d == d.rounded() && abs(d) < 9.2e18 ? .int(Int64(d)) : .double(d)
+            default: return .double(d)
+            }
+        case .string(let s):
+            switch type {
+            case .bigint, .int, .smallint, .tinyint, .boolean: return Int64(s).map(Value.int) ?? .string(s)
+            case .double, .float: return Double(s).map(Value.double) ?? .string(s)
+            default: return .string(s)
+            }
+        case .blob(let data): return .bytes([UInt8](data))
+        }
+    }
+}
+
+extension Value {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: return .null
+        case .int(let v): return v.databaseValue
+        case .double(let d): return d.databaseValue
+        case .decimal(let s): return (Double(s) ?? 0).databaseValue
+        case .string(let s): return s.databaseValue
+        case .bytes(let b): return Data(b).databaseValue
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Expressions
+import SQLParser
+
+/// A table a query can read: its schema (database) and name as clients see them, typed columns and rows.
+/// System tables (information_schema, SHOW results) are materialized as relations.
+public struct Relation: Sendable {
+    public struct Column: Equatable, Sendable {
+        public var name: String
+        public var type: SQLType
+        public var nullable: Bool
+        public init(_ name: String, _ type: SQLType, nullable: Bool = true) { self.name = name; self.type = type; self.nullable = nullable }
+    }
+
+    public var schema: String
+    public var name: String
+    public var columns: [Column]
+    public var rows: [[Value]]
+
+    public init(schema: String, name: String, columns: [Column], rows: [[Value]]) {
+        self.schema = schema; self.name = name; self.columns = columns; self.rows = rows
+    }
+}
+
+/// Resolves table names of a query to relations. Implemented by the frontend, which knows the
+/// current database, the catalog and the system tables.
+public protocol RelationProvider {
+    /// The relation for `[db.]name`; throws ``QueryError`` for unknown databases or tables.
+    func relation(_ name: QualifiedName) throws(QueryError) -> Relation
+}
+
+/// Errors of query analysis and execution; the frontend maps each to a MySQL error.
+public enum QueryError: Error, Equatable, Sendable {
+    case unknownDatabase(String)
+    case unknownTable(String)
+    case unknownColumn(String, clause: String)
+    case ambiguousColumn(String)
+    case unknownFunction(String)
+    case unsupported(String)
+    case execution(String)
+}

@@ -1,0 +1,385 @@
+import Expressions
+import SQLParser
+
+/// Translates a parsed SELECT into SQLite SQL over materialized relations, resolving names against
+/// the FROM clause and inferring each result column's StarRocks type. The SQL text is produced from
+/// the AST only; user text never reaches SQLite unparsed.
+struct SelectTranslator {
+    struct Translated {
+        var sql: String
+        var columns: [ResultColumn]
+    }
+
+    /// A FROM-clause entry visible to column references.
+    struct ScopeEntry {
+        var alias: String
+        var schema: String
+        var table: String
+        var columns: [Relation.Column]
+        var isBase: Bool
+    }
+
+    final class Scope {
+        var entries: [ScopeEntry] = []
+        var aliases: [String: SQLType?] = [:]     // select-list aliases, usable in GROUP BY / HAVING / ORDER BY
+        let parent: Scope?
+        init(parent: Scope?) { self.parent = parent }
+    }
+
+    let provider: any RelationProvider
+    /// Relations used by the query, by SQLite table name, to be created before running it.
+    private(set) var relations: [String: Relation] = [:]
+    private var relationNames: [QualifiedName: String] = [:]
+
+    init(provider: any RelationProvider) { self.provider = provider }
+
+    mutating func translate(_ select: Select, parent: Scope? = nil) throws(QueryError) -> Translated {
+        var first = try translateCore(select, parent: parent)
+        for part in select.unions {
+            let next = try translateCore(part.select, parent: parent)
+            guard next.columns.count == first.columns.count else {
+                throw .execution("Operands have different quantity of columns in union")
+            }
+            first.sql += (part.all ? " UNION ALL " : " UNION ") + next.sql
+        }
+        if !select.unions.isEmpty, !select.orderBy.isEmpty || select.limit != nil {
+            // ORDER BY / LIMIT of a union apply to the whole: wrap it.
+            let scope = Scope(parent: parent)
+            scope.entries = [ScopeEntry(alias: "__u", schema: "", table: "__u",
+                                        columns: first.columns.map { Relation.Column($0.name, $0.type) }, isBase: false)]
+            var sql = "SELECT * FROM (\(first.sql)) AS \"__u\""
+            sql += try orderAndLimit(select, scope: scope)
+            first.sql = sql
+        }
+        return first
+    }
+
+    private mutating func translateCore(_ select: Select, parent: Scope?) throws(QueryError) -> Translated {
+        let scope = Scope(parent: parent)
+        var fromSQL: [String] = []
+        for ref in select.from { fromSQL.append(try translateTableReference(ref, scope: scope)) }
+
+        var items: [String] = []
+        var columns: [ResultColumn] = []
+        for item in select.items {
+            if case .star(let qualifier) = item.expr {
+                let entries = scope.entries.filter { qualifier == nil || $0.alias.equalsIgnoringCase(qualifier!) }
+                if entries.isEmpty { throw qualifier.map { .unknownTable($0) } ?? .execution("No tables used") }
+                for e in entries {
+                    for c in e.columns {
+                        items.append("\(quote(e.alias)).\(quote(c.name))")
+                        columns.append(ResultColumn(name: c.name, type: c.type, nullable: c.nullable,
+                                                    origin: e.isBase ? ColumnOrigin(schema: e.schema, table: e.alias, orgTable: e.table, orgName: c.name) : nil))
+                    }
+                }
+                continue
+            }
+            let (sql, type) = try expression(item.expr, scope: scope, allowAliases: false)
+            var name = item.alias ?? item.text
+            var origin: ColumnOrigin?
+            var nullable = true
+            if item.alias == nil, case .column(let q) = item.expr { name = q.name }
+            if case .column(let q) = item.expr, let (entry, column) = try? resolve(q, in: scope), entry.isBase {
+                origin = ColumnOrigin(schema: entry.schema, table: entry.alias, orgTable: entry.table, orgName: column.name)
+                nullable = column.nullable
+            }
+            items.append("\(sql) AS \(quote(name))")
+            columns.append(ResultColumn(name: name, type: type ?? .null, nullable: nullable, origin: origin))
+            if let alias = item.alias { scope.aliases[alias.lowercased()] = type }
+        }
+
+        var sql = "SELECT " + (select.distinct ? "DISTINCT " : "") + items.joined(separator: ", ")
+        if !fromSQL.isEmpty { sql += " FROM " + fromSQL.joined(separator: ", ") }
+        if let w = select.whereClause { sql += " WHERE " + (try expression(w, scope: scope, allowAliases: false)).0 }
+        if !select.groupBy.isEmpty {
+            sql += " GROUP BY " + (try select.groupBy.map { (e) throws(QueryError) in try expression(e, scope: scope, allowAliases: true).0 }).joined(separator: ", ")
+        }
+        if let h = select.having { sql += " HAVING " + (try expression(h, scope: scope, allowAliases: true)).0 }
+        if select.unions.isEmpty { sql += try orderAndLimit(select, scope: scope) }
+        return Translated(sql: sql, columns: columns)
+    }
+
+    private mutating func orderAndLimit(_ select: Select, scope: Scope) throws(QueryError) -> String {
+        var sql = ""
+        if !select.orderBy.isEmpty {
+            var parts: [String] = []
+            for o in select.orderBy {
+                let e: String
+                if case .literal(.integer(let n)) = o.expr { e = n } else { e = try expression(o.expr, scope: scope, allowAliases: true).0 }
+                parts.append(e + (o.ascending ? " ASC" : " DESC"))
+            }
+            sql += " ORDER BY " + parts.joined(separator: ", ")
+        }
+        if let limit = select.limit {
+            sql += " LIMIT " + (try expression(limit.count, scope: scope, allowAliases: false)).0
+            if let off = limit.offset { sql += " OFFSET " + (try expression(off, scope: scope, allowAliases: false)).0 }
+        }
+        return sql
+    }
+
+    // MARK: - FROM
+
+    private mutating func translateTableReference(_ ref: TableReference, scope: Scope) throws(QueryError) -> String {
+        switch ref {
+        case .table(let name, let alias):
+            let relation = try provider.relation(name)
+            let key = QualifiedName([relation.schema.lowercased(), relation.name.lowercased()])
+            let sqliteName: String
+            if let existing = relationNames[key] { sqliteName = existing } else {
+                sqliteName = "r\(relationNames.count)"
+                relationNames[key] = sqliteName
+                relations[sqliteName] = relation
+            }
+            let shownAlias = alias ?? name.name
+            scope.entries.append(ScopeEntry(alias: shownAlias, schema: relation.schema, table: relation.name,
+                                            columns: relation.columns, isBase: true))
+            return "\(quote(sqliteName)) AS \(quote(shownAlias))"
+        case .subquery(let select, let alias):
+            let inner = try translate(select, parent: scope.parent)
+            scope.entries.append(ScopeEntry(alias: alias, schema: "", table: alias,
+                                            columns: inner.columns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }, isBase: false))
+            return "(\(inner.sql)) AS \(quote(alias))"
+        case .join(let l, let kind, let r, let on, let using):
+            let left = try translateTableReference(l, scope: scope)
+            let right = try translateTableReference(r, scope: scope)
+            var sql = "\(left) \(kind == .cross ? "CROSS" : kind.rawValue) JOIN \(right)"
+            if let on { sql += " ON " + (try expression(on, scope: scope, allowAliases: false)).0 }
+            if !using.isEmpty { sql += " USING (" + using.map(quote).joined(separator: ", ") + ")" }
+            return sql
+        }
+    }
+
+    // MARK: - Names
+
+    private func resolve(_ name: QualifiedName, in scope: Scope) throws(QueryError) -> (ScopeEntry, Relation.Column)? {
+        var s: Scope? = scope
+        while let current = s {
+            var found: [(ScopeEntry, Relation.Column)] = []
+            for entry in current.entries {
+                if name.parts.count >= 2 {
+                    guard entry.alias.equalsIgnoringCase(name.parts[name.parts.count - 2]) else { continue }
+                    if name.parts.count >= 3, !entry.schema.equalsIgnoringCase(name.parts[name.parts.count - 3]) { continue }
+                }
+                if let c = entry.columns.first(where: { $0.name.equalsIgnoringCase(name.name) }) { found.append((entry, c)) }
+            }
+            if found.count > 1 { throw .ambiguousColumn(name.name) }
+            if let f = found.first { return f }
+            s = current.parent
+        }
+        return nil
+    }
+
+    // MARK: - Expressions
+
+    /// SQLite text and static type (nil when only the data can tell) of an expression.
+    mutating func expression(_ expr: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        switch expr {
+        case .literal(let lit): return literal(lit)
+        case .column(let name):
+            if let (entry, column) = try resolve(name, in: scope) {
+                return ("\(quote(entry.alias)).\(quote(column.name))", column.type)
+            }
+            if allowAliases, name.parts.count == 1, let t = findAlias(name.name, scope) { return (quote(name.name), t) }
+            throw .unknownColumn(name.parts.joined(separator: "."), clause: allowAliases ? "order clause" : "field list")
+        case .star: throw .unsupported("'*' is not allowed here")
+        case .systemVariable(_, let n): throw .execution("Unknown system variable '\(n)'")
+        case .userVariable: return ("NULL", .varchar(SQLType.stringLength))
+        case .parameter: throw .unsupported("parameter markers outside prepared statements")
+        case .unary(let op, let e):
+            let (s, t) = try expression(e, scope: scope, allowAliases: allowAliases)
+            switch op {
+            case .not: return ("(NOT \(s))", .boolean)
+            case .minus: return ("(-\(s))", t)
+            case .plus: return (s, t)
+            case .bitNot: return ("(~\(s))", .bigint)
+            }
+        case .binary(let op, let l, let r):
+            return try binary(op, l, r, scope: scope, allowAliases: allowAliases)
+        case .function(let name, let args, let distinct):
+            return try function(name, args, distinct: distinct, scope: scope, allowAliases: allowAliases)
+        case .cast(let e, let type):
+            let (s, _) = try expression(e, scope: scope, allowAliases: allowAliases)
+            return ("CAST(\(s) AS \(Self.affinity(type)))", type)
+        case .caseWhen(let operand, let whens, let otherwise):
+            var sql = "CASE"
+            if let operand { sql += " " + (try expression(operand, scope: scope, allowAliases: allowAliases)).0 }
+            var type: SQLType?
+            for w in whens {
+                let c = try expression(w.condition, scope: scope, allowAliases: allowAliases).0
+                let (r, t) = try expression(w.result, scope: scope, allowAliases: allowAliases)
+                if type == nil || type == .null { type = t }
+                sql += " WHEN \(c) THEN \(r)"
+            }
+            if let otherwise {
+                let (o, t) = try expression(otherwise, scope: scope, allowAliases: allowAliases)
+                if type == nil || type == .null { type = t }
+                sql += " ELSE \(o)"
+            }
+            return (sql + " END", type)
+        case .inList(let e, let items, let negated):
+            let s = try expression(e, scope: scope, allowAliases: allowAliases).0
+            let list = try items.map { (i) throws(QueryError) in try expression(i, scope: scope, allowAliases: allowAliases).0 }
+            return ("(\(s)\(negated ? " NOT" : "") IN (\(list.joined(separator: ", "))))", .boolean)
+        case .inSubquery(let e, let select, let negated):
+            let s = try expression(e, scope: scope, allowAliases: allowAliases).0
+            let sub = try translate(select, parent: scope)
+            return ("(\(s)\(negated ? " NOT" : "") IN (\(sub.sql)))", .boolean)
+        case .exists(let select):
+            return ("EXISTS (\(try translate(select, parent: scope).sql))", .boolean)
+        case .subquery(let select):
+            let sub = try translate(select, parent: scope)
+            return ("(\(sub.sql))", sub.columns.first?.type)
+        case .between(let e, let lo, let hi, let negated):
+            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
+            let b = try expression(lo, scope: scope, allowAliases: allowAliases).0
+            let c = try expression(hi, scope: scope, allowAliases: allowAliases).0
+            return ("(\(a)\(negated ? " NOT" : "") BETWEEN \(b) AND \(c))", .boolean)
+        case .like(let e, let p, let negated):
+            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
+            let b = try expression(p, scope: scope, allowAliases: allowAliases).0
+            return ("(\(a)\(negated ? " NOT" : "") LIKE \(b) ESCAPE '\\')", .boolean)
+        case .regexp(let e, let p, let negated):
+            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
+            let b = try expression(p, scope: scope, allowAliases: allowAliases).0
+            return ("(\(negated ? "NOT " : "")regexp(\(b), \(a)))", .boolean)
+        case .isNull(let e, let negated):
+            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
+            return ("(\(a) IS \(negated ? "NOT " : "")NULL)", .boolean)
+        case .isBoolean(let e, let b, let negated):
+            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
+            return ("((\(a) <> 0) IS \(negated ? "NOT " : "")\(b ? "TRUE" : "FALSE"))", .boolean)
+        case .interval: throw .unsupported("INTERVAL expressions")
+        }
+    }
+
+    private func findAlias(_ name: String, _ scope: Scope) -> SQLType?? {
+        scope.aliases[name.lowercased()]
+    }
+
+    private func literal(_ lit: Literal) -> (String, SQLType?) {
+        switch lit {
+        case .null: return ("NULL", .null)
+        case .boolean(let b): return (b ? "1" : "0", .boolean)
+        case .integer(let s):
+            if Int64(s) != nil { return (s, .bigint) }
+            return ("'\(s)'", .largeint)
+        case .decimal(let s):
+            let digits = s.filter(\.isNumber)
+            let scale = s.split(separator: ".").last.map { $0.filter(\.isNumber).count } ?? 0
+            return (s, .decimal(precision: max(1, min(38, digits.count)), scale: min(scale, 38)))
+        case .float(let s): return (s, .double)
+        case .string(let s): return (quoteString(s), .varchar(max(1, s.utf8.count)))
+        }
+    }
+
+    private mutating func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        let (a, ta) = try expression(l, scope: scope, allowAliases: allowAliases)
+        let (b, tb) = try expression(r, scope: scope, allowAliases: allowAliases)
+        switch op {
+        case .and: return ("(\(a) AND \(b))", .boolean)
+        case .or, .concat: return ("(\(a) OR \(b))", .boolean)
+        case .xor: return ("(CASE WHEN \(a) IS NULL OR \(b) IS NULL THEN NULL ELSE ((\(a)) <> 0) <> ((\(b)) <> 0) END)", .boolean)
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            return ("(\(a) \(op.rawValue) \(b))", .boolean)
+        case .nullSafeEqual: return ("(\(a) IS \(b))", .boolean)
+        case .plus, .minus, .multiply:
+            return ("(\(a) \(op.rawValue) \(b))", Self.arithmeticType(ta, tb))
+        case .divide: return ("(CAST(\(a) AS REAL) / \(b))", .double)
+        case .intDivide: return ("CAST(\(a) / \(b) AS INTEGER)", .bigint)
+        case .modulo: return ("(\(a) % \(b))", Self.arithmeticType(ta, tb))
+        case .bitOr, .bitAnd, .shiftLeft, .shiftRight: return ("(\(a) \(op.rawValue) \(b))", .bigint)
+        case .bitXor: return ("((\(a) | \(b)) - (\(a) & \(b)))", .bigint)
+        }
+    }
+
+    static func arithmeticType(_ a: SQLType?, _ b: SQLType?) -> SQLType? {
+        guard let a, let b else { return nil }
+        if a == .double || b == .double || a == .float || b == .float { return .double }
+        if case .decimal = a { return .double }
+        if case .decimal = b { return .double }
+        if a.isInteger && b.isInteger { return .bigint }
+        return .double
+    }
+
+    private mutating func function(_ name: String, _ args: [Expr], distinct: Bool, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        let upper = name.uppercased()
+        if upper == "COUNT", args == [.star(qualifier: nil)] { return ("COUNT(*)", .bigint) }
+        var sqls: [String] = []
+        var types: [SQLType?] = []
+        for a in args {
+            let (s, t) = try expression(a, scope: scope, allowAliases: allowAliases)
+            sqls.append(s); types.append(t)
+        }
+        let d = distinct ? "DISTINCT " : ""
+        func call(_ f: String, _ t: SQLType?) -> (String, SQLType?) { ("\(f)(\(d)\(sqls.joined(separator: ", ")))", t) }
+        func arity(_ n: ClosedRange<Int>) throws(QueryError) {
+            guard n.contains(args.count) else { throw .unknownFunction("\(name)(\(args.count) arguments)") }
+        }
+        switch upper {
+        case "COUNT": try arity(1...1); return call("COUNT", .bigint)
+        case "SUM":
+            try arity(1...1)
+            return call("SUM", types[0].map { $0.isInteger || $0 == .boolean ? .bigint : .double } ?? nil)
+        case "AVG": try arity(1...1); return call("AVG", .double)
+        case "MIN", "MAX": try arity(1...1); return call(upper, types[0])
+        case "GROUP_CONCAT":
+            try arity(1...2)
+            return ("GROUP_CONCAT(\(d)\(sqls[0]), \(sqls.count > 1 ? sqls[1] : "','"))", .varchar(SQLType.stringLength))
+        case "CONCAT":
+            try arity(1...255)
+            return ("(" + sqls.map { "CAST(\($0) AS TEXT)" }.joined(separator: " || ") + ")", .varchar(SQLType.stringLength))
+        case "CONCAT_WS":
+            try arity(2...255)
+            return ("concat_ws(\(sqls.joined(separator: ", ")))", .varchar(SQLType.stringLength))
+        case "UPPER", "UCASE": try arity(1...1); return call("UPPER", types[0])
+        case "LOWER", "LCASE": try arity(1...1); return call("LOWER", types[0])
+        case "LENGTH", "OCTET_LENGTH": try arity(1...1); return ("length(CAST(\(sqls[0]) AS BLOB))", .bigint)
+        case "CHAR_LENGTH", "CHARACTER_LENGTH": try arity(1...1); return call("length", .bigint)
+        case "SUBSTR", "SUBSTRING": try arity(2...3); return call("substr", types[0])
+        case "LEFT": try arity(2...2); return ("substr(\(sqls[0]), 1, \(sqls[1]))", types[0])
+        case "TRIM", "LTRIM", "RTRIM", "REPLACE": return call(upper, types.first ?? nil)
+        case "IFNULL", "NVL": try arity(2...2); return call("IFNULL", types[0] == .null ? types[1] : types[0])
+        case "COALESCE": try arity(1...255); return call("COALESCE", types.first(where: { $0 != nil && $0 != .null }) ?? nil)
+        case "NULLIF": try arity(2...2); return call("NULLIF", types[0])
+        case "IF":
+            try arity(3...3)
+            return ("(CASE WHEN \(sqls[0]) THEN \(sqls[1]) ELSE \(sqls[2]) END)", types[1] == .null ? types[2] : types[1])
+        case "ABS": try arity(1...1); return call("ABS", types[0])
+        case "ROUND": try arity(1...2); return call("ROUND", args.count == 1 ? .bigint : .double)
+        case "FLOOR", "CEIL", "CEILING": try arity(1...1); return ("CAST(\(upper == "FLOOR" ? "floor" : "ceil")(\(sqls[0])) AS INTEGER)", .bigint)
+        case "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE":
+            return ("strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')", .datetime)
+        case "UTC_TIMESTAMP": return ("strftime('%Y-%m-%d %H:%M:%S', 'now')", .datetime)
+        case "CURDATE", "CURRENT_DATE": return ("date('now', 'localtime')", .date)
+        case "CURTIME", "CURRENT_TIME": return ("time('now', 'localtime')", .time)
+        case "UNIX_TIMESTAMP" where args.isEmpty: return ("CAST(strftime('%s', 'now') AS INTEGER)", .bigint)
+        default:
+            throw .unknownFunction("\(name)(\(types.map { $0?.describeName ?? "unknown" }.joined(separator: ", ")))")
+        }
+    }
+
+    // MARK: - Quoting
+
+    func quote(_ identifier: String) -> String { "\"" + identifier.replacingAll("\"", with: "\"\"") + "\"" }
+    func quoteString(_ s: String) -> String { "'" + s.replacingAll("'", with: "''") + "'" }
+
+    /// SQLite column affinity for a type.
+    static func affinity(_ type: SQLType) -> String {
+        switch type {
+        case .boolean, .tinyint, .smallint, .int, .bigint: return "INTEGER"
+        case .float, .double: return "REAL"
+        case .decimal, .largeint: return "NUMERIC"
+        default: return "TEXT"
+        }
+    }
+}
+
+extension String {
+    func equalsIgnoringCase(_ other: String) -> Bool { lowercased() == other.lowercased() }
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        out.reserveCapacity(count)
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}
