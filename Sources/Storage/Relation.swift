@@ -31,6 +31,7 @@ public protocol RelationProvider {
 /// Errors of query analysis and execution; the frontend maps each to a MySQL error.
 public enum QueryError: Error, Equatable, Sendable {
     case unknownDatabase(String)
+    case noDatabaseSelected
     case unknownTable(String)
     case unknownColumn(String, clause: String)
     case ambiguousColumn(String)

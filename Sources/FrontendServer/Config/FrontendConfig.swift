@@ -1,0 +1,69 @@
+/// `conf/fe.conf`: StarRocks' `key = value` format with `#` comments. Parsing is pure; unknown keys
+/// and ignored keys produce warnings, never failures, so a StarRocks fe.conf can be reused as is.
+public struct FrontendConfig: Equatable, Sendable {
+    public var queryPort = 9030
+    public var httpPort = 8030
+    public var metaDir = "meta"
+    public var sysLogLevel = "INFO"
+    /// Address the MySQL listener binds to.
+    public var bindAddress = "0.0.0.0"
+    /// Version reported in the greeting and `@@version`; clients change behaviour by it (reference §6).
+    public var mysqlServerVersion = "8.0.33"
+    public var qeMaxConnection = 4096
+    /// Seconds a client has to finish the handshake.
+    public var connectTimeoutSeconds = 10
+
+    public init() {}
+
+    /// Keys accepted with a warning because they do not apply to Tributary.
+    static let ignoredKeys: Set<String> = [
+        "priority_networks", "rpc_port", "edit_log_port", "JAVA_OPTS", "JAVA_OPTS_FOR_JDK_9", "JAVA_OPTS_FOR_JDK_11",
+        "LOG_DIR", "DATE", "sys_log_dir", "audit_log_dir", "run_mode", "cloud_native_meta_port", "default_replication_num",
+    ]
+
+    /// Parses fe.conf text. Returns the config and human-readable warnings (with line numbers).
+    public static func parse(_ text: String, base: FrontendConfig = FrontendConfig()) -> (FrontendConfig, [String]) {
+        var config = base
+        var warnings: [String] = []
+        for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingSpaces()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let eq = line.firstIndex(of: "=") else {
+                warnings.append("fe.conf line \(n + 1): expected 'key = value', ignored: \(line)")
+                continue
+            }
+            let key = String(line[..<eq]).trimmingSpaces()
+            var value = String(line[line.index(after: eq)...]).trimmingSpaces()
+            if value.count >= 2, value.first == "\"", value.last == "\"" { value = String(value.dropFirst().dropLast()) }
+            func int(_ apply: (Int) -> Void) {
+                if let v = Int(value), v >= 0 { apply(v) } else { warnings.append("fe.conf line \(n + 1): \(key) must be a non-negative integer, got '\(value)'; keeping the default") }
+            }
+            switch key {
+            case "query_port": int { config.queryPort = $0 }
+            case "http_port": int { config.httpPort = $0 }
+            case "meta_dir": config.metaDir = value
+            case "sys_log_level": config.sysLogLevel = value.uppercased()
+            case "bind_address": config.bindAddress = value
+            case "mysql_server_version": config.mysqlServerVersion = value
+            case "qe_max_connection": int { config.qeMaxConnection = $0 }
+            case "connect_timeout_second": int { config.connectTimeoutSeconds = $0 }
+            default:
+                if ignoredKeys.contains(key) {
+                    warnings.append("fe.conf line \(n + 1): \(key) is ignored by Tributary")
+                } else {
+                    warnings.append("fe.conf line \(n + 1): unknown key '\(key)' ignored")
+                }
+            }
+        }
+        return (config, warnings)
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,71 @@
+import CatalogStore
+import SQLParser
+
+/// CREATE / DROP of databases and tables.
+extension StatementExecutor {
+    func createDatabase(_ c: CreateDatabase) throws(SQLError) -> StatementResult {
+        if InformationSchema.isInformationSchema(c.name) {
+            if c.ifNotExists { return .done }
+            throw SQLError.ddl("Can't create database '\(c.name)'; database exists")
+        }
+        for p in c.properties where p.key.lowercased() != "storage_volume" {
+            throw SQLError.ddl("Unknown properties: {\(p.key)=\(p.value)}")
+        }
+        do {
+            try server.catalog.createDatabase(name: c.name, properties: c.properties)
+        } catch .databaseExists where c.ifNotExists {
+            return .done
+        } catch {
+            throw SQLError(error)
+        }
+        return .done
+    }
+
+    func dropDatabase(_ name: String, ifExists: Bool) throws(SQLError) -> StatementResult {
+        if InformationSchema.isInformationSchema(name) {
+            throw SQLError(1044, "42000", "Access denied for user '\(session.user)'@'%' to database '\(name)'")
+        }
+        do {
+            try server.catalog.dropDatabase(name: name)
+        } catch .unknownDatabase where ifExists {
+            return .done
+        } catch .unknownDatabase {
+            throw SQLError.ddl("Can't drop database '\(name)'; database doesn't exist")
+        } catch {
+            throw SQLError(error)
+        }
+        if session.database == name { session.database = nil }
+        return .done
+    }
+
+    /// The database a possibly qualified name lives in: its qualifier or the session's current one.
+    func databaseFor(_ name: QualifiedName) throws(SQLError) -> String {
+        guard let db = name.qualifier ?? session.database else { throw .noDatabaseSelected }
+        return db
+    }
+
+    func createTable(_ c: CreateTable) throws(SQLError) -> StatementResult {
+        let database = try databaseFor(c.name)
+        if InformationSchema.isInformationSchema(database) {
+            throw SQLError(1044, "42000", "Access denied for user '\(session.user)'@'%' to database '\(database)'")
+        }
+        guard try catalog({ try server.catalog.database(named: database) }) != nil else {
+            throw SQLError.analysis("Unknown database '\(database)'")
+        }
+        let definition = try catalog { try TableDefinition.validate(c) }
+        try catalog { _ = try server.catalog.createTable(database: database, name: c.name.name, definition: definition, ifNotExists: c.ifNotExists) }
+        return .done
+    }
+
+    func dropTable(_ name: QualifiedName, ifExists: Bool) throws(SQLError) -> StatementResult {
+        let database = try databaseFor(name)
+        do {
+            try server.catalog.dropTable(database: database, name: name.name)
+        } catch .unknownTable where ifExists {
+            return .done
+        } catch {
+            throw SQLError(error)
+        }
+        return .done
+    }
+}

@@ -1,0 +1,139 @@
+import CatalogStore
+import Expressions
+import SQLParser
+import Storage
+
+/// Runs parsed statements for one session: routes each statement family to the catalog, the
+/// session, or the query engine. Holds no state of its own beyond the per-connection engine.
+final class StatementExecutor {
+    let server: ServerContext
+    let session: SessionContext
+    let engine: QueryEngine
+
+    init(server: ServerContext, session: SessionContext) throws {
+        self.server = server; self.session = session
+        engine = try QueryEngine()
+    }
+
+    func execute(_ statement: Statement) throws(SQLError) -> StatementResult {
+        switch statement {
+        case .empty, .transaction: return .done
+        case .select(let select): return .rows(try runSelect(select))
+        case .set(let assignments): try applySet(assignments); return .done
+        case .use(let name): try use(name); return .done
+        case .createDatabase(let c): return try createDatabase(c)
+        case .dropDatabase(let name, let ifExists, _): return try dropDatabase(name, ifExists: ifExists)
+        case .createTable(let c): return try createTable(c)
+        case .dropTable(let name, let ifExists, _): return try dropTable(name, ifExists: ifExists)
+        case .show(let show): return .rows(try self.show(show))
+        case .describe(let name, let all): return .rows(try describe(name, all: all))
+        case .kill(let id, let queryOnly): try kill(id, queryOnly: queryOnly); return .done
+        }
+    }
+
+    /// COM_INIT_DB and USE.
+    func use(_ name: String) throws(SQLError) {
+        if InformationSchema.isInformationSchema(name) { session.database = InformationSchema.name; return }
+        guard try catalog { try server.catalog.database(named: name) } != nil else { throw .unknownDatabase(name) }
+        session.database = name
+    }
+
+    /// Runs a catalog call, mapping its error.
+    func catalog<T>(_ body: () throws -> T) throws(SQLError) -> T {
+        do { return try body() } catch let e as CatalogError { throw SQLError(e) } catch let e as SQLError { throw e } catch {
+            throw SQLError(1105, "HY000", "\(error)")
+        }
+    }
+
+    // MARK: - SELECT
+
+    func runSelect(_ select: Select) throws(SQLError) -> ResultSet {
+        let bound = try bind(select)
+        do {
+            return try engine.run(bound, provider: CatalogRelations(server: server, session: session))
+        } catch {
+            throw SQLError(error)
+        }
+    }
+
+    /// Replaces session-dependent expressions (system and user variables, DATABASE(), USER(), ...) by literals.
+    func bind(_ select: Select) throws(SQLError) -> Select {
+        do {
+            return try select.rewritten { (e: Expr) throws -> Expr? in try self.bindExpression(e) }
+        } catch let e as SQLError { throw e } catch { throw SQLError(1105, "HY000", "\(error)") }
+    }
+
+    private func bindExpression(_ e: Expr) throws -> Expr? {
+        let varchar = SQLType.varchar(SQLType.stringLength)
+        func string(_ s: String?) -> Expr { s.map { .literal(.string($0)) } ?? .cast(.literal(.null), varchar) }
+        switch e {
+        case .systemVariable(let scope, let name):
+            guard let def = server.variables.definition(name) else { throw SQLError.unknownSystemVariable(name) }
+            let value = (scope == .global ? server.variables.globalValue(name) : session.value(name)) ?? .null
+            if value == .null { return .cast(.literal(.null), def.sqlType) }
+            return .literal(value.literal)
+        case .userVariable(let name):
+            let v = session.userVariables[name.lowercased()] ?? .null
+            return v == .null ? .cast(.literal(.null), varchar) : .literal(v.literal)
+        case .function(let name, let args, _) where args.isEmpty:
+            switch name.uppercased() {
+            case "DATABASE", "SCHEMA": return string(session.database)
+            case "USER", "SESSION_USER", "SYSTEM_USER": return string(session.loginUser)
+            case "CURRENT_USER": return string(session.currentUser)
+            case "CONNECTION_ID": return .literal(.integer(String(session.connectionID)))
+            case "VERSION": return string(server.config.mysqlServerVersion)
+            case "CURRENT_VERSION": return string(TributaryVersion.current)
+            case "CURRENT_CATALOG": return string("default_catalog")
+            case "CURRENT_ROLE": return string("root")
+            case "LAST_INSERT_ID", "ROW_COUNT", "FOUND_ROWS": return .literal(.integer("0"))
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Evaluates a scalar expression in this session (SET values).
+    func evaluate(_ expr: Expr) throws(SQLError) -> Value {
+        var select = Select()
+        select.items = [SelectItem(expr: expr, alias: "v", text: "v")]
+        let result = try runSelect(select)
+        return result.rows.first?.first ?? .null
+    }
+
+    // MARK: - KILL
+
+    private func kill(_ id: Int64, queryOnly: Bool) throws(SQLError) {
+        guard let target = UInt32(exactly: id), server.connections.contains(target) else {
+            throw SQLError(1094, "HY000", "Unknown thread id: \(id)")
+        }
+        // Statements run to completion on their connection's queue, so KILL QUERY has nothing to cancel.
+        if !queryOnly { server.connections.close(target) }
+    }
+}
+
+/// Resolves table names for the query engine: information_schema tables and catalog tables.
+/// Catalog tables have no stored rows yet, so they read as empty relations with their columns.
+struct CatalogRelations: RelationProvider {
+    let server: ServerContext
+    let session: SessionContext
+
+    func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
+        guard let database = name.qualifier ?? session.database else { throw .noDatabaseSelected }
+        if InformationSchema.isInformationSchema(database) {
+            guard let r = InformationSchema(server: server, session: session).relation(name.name) else {
+                throw .unknownTable("\(InformationSchema.name).\(name.name)")
+            }
+            return r
+        }
+        let table: TableInfo?
+        do { table = try server.catalog.table(database: database, name: name.name) } catch {
+            if case .unknownDatabase(let d) = error { throw .unknownDatabase(d) }
+            throw .execution("\(error)")
+        }
+        guard let table else { throw .unknownTable("\(database).\(name.name)") }
+        return Relation(schema: database, name: table.name,
+                        columns: table.definition.columns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) },
+                        rows: [])
+    }
+}

@@ -1,0 +1,120 @@
+import Expressions
+import Foundation
+import MySQLProtocol
+import SQLParser
+
+/// Answers one command of a logged-in connection with the payloads to send: runs COM_QUERY scripts
+/// statement by statement (multi-results with MORE_RESULTS_EXISTS, stopping at the first error),
+/// and the other commands (INIT_DB, FIELD_LIST, STATISTICS, ...). Pure with respect to sockets.
+final class CommandHandler {
+    let server: ServerContext
+    let session: SessionContext
+    let executor: StatementExecutor
+
+    init(server: ServerContext, session: SessionContext) throws {
+        self.server = server
+        self.session = session
+        executor = try StatementExecutor(server: server, session: session)
+    }
+
+    var waitTimeout: Int { session.waitTimeout }
+
+    private func status(_ base: ServerStatus) -> ServerStatus {
+        var s = base
+        if session.autocommit { s.insert(.autocommit) } else { s.remove(.autocommit) }
+        return s
+    }
+
+    func handle(_ command: ClientCommand, encoder: ResponseEncoder, status base: ServerStatus) -> [[UInt8]] {
+        server.countQuestion()
+        switch command {
+        case .query(let sql):
+            server.connections.update(session.connectionID, command: "Query", info: sql, database: session.database)
+            defer { server.connections.update(session.connectionID, command: "Sleep", info: nil, database: session.database) }
+            return query(sql, encoder: encoder, base: base)
+        case .initDB(let name):
+            do {
+                try executor.use(name)
+                server.connections.update(session.connectionID, command: "Sleep", info: nil, database: session.database)
+                return [encoder.ok(status: status(base))]
+            } catch { return [encoder.error(error.packet)] }
+        case .fieldList(let table, _):
+            return fieldList(table, encoder: encoder, base: base)
+        case .statistics:
+            let uptime = max(1, server.uptimeSeconds)
+            let qps = String(format: "%.3f", Double(server.questions) / Double(uptime))
+            return [Array("Uptime: \(uptime)  Threads: \(server.connections.count)  Questions: \(server.questions)  Slow queries: 0  Opens: 0  Flush tables: 1  Open tables: 0  Queries per second avg: \(qps)".utf8)]
+        case .processKill(let id):
+            return respond(.kill(connectionID: Int64(id), queryOnly: false), encoder: encoder, base: base, more: false)
+        case .debug:
+            return [encoder.ok(status: status(base))]
+        case .resetConnection:
+            session.reset()
+            return [encoder.ok(status: status(base))]
+        case .stmtPrepare, .stmtExecute, .stmtReset:
+            return [encoder.error(ERRPacket(code: 1295, sqlState: "HY000", message: "This command is not supported in the prepared statement protocol yet"))]
+        case .changeUser:
+            return [encoder.error(ERRPacket(code: 1047, sqlState: "HY000", message: "COM_CHANGE_USER is not supported; reconnect instead"))]
+        case .quit, .ping, .setOption, .stmtClose, .stmtSendLongData, .unknown:
+            return []   // answered by the state machine
+        }
+    }
+
+    private func query(_ sql: String, encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
+        let statements: [Statement]
+        do { statements = try Parser.parse(sql) } catch {
+            return [encoder.error(SQLError(error).packet)]
+        }
+        if statements.count > 1, !encoder.capabilities.contains(.multiStatements) {
+            return [encoder.error(SQLError(1064, "HY000", "Getting syntax error. Detail message: Multiple statements in one query need the CLIENT_MULTI_STATEMENTS capability.").packet)]
+        }
+        var out: [[UInt8]] = []
+        for (i, statement) in statements.enumerated() {
+            let more = i < statements.count - 1
+            let answer = respond(statement, encoder: encoder, base: base, more: more)
+            out += answer
+            if answer.count == 1, answer[0].first == 0xFF { break }   // stop at the first error
+        }
+        return out
+    }
+
+    private func respond(_ statement: Statement, encoder: ResponseEncoder, base: ServerStatus, more: Bool) -> [[UInt8]] {
+        var st = status(base)
+        do {
+            let result = try executor.execute(statement)
+            st = status(base)
+            if more { st.insert(.moreResultsExist) }
+            switch result {
+            case .ok(let affected, let info):
+                return [encoder.ok(affectedRows: affected, status: st, info: info)]
+            case .rows(let rs):
+                return encoder.resultSet(columns: rs.columns.map(ColumnDefinitions.definition(for:)),
+                                         rows: rs.rows.map { $0.map(\.text) }, status: st)
+            }
+        } catch {
+            return [encoder.error(error.packet)]
+        }
+    }
+
+    /// COM_FIELD_LIST: the table's columns with their defaults; ERR for an unknown table.
+    private func fieldList(_ table: String, encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
+        do {
+            let desc = try executor.describe(QualifiedName([table]), all: false)
+            let types: [SQLType]
+            if let db = session.database, !InformationSchema.isInformationSchema(db) {
+                types = try executor.userTable(QualifiedName([table])).definition.columns.map(\.type)
+            } else {
+                types = (InformationSchema.columns(of: table) ?? []).map(\.type)
+            }
+            let defs: [(ColumnDefinition41, default: String?)] = zip(desc.rows, types).map { row, type in
+                var c = ColumnDefinitions.definition(for: ResultColumn(name: row[0].text ?? "", type: type, nullable: row[2] == .string("YES")))
+                c.schema = session.database ?? ""
+                c.table = table; c.orgTable = table; c.orgName = c.name
+                return (c, default: row[4].text)
+            }
+            return encoder.fieldList(columns: defs, status: status(base))
+        } catch {
+            return [encoder.error(error.packet)]
+        }
+    }
+}

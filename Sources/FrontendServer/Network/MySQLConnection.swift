@@ -1,0 +1,246 @@
+import CatalogStore
+import Dispatch
+import Foundation
+import Logging
+import MySQLProtocol
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The driver of one client socket: reads bytes on a Dispatch source, frames packets, feeds the
+/// pure ``SessionStateMachine`` and carries out its actions (write, look up account, execute).
+/// All state is confined to `queue`; a slow or dead client blocks only its own queue.
+final class MySQLConnection: @unchecked Sendable {
+    let id: UInt32
+    private let fd: Int32
+    private let peerHost: String
+    private let server: ServerContext
+    private let queue: DispatchQueue
+    private let logger: Logger
+    private var machine: SessionStateMachine
+    private var decoder: PacketDecoder
+    private var readSource: DispatchSourceRead?
+    private var writeSource: DispatchSourceWrite?
+    private var timer: DispatchSourceTimer?
+    private var readSuspended = false
+    private var writeSuspended = true
+    private var outBuffer: [UInt8] = []
+    private var outOffset = 0
+    private var sequenceID: UInt8 = 0
+    private var closeAfterFlush = false
+    private var closed = false
+    private var lastActivity = Date()
+    private let openedAt = Date()
+    private var handler: CommandHandler?
+
+    static let highWatermark = 4 << 20
+
+    init(fd: Int32, peerHost: String, server: ServerContext, logger: Logger) {
+        self.fd = fd
+        self.peerHost = peerHost
+        self.server = server
+        self.logger = logger
+        id = server.connections.makeID()
+        queue = DispatchQueue(label: "tributary.connection.\(id)")
+        var rng = SystemRandomNumberGenerator()
+        let greeting = HandshakeV10(serverVersion: server.config.mysqlServerVersion, connectionID: id,
+                                    scramble: ScrambleGenerator.make(using: &rng))
+        machine = SessionStateMachine(greeting: greeting, peerHost: peerHost)
+        decoder = PacketDecoder(maxPacketSize: 64 << 20)
+    }
+
+    func start() {
+        queue.async { [self] in
+            Self.configure(fd)
+            let read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            read.setEventHandler { [self] in readable() }
+            let write = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            write.setEventHandler { [self] in flush() }
+            // Close the descriptor only once both sources are gone.
+            let group = DispatchGroup()
+            group.enter(); group.enter()
+            read.setCancelHandler { group.leave() }
+            write.setCancelHandler { group.leave() }
+            group.notify(queue: queue) { [fd] in _ = Glibc.close(fd) }
+            readSource = read
+            writeSource = write
+            let t = DispatchSource.makeTimerSource(queue: queue)
+            t.schedule(deadline: .now() + 1, repeating: 1)
+            t.setEventHandler { [self] in checkTimeouts() }
+            timer = t
+            read.resume()
+            t.resume()
+            if server.connections.count >= server.config.qeMaxConnection {
+                self.write(ERRPacket(code: 1040, sqlState: "08004", message: "Too many connections").encode(protocol41: false))
+                closeAfterFlush = true
+                flush()
+                return
+            }
+            run(machine.connected())
+        }
+    }
+
+    private static func configure(_ fd: Int32) {
+        var on: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
+        var idle: Int32 = 60, interval: Int32 = 10, count: Int32 = 3
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &interval, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    /// Asks the connection to close from any thread (KILL).
+    func requestClose() { queue.async { [self] in close() } }
+
+    // MARK: - Reading
+
+    private func readable() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while !closed {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 {
+                decoder.append(buffer[0..<n])
+                lastActivity = Date()
+                if n < buffer.count { break }
+            } else if n == 0 {
+                _ = machine.peerClosed()
+                close()
+                return
+            } else {
+                if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { break }
+                close()
+                return
+            }
+        }
+        processPackets()
+    }
+
+    private func processPackets() {
+        while !closed, !readSuspended {
+            let packet: Packet?
+            do { packet = try decoder.next() } catch {
+                if case .packetTooLarge = error {
+                    write(ERRPacket(code: 1153, sqlState: "08S01", message: "Got a packet bigger than 'max_allowed_packet' bytes").encode())
+                }
+                closeAfterFlush = true
+                flush()
+                return
+            }
+            guard let packet else { return }
+            sequenceID = packet.sequenceID &+ 1
+            run(machine.received(packet))
+        }
+    }
+
+    // MARK: - Actions
+
+    private func run(_ action: SessionStateMachine.Action) {
+        switch action {
+        case .none:
+            break
+        case .send(let payloads):
+            payloads.forEach(write)
+            flush()
+        case .lookUpAccount(let username, let database):
+            run(lookUp(username: username, database: database))
+        case .authenticated(let info, let payloads):
+            let session = SessionContext(connectionID: id, user: info.username, clientHost: peerHost,
+                                         database: info.database, variables: server.variables)
+            do {
+                handler = try CommandHandler(server: server, session: session)
+            } catch {
+                write(ERRPacket(code: 1105, sqlState: "HY000", message: "Cannot start session: \(error)").encode())
+                closeAfterFlush = true
+                flush()
+                return
+            }
+            server.connections.register(.init(id: id, user: info.username, host: peerHost, database: info.database,
+                                              command: "Sleep", info: nil, connectedAt: openedAt, stateSince: Date(),
+                                              close: { [weak self] in self?.requestClose() }))
+            payloads.forEach(write)
+            flush()
+        case .execute(let command):
+            guard let handler else { return }
+            let status = machine.status
+            let responses = handler.handle(command, encoder: machine.encoder, status: status)
+            responses.forEach(write)
+            flush()
+        case .close(let payloads):
+            payloads.forEach(write)
+            closeAfterFlush = true
+            flush()
+        }
+    }
+
+    private func lookUp(username: String, database: String?) -> SessionStateMachine.Action {
+        let account: AccountInfo?
+        do { account = try server.catalog.account(user: username) } catch {
+            logger.error("account lookup failed: \(error)")
+            account = nil
+        }
+        var dbError: ERRPacket?
+        if let database, !InformationSchema.isInformationSchema(database) {
+            let exists = (try? server.catalog.database(named: database)) != nil
+            if !exists { dbError = SQLError.unknownDatabase(database).packet }
+        }
+        return machine.accountLookedUp(account.map { a in
+            SessionStateMachine.Account(passwordHashes: a.nativeHash.flatMap { n in a.sha2Hash.map { PasswordHashes(native: n, sha2: $0) } })
+        }, databaseError: dbError)
+    }
+
+    // MARK: - Writing
+
+    private func write(_ payload: [UInt8]) {
+        outBuffer.append(contentsOf: PacketDecoder.frame(payload, sequenceID: &sequenceID))
+    }
+
+    private func flush() {
+        guard !closed else { return }
+        while outOffset < outBuffer.count {
+            let n = outBuffer.withUnsafeBytes { p in
+                send(fd, p.baseAddress! + outOffset, p.count - outOffset, Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 { outOffset += n; continue }
+            if n < 0, errno == EINTR { continue }
+            if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                if writeSuspended { writeSuspended = false; writeSource?.resume() }
+                // Backpressure: stop reading commands while a large answer drains.
+                if outBuffer.count - outOffset > Self.highWatermark, !readSuspended { readSuspended = true; readSource?.suspend() }
+                return
+            }
+            close()
+            return
+        }
+        outBuffer.removeAll(keepingCapacity: outBuffer.capacity < Self.highWatermark)
+        outOffset = 0
+        if !writeSuspended { writeSuspended = true; writeSource?.suspend() }
+        if closeAfterFlush { close(); return }
+        if readSuspended { readSuspended = false; readSource?.resume(); processPackets() }
+    }
+
+    // MARK: - Lifetime
+
+    private func checkTimeouts() {
+        let idle = Date().timeIntervalSince(lastActivity)
+        if handler == nil {
+            if idle > Double(server.config.connectTimeoutSeconds) { close() }
+        } else if let h = handler, idle > Double(h.waitTimeout), outBuffer.isEmpty {
+            close()
+        }
+    }
+
+    private func close() {
+        guard !closed else { return }
+        closed = true
+        server.connections.remove(id)
+        timer?.cancel()
+        if readSuspended { readSource?.resume() }
+        if writeSuspended { writeSource?.resume() }
+        readSource?.cancel()
+        writeSource?.cancel()
+        handler = nil
+    }
+}

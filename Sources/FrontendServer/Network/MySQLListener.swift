@@ -1,0 +1,76 @@
+import Dispatch
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Accepts MySQL clients on a TCP port with a Dispatch read source on the listening socket, and
+/// hands each accepted socket to a new ``MySQLConnection``.
+final class MySQLListener: @unchecked Sendable {
+    private let server: ServerContext
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "tributary.listener")
+    private var source: DispatchSourceRead?
+    private var fd: Int32 = -1
+    private(set) var port: Int = 0
+
+    init(server: ServerContext, logger: Logger) {
+        self.server = server
+        self.logger = logger
+    }
+
+    /// Binds and listens; throws with the OS error text if the port is taken.
+    func start(host: String, port requested: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ServerError.socket("socket(): \(String(cString: strerror(errno)))") }
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(requested).bigEndian)
+        guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { throw ServerError.socket("invalid bind address '\(host)'") }
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0 else {
+            let msg = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw ServerError.socket("cannot listen on \(host):\(requested): \(msg)")
+        }
+        guard listen(fd, 1024) == 0 else { throw ServerError.socket("listen(): \(String(cString: strerror(errno)))") }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &addr) { _ = $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let s = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        s.setEventHandler { [self] in acceptAll() }
+        source = s
+        s.resume()
+    }
+
+    private func acceptAll() {
+        while true {
+            var addr = sockaddr_in()
+            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let client = withUnsafeMutablePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(fd, $0, &len) }
+            }
+            if client < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno != EAGAIN && errno != EWOULDBLOCK { logger.warning("accept failed: \(String(cString: strerror(errno)))") }
+                return
+            }
+            var buf = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+            inet_ntop(AF_INET, &addr.sin_addr, &buf, socklen_t(INET_ADDRSTRLEN))
+            let host = String(cString: buf)
+            MySQLConnection(fd: client, peerHost: host, server: server, logger: logger).start()
+        }
+    }
+}
+
+enum ServerError: Error, CustomStringConvertible {
+    case socket(String)
+    case config(String)
+    var description: String {
+        switch self { case .socket(let m), .config(let m): return m }
+    }
+}

@@ -1,0 +1,36 @@
+import Expressions
+import Foundation
+
+/// The state of one logged-in connection: who, where, which database, and SESSION variable values.
+/// Owned by its connection and used only on the connection's queue.
+final class SessionContext {
+    let connectionID: UInt32
+    let user: String
+    let clientHost: String
+    let connectedAt: Date
+    var database: String?
+    private(set) var sessionValues: [String: Value] = [:]
+    var userVariables: [String: Value] = [:]
+    let variables: SystemVariables
+
+    init(connectionID: UInt32, user: String, clientHost: String, database: String?, variables: SystemVariables) {
+        self.connectionID = connectionID; self.user = user; self.clientHost = clientHost
+        self.database = database; self.variables = variables; connectedAt = Date()
+    }
+
+    /// `'root'@'%'`: the account, as CURRENT_USER() shows it.
+    var currentUser: String { "'\(user)'@'%'" }
+    /// `'root'@'127.0.0.1'`: the login, as USER() shows it.
+    var loginUser: String { "'\(user)'@'\(clientHost)'" }
+
+    func value(_ name: String) -> Value? { sessionValues[name.lowercased()] ?? variables.globalValue(name) }
+    func setSession(_ name: String, _ value: Value?) {
+        if let value { sessionValues[name.lowercased()] = value } else { sessionValues.removeValue(forKey: name.lowercased()) }
+    }
+
+    var autocommit: Bool { value("autocommit") != .int(0) }
+    var waitTimeout: Int { if case .int(let s)? = value("wait_timeout") { return Int(s) }; return 28800 }
+
+    /// COM_RESET_CONNECTION: session variables and user variables back to their defaults.
+    func reset() { sessionValues = [:]; userVariables = [:] }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import FrontendServer
+import Logging
+
+/// `tributary-fe`: reads conf/fe.conf, applies command-line overrides and runs the FE until killed.
+@main
+struct TributaryFE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tributary-fe",
+        abstract: "StarRocks-compatible frontend for continuous Kafka ingestion.",
+        version: TributaryVersion.current)
+
+    @Option(name: .long, help: "Path of fe.conf (StarRocks key = value format).")
+    var config: String?
+
+    @Option(name: .long, help: "Directory for the catalog (overrides meta_dir).")
+    var metaDir: String?
+
+    @Option(name: .long, help: "MySQL protocol port (overrides query_port; 0 picks a free port).")
+    var queryPort: Int?
+
+    @Option(name: .long, help: "HTTP port (overrides http_port).")
+    var httpPort: Int?
+
+    func run() throws {
+        var settings = FrontendConfig()
+        var warnings: [String] = []
+        let path = config ?? (FileManager.default.fileExists(atPath: "conf/fe.conf") ? "conf/fe.conf" : nil)
+        if let path {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read config file \(path)")
+            }
+            (settings, warnings) = FrontendConfig.parse(text)
+        }
+        if let metaDir { settings.metaDir = metaDir }
+        if let queryPort { settings.queryPort = queryPort }
+        if let httpPort { settings.httpPort = httpPort }
+
+        let level = Logger.Level(rawValue: settings.sysLogLevel.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "tributary.fe")
+        for w in warnings { logger.warning("\(w)") }
+        let server = FrontendServer(config: settings, logger: logger)
+        do { try server.start() } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+        // Stdout line for scripts and tests waiting for readiness.
+        FileHandle.standardOutput.write(Data("tributary-fe ready on port \(server.queryPort)\n".utf8))
+        dispatchMain()
+    }
+}
