@@ -52,6 +52,8 @@ extension Parser {
         var left: Expr
         if peekKeyword("NOT"), minLevel <= Level.not.rawValue {
             advance()
+            try enter()
+            defer { leave() }
             left = .unary(.not, try parseBinary(Level.not.rawValue))
         } else {
             left = try parseUnary()

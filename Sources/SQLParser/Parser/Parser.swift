@@ -52,7 +52,7 @@ public struct Parser {
         return e
     }
 
-    static let statementKeywords = ["ADMIN", "ALTER", "CREATE", "DESC", "DROP", "KILL", "SELECT", "SET", "SHOW", "USE"]
+    static let statementKeywords = ["BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "KILL", "SELECT", "SET", "SHOW", "USE"]
 
     mutating func parseStatement() throws(ParseError) -> Statement {
         guard case .word(let w) = current.kind else {

@@ -1,0 +1,91 @@
+import CatalogStore
+import Expressions
+import SQLParser
+import Testing
+@testable import FrontendServer
+
+/// The executor driven directly with SQL, without sockets, over an in-memory catalog.
+@Suite struct StatementExecutorTests {
+    let executor: StatementExecutor
+
+    init() throws {
+        let server = ServerContext(catalog: try CatalogStore.inMemory(),
+                                   variables: SystemVariables(serverVersion: "8.0.33", versionComment: "Tributary test", port: 9030),
+                                   config: FrontendConfig())
+        let session = SessionContext(connectionID: 7, user: "root", clientHost: "127.0.0.1", database: nil, variables: server.variables)
+        executor = try StatementExecutor(server: server, session: session)
+    }
+
+    @discardableResult
+    private func run(_ sql: String) throws -> StatementResult {
+        var last = StatementResult.done
+        for s in try Parser.parse(sql) { last = try executor.execute(s) }
+        return last
+    }
+
+    private func rows(_ sql: String) throws -> ResultSet {
+        guard case .rows(let r) = try run(sql) else { throw SQLError(0, "", "no rows") }
+        return r
+    }
+
+    @Test func showCreateTableOfTheQuickstartTableMatchesStarRocksLayout() throws {
+        try run("""
+            CREATE DATABASE IF NOT EXISTS quickstart; USE quickstart;
+            CREATE TABLE site_clicks (
+                `uid` bigint NOT NULL COMMENT "uid",
+                `site` string NOT NULL COMMENT "site url",
+                `vtime` bigint NOT NULL COMMENT "vtime"
+            )
+            DISTRIBUTED BY HASH(`uid`)
+            PROPERTIES("replication_num"="1");
+            """)
+        let r = try rows("SHOW CREATE TABLE site_clicks")
+        #expect(r.rows[0][1].text == """
+            CREATE TABLE `site_clicks` (
+              `uid` bigint(20) NOT NULL COMMENT "uid",
+              `site` varchar(65533) NOT NULL COMMENT "site url",
+              `vtime` bigint(20) NOT NULL COMMENT "vtime"
+            ) ENGINE=OLAP 
+            DUPLICATE KEY(`uid`)
+            COMMENT "OLAP"
+            DISTRIBUTED BY HASH(`uid`)
+            PROPERTIES (
+            "compression" = "LZ4",
+            "replication_num" = "1"
+            );
+            """)
+        let desc = try rows("DESC site_clicks")
+        #expect(desc.rows[0] == [.string("uid"), .string("bigint"), .string("NO"), .string("true"), .null, .string("")])
+    }
+
+    @Test func variablesSelectTypedAndShowAsText() throws {
+        let r = try rows("SELECT @@autocommit, @@session.max_allowed_packet AS m, @@version_comment")
+        #expect(r.columns.map(\.type) == [.bigint, .bigint, .varchar(14)])
+        #expect(r.columns.map(\.name) == ["@@autocommit", "m", "@@version_comment"])
+        #expect(r.rows == [[.int(1), .int(67_108_864), .string("Tributary test")]])
+        try run("SET autocommit = OFF, sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'), NAMES utf8mb4")
+        #expect(try rows("SELECT @@autocommit").rows == [[.int(0)]])
+        #expect(try rows("SHOW VARIABLES LIKE 'autocommit'").rows == [[.string("autocommit"), .string("OFF")]])
+        #expect(try rows("SELECT @@sql_mode").rows[0][0].text?.hasSuffix(",ANSI_QUOTES") == true)
+        #expect(throws: SQLError(1238, "HY000", "Variable 'version' is a read only variable")) { try run("SET version = 'x'") }
+    }
+
+    @Test func informationSchemaAnswersTheDBeaverColumnsQuery() throws {
+        try run("CREATE DATABASE d; CREATE TABLE d.t (k bigint NOT NULL, v varchar(26) NULL COMMENT 'value') PRIMARY KEY(k) DISTRIBUTED BY HASH(k)")
+        let r = try rows("SELECT * FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='d' AND TABLE_NAME='t' ORDER BY ORDINAL_POSITION")
+        let name = r.columns.firstIndex { $0.name == "COLUMN_NAME" }!, type = r.columns.firstIndex { $0.name == "DATA_TYPE" }!
+        let key = r.columns.firstIndex { $0.name == "COLUMN_KEY" }!, comment = r.columns.firstIndex { $0.name == "COLUMN_COMMENT" }!
+        #expect(r.rows.map { [$0[name], $0[type], $0[key], $0[comment]] } == [
+            [.string("k"), .string("bigint"), .string("PRI"), .string("")], [.string("v"), .string("varchar"), .string(""), .string("value")]])
+        #expect(try rows("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1").rows == [[.string("d")], [.string("information_schema")]])
+        #expect(try rows("SHOW FULL TABLES FROM d").rows == [[.string("t"), .string("BASE TABLE")]])
+    }
+
+    @Test func sessionFunctionsAndErrors() throws {
+        #expect(try rows("SELECT DATABASE(), CURRENT_USER(), USER(), CONNECTION_ID()").rows == [[.null, .string("'root'@'%'"), .string("'root'@'127.0.0.1'"), .int(7)]])
+        #expect(throws: SQLError.noDatabaseSelected) { try run("SHOW TABLES") }
+        #expect(throws: SQLError.unknownDatabase("nope")) { try run("USE nope") }
+        #expect(throws: SQLError(5502, "42602", "Unknown table 'information_schema.nope'")) { try run("SELECT * FROM information_schema.nope") }
+        #expect(throws: SQLError(1064, "HY000", "Can't create database 'information_schema'; database exists")) { try run("CREATE DATABASE information_schema") }
+    }
+}

@@ -1,0 +1,63 @@
+import Testing
+@testable import MySQLProtocol
+
+@Suite struct PacketDecoderTests {
+    private func framed(_ payload: [UInt8], seq: UInt8 = 0) -> [UInt8] {
+        var s = seq
+        return PacketDecoder.frame(payload, sequenceID: &s)
+    }
+
+    @Test func packetSplitAtEveryOffsetDecodesIdentically() throws {
+        let payload: [UInt8] = [0x03] + Array("SELECT 1".utf8)
+        let bytes = framed(payload) + framed([0x0E], seq: 0)
+        for cut in 0...bytes.count {
+            var d = PacketDecoder()
+            d.append(bytes[0..<cut])
+            var got: [Packet] = []
+            while let p = try d.next() { got.append(p) }
+            d.append(bytes[cut...])
+            while let p = try d.next() { got.append(p) }
+            #expect(got == [Packet(sequenceID: 0, payload: payload), Packet(sequenceID: 0, payload: [0x0E])], "cut at \(cut)")
+        }
+    }
+
+    @Test func payloadsOf16MiBAndMoreAreSplitAndJoined() throws {
+        for size in [0xFF_FFFF - 1, 0xFF_FFFF, 0xFF_FFFF + 10, 2 * 0xFF_FFFF] {
+            let payload = [UInt8](repeating: 0x61, count: size)
+            var seq: UInt8 = 5
+            let bytes = PacketDecoder.frame(payload, sequenceID: &seq)
+            let frames = size / 0xFF_FFFF + 1
+            #expect(seq == UInt8(5 + frames), "one sequence id per frame")
+            #expect(bytes.count == size + 4 * frames)
+            var d = PacketDecoder()
+            d.append(bytes)
+            let p = try #require(try d.next())
+            #expect(p.payload.count == size)
+            #expect(p.sequenceID == 5)
+            #expect(try d.next() == nil)
+        }
+    }
+
+    @Test func packetLargerThanTheLimitIsRejectedBeforeBuffering() {
+        var d = PacketDecoder(maxPacketSize: 100)
+        d.append([101, 0, 0, 0])
+        #expect(throws: ProtocolError.packetTooLarge(101)) { try d.next() }
+    }
+
+    @Test func lengthEncodedIntegersRoundTrip() throws {
+        for v: UInt64 in [0, 250, 251, 0xFFFF, 0x10000, 0xFF_FFFF, 0x100_0000, UInt64.max] {
+            var w = ByteWriter()
+            w.lenenc(v)
+            var r = ByteReader(w.bytes)
+            #expect(try r.lenenc() == v)
+            #expect(r.isAtEnd)
+        }
+    }
+
+    @Test func truncatedInputThrowsInsteadOfTrapping() {
+        var r = ByteReader([0xFC, 0x01])
+        #expect(throws: ProtocolError.truncated) { try r.lenenc() }
+        var r2 = ByteReader([0xFB])
+        #expect(throws: ProtocolError.self) { try r2.lenenc() }
+    }
+}
