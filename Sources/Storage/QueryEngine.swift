@@ -39,6 +39,9 @@ public final class QueryEngine {
                 return try Self.fetch(translated, db: db)
             }
         } catch let error as DatabaseError {
+            if error.message?.contains("stack overflow") == true || error.message?.contains("too deep") == true {
+                throw .execution("The statement is nested too deeply")
+            }
             throw .execution(error.message ?? "\(error)")
         } catch {
             throw .execution("\(error)")

@@ -265,8 +265,11 @@ struct SelectTranslator {
             return ("'\(s)'", .largeint)
         case .decimal(let s):
             let digits = s.filter(\.isNumber)
-            let scale = s.split(separator: ".").last.map { $0.filter(\.isNumber).count } ?? 0
-            return (s, .decimal(precision: max(1, min(38, digits.count)), scale: min(scale, 38)))
+            let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+            let scale = parts.count == 2 ? parts[1].filter(\.isNumber).count : 0
+            let type = SQLType.decimal(precision: max(1, min(38, digits.count)), scale: min(scale, 38))
+            // Whole numbers beyond Int64 travel as text so SQLite's REAL cannot round them.
+            return (scale == 0 ? quoteString(s) : s, type)
         case .float(let s): return (s, .double)
         case .string(let s): return (quoteString(s), .varchar(max(1, s.utf8.count)))
         }

@@ -1,4 +1,5 @@
-/// A logical MySQL packet: the sequence id of its first frame and the joined payload.
+/// A logical MySQL packet: the joined payload and the sequence id of its last frame, which the
+/// answer continues from.
 public struct Packet: Equatable, Sendable {
     public var sequenceID: UInt8
     public var payload: [UInt8]
@@ -38,6 +39,7 @@ public struct PacketDecoder: Sendable {
             if start > 1 << 16, start * 2 > buffer.count { buffer.removeSubrange(0..<start); start = 0 }
             if var p = pending {
                 p.payload.append(contentsOf: body)
+                p.sequenceID = seq
                 pending = p
             } else {
                 pending = Packet(sequenceID: seq, payload: Array(body))

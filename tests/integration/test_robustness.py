@@ -1,0 +1,192 @@
+"""Bad input and hostile clients: nothing crashes the FE, a bad connection never blocks others,
+idle and half-finished connections are cleaned up."""
+import os
+import random
+import socket
+import struct
+import threading
+import time
+
+import pymysql
+
+from conftest import FE, mysql
+
+
+def connect(fe, **kw):
+    return pymysql.connect(host="127.0.0.1", port=fe.port, user="root", **kw)
+
+
+def raw_greeting(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    header = s.recv(4)
+    length = header[0] | header[1] << 8 | header[2] << 16
+    payload = b""
+    while len(payload) < length:
+        payload += s.recv(length - len(payload))
+    return s, payload
+
+
+def test_greeting_bytes_follow_the_reference(fe):
+    s, g = raw_greeting(fe.port)
+    s.close()
+    assert g[0] == 10
+    version, rest = g[1:].split(b"\0", 1)
+    assert version == b"8.0.33"
+    assert rest[4 + 8] == 0                        # filler after scramble part 1
+    assert rest[4 + 8 + 1 + 2] == 33               # charset
+    assert rest[4 + 8 + 1 + 2 + 1 + 2 + 2] == 21   # auth_plugin_data_len
+    assert rest.endswith(b"mysql_native_password\0")
+
+
+def test_bad_statement_keeps_the_connection_usable(fe):
+    c = connect(fe)
+    cur = c.cursor()
+    for bad in ["selec 1", "select * from nosuch.t", "select (((1", "\x00\x01\x02", "SET nosuch = 1"]:
+        try:
+            cur.execute(bad)
+        except pymysql.MySQLError as e:
+            assert e.args[0] in (1064, 5501, 1193, 1046), e
+    cur.execute("select 7")
+    assert cur.fetchone() == (7,)
+
+
+def test_random_bytes_and_malformed_packets_close_only_their_connection(fe):
+    survivor = connect(fe)
+    rng = random.Random(1234)
+    for i in range(60):
+        s, _ = raw_greeting(fe.port)
+        if i % 3 == 0:
+            junk = os.urandom(rng.randint(1, 400))                              # garbage instead of a handshake
+        elif i % 3 == 1:
+            junk = struct.pack("<I", 0xFFFFFF)[:3] + b"\x01" + os.urandom(100)  # frame that never completes
+        else:
+            junk = b"\x05\x00\x00\x01\xff\xff\xff\xff\xff"                       # short, nonsense handshake
+        s.sendall(junk)
+        s.close()
+    cur = survivor.cursor()
+    cur.execute("select 'still here'")
+    assert cur.fetchone() == ("still here",)
+    assert fe.alive()
+
+
+def test_garbage_commands_after_login_are_answered_or_close_only_that_connection(fe):
+    for _ in range(30):
+        c = connect(fe)
+        sock = c._sock
+        payload = os.urandom(random.randint(1, 50))
+        sock.sendall(struct.pack("<I", len(payload))[:3] + b"\x00" + payload)
+        sock.settimeout(2)
+        try:
+            sock.recv(4096)
+        except OSError:
+            pass
+        sock.close()
+    assert mysql(fe.port, "select 1")[0] == 0
+
+
+def test_deep_nesting_and_huge_statements_get_errors_not_crashes(fe):
+    c = connect(fe, max_allowed_packet=64 << 20)
+    cur = c.cursor()
+    for shape in [("(", ")"), ("NOT ", ""), ("- ", ""), ("(SELECT ", ")"), ("CASE WHEN 1 THEN ", " END")]:
+        try:
+            cur.execute("SELECT " + shape[0] * 100000 + "1" + shape[1] * 100000)
+        except pymysql.MySQLError as e:
+            assert e.args[0] == 1064 and "nested too deeply" in e.args[1]
+    cur.execute("SELECT '" + "x" * (1 << 20) + "' AS one_mb")
+    assert len(cur.fetchone()[0]) == 1 << 20
+    cur.execute("SELECT '" + "y" * (17 << 20) + "' AS seventeen_mb")       # 16 MiB packet splitting both ways
+    assert len(cur.fetchone()[0]) == 17 << 20
+    n = (16 << 20) - 1 - len("SELECT '' AS h") - 1                          # payload of exactly 0xFFFFFF bytes
+    cur.execute("SELECT '" + "z" * n + "' AS h")
+    assert len(cur.fetchone()[0]) == n
+    assert fe.alive()
+
+
+def test_many_concurrent_connections_while_one_client_stalls(fe):
+    stalled = socket.create_connection(("127.0.0.1", fe.port))              # connects, never answers the greeting
+    c = connect(fe)
+    big = c.cursor()
+    # A client that sends a query producing a large answer and does not read it.
+    lazy = socket.create_connection(("127.0.0.1", fe.port))
+    errors = []
+
+    def worker(n):
+        try:
+            conn = connect(fe, database=None)
+            cur = conn.cursor()
+            for i in range(20):
+                cur.execute("SELECT %s + %s", (n, i))
+                assert cur.fetchone() == (n + i,)
+            conn.close()
+        except Exception as e:  # noqa: BLE001 - collected and asserted below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(64)]
+    start = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors[:3]
+    assert time.time() - start < 30
+    big.execute("SELECT 1")
+    stalled.close()
+    lazy.close()
+
+
+def test_handshake_timeout_and_idle_wait_timeout_close_connections(tmp_path):
+    fe = FE(tmp_path / "meta", config="connect_timeout_second = 1\n").start()
+    try:
+        s = socket.create_connection(("127.0.0.1", fe.port), timeout=10)
+        s.recv(1024)                                                         # greeting, then silence
+        t0 = time.time()
+        assert s.recv(1024) == b""                                           # server closed it
+        assert time.time() - t0 < 5
+        c = pymysql.connect(host="127.0.0.1", port=fe.port, user="root")
+        cur = c.cursor()
+        cur.execute("SET wait_timeout = 1")
+        time.sleep(3)
+        try:
+            cur.execute("SELECT 1")
+            closed = False
+        except pymysql.err.OperationalError:
+            closed = True
+        assert closed, "idle connection past wait_timeout must be closed"
+    finally:
+        fe.stop()
+
+
+def test_processlist_and_kill(fe):
+    victim = connect(fe, database=None)
+    vid = victim.thread_id()
+    admin = connect(fe)
+    cur = admin.cursor()
+    cur.execute("SHOW PROCESSLIST")
+    rows = cur.fetchall()
+    assert [d[0] for d in cur.description] == ["Id", "User", "Host", "Db", "Command", "ConnectionStartTime", "Time", "State", "Info", "IsPending"]
+    assert {r[0] for r in rows} >= {vid, admin.thread_id()}
+    mine = [r for r in rows if r[0] == admin.thread_id()][0]
+    assert mine[4] == "Query" and mine[8] == "SHOW PROCESSLIST"
+    cur.execute(f"KILL {vid}")
+    time.sleep(0.3)
+    try:
+        victim.cursor().execute("SELECT 1")
+        killed = False
+    except pymysql.err.OperationalError:
+        killed = True
+    assert killed
+    try:
+        cur.execute("KILL 999999")
+    except pymysql.MySQLError as e:
+        assert e.args == (1094, "Unknown thread id: 999999")
+
+
+def test_multi_statements_return_one_result_each_and_stop_at_the_first_error(fe):
+    c = pymysql.connect(host="127.0.0.1", port=fe.port, user="root", client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS)
+    cur = c.cursor()
+    cur.execute("SELECT 1; SELECT 2, 3; SET @x = 5")
+    assert cur.fetchall() == ((1,),)
+    assert cur.nextset()
+    assert cur.fetchall() == ((2, 3),)
+    rc, out, err = mysql(fe.port, "select 1; select nosuch; select 3")
+    assert out.split() == ["1", "1"] and "ERROR 5509" in err
