@@ -27,7 +27,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Storage", dependencies: [
-            "SQLParser", "Expressions",
+            "SQLParser", "Expressions", "CatalogStore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),

@@ -34,6 +34,33 @@ enum CatalogMigrations {
                 INSERT INTO sqlite_sequence (name, seq) VALUES ('databases', 10000), ('tables', 10000);
                 """)
         }
+        m.registerMigration("2026-11-transactions-manifest") { db in
+            try db.execute(sql: """
+                ALTER TABLE tables ADD COLUMN data_epoch INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE tables ADD COLUMN next_auto_increment INTEGER NOT NULL DEFAULT 1;
+                CREATE TABLE transactions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    table_id INTEGER NOT NULL,
+                    label TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('PREPARE', 'VISIBLE', 'ABORTED')),
+                    segment TEXT,
+                    row_count INTEGER NOT NULL DEFAULT 0,
+                    reason TEXT,
+                    created_at REAL NOT NULL,
+                    finished_at REAL
+                );
+                CREATE INDEX transactions_state ON transactions(state);
+                CREATE TABLE manifest (
+                    table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+                    version INTEGER NOT NULL,
+                    txn_id INTEGER NOT NULL REFERENCES transactions(id),
+                    segment TEXT NOT NULL,
+                    row_count INTEGER NOT NULL,
+                    PRIMARY KEY (table_id, version)
+                );
+                INSERT INTO sqlite_sequence (name, seq) VALUES ('transactions', 1000);
+                """)
+        }
         return m
     }
 }

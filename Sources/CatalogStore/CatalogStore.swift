@@ -128,11 +128,11 @@ public final class CatalogStore: Sendable {
 
     // MARK: - Access
 
-    private func read<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
         do { return try writer.read(body) } catch { throw Self.map(error) }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
         do { return try writer.write(body) } catch { throw Self.map(error) }
     }
 

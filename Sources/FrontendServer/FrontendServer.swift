@@ -2,6 +2,7 @@ import CatalogStore
 import Foundation
 import Kafka
 import Logging
+import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,11 +22,27 @@ public final class FrontendServer: @unchecked Sendable {
     /// The port the MySQL listener is bound to (useful with `query_port = 0`).
     public var queryPort: Int { listener?.port ?? config.queryPort }
 
+    /// After a restart: abort what was in flight, delete orphaned segments, rebuild the table cache.
+    private func recover(_ context: ServerContext) throws {
+        let aborted = try context.catalog.abortPreparedTransactions(reason: "FE restarted")
+        let removed = context.volume.collectGarbage(keeping: try context.catalog.liveSegments())
+        var tables = 0
+        for db in try context.catalog.databases() {
+            for t in try context.catalog.tables(inDatabase: db.name) {
+                if let data = try context.catalog.tableData(tableID: t.id) { try context.cache.catchUp(t, data: data); tables += 1 }
+            }
+        }
+        logger.info("recovered: \(aborted) unfinished transactions aborted, \(removed) orphaned segments removed, \(tables) tables cached")
+    }
+
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
         let catalog = try CatalogStore.open(directory: config.metaDir)
+        let volume = try LocalVolume(root: config.volumeRoot)
+        let cache = try TableCache(path: config.metaDir + "/cache.sqlite", volume: volume)
         let variables = SystemVariables(serverVersion: config.mysqlServerVersion, versionComment: TributaryVersion.comment, port: config.queryPort)
-        let context = ServerContext(catalog: catalog, variables: variables, config: config)
+        let context = ServerContext(catalog: catalog, volume: volume, cache: cache, variables: variables, config: config)
+        try recover(context)
         let listener = MySQLListener(server: context, logger: logger)
         try listener.start(host: config.bindAddress, port: config.queryPort)
         self.listener = listener

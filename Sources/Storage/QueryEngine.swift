@@ -5,14 +5,19 @@ import SQLParser
 
 /// Runs SELECT statements: translates them with ``SelectTranslator``, loads the relations they read
 /// into an in-memory SQLite database as temporary tables, executes, and types the result.
+/// Catalog tables are read from the ``TableCache`` file, attached read-only as `cache`.
 /// One engine per connection; not thread-safe (a connection runs one statement at a time).
 public final class QueryEngine {
     private let db: DatabaseQueue
 
-    public init() throws {
+    /// - Parameter cachePath: the table cache to attach; nil for an engine over materialized relations only.
+    public init(cachePath: String? = nil) throws {
         var config = Configuration()
         config.label = "tributary.query"
         config.prepareDatabase { db in
+            if let cachePath {
+                try db.execute(sql: "ATTACH DATABASE ? AS cache", arguments: [cachePath])
+            }
             db.add(function: DatabaseFunction("regexp", argumentCount: 2, pure: true) { values in
                 guard let pattern = String.fromDatabaseValue(values[0].databaseValue),
                       let subject = String.fromDatabaseValue(values[1].databaseValue) else { return nil }

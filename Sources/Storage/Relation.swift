@@ -15,9 +15,17 @@ public struct Relation: Sendable {
     public var name: String
     public var columns: [Column]
     public var rows: [[Value]]
+    /// Set for catalog tables: the name of their data in the attached ``TableCache`` (rows unused).
+    public var cacheTable: String?
 
     public init(schema: String, name: String, columns: [Column], rows: [[Value]]) {
         self.schema = schema; self.name = name; self.columns = columns; self.rows = rows
+    }
+
+    /// A catalog table whose rows live in the table cache.
+    public init(schema: String, name: String, columns: [Column], cacheTable: String) {
+        self.init(schema: schema, name: name, columns: columns, rows: [])
+        self.cacheTable = cacheTable
     }
 }
 

@@ -123,6 +123,10 @@ struct SelectTranslator {
         switch ref {
         case .table(let name, let alias):
             let relation = try provider.relation(name)
+            let shownAlias = alias ?? name.name
+            scope.entries.append(ScopeEntry(alias: shownAlias, schema: relation.schema, table: relation.name,
+                                            columns: relation.columns, isBase: true))
+            if let cached = relation.cacheTable { return "cache.\(quote(cached)) AS \(quote(shownAlias))" }
             let key = QualifiedName([relation.schema.lowercased(), relation.name.lowercased()])
             let sqliteName: String
             if let existing = relationNames[key] { sqliteName = existing } else {
@@ -130,9 +134,6 @@ struct SelectTranslator {
                 relationNames[key] = sqliteName
                 relations[sqliteName] = relation
             }
-            let shownAlias = alias ?? name.name
-            scope.entries.append(ScopeEntry(alias: shownAlias, schema: relation.schema, table: relation.name,
-                                            columns: relation.columns, isBase: true))
             return "\(quote(sqliteName)) AS \(quote(shownAlias))"
         case .subquery(let select, let alias):
             let inner = try translate(select, parent: scope.parent)

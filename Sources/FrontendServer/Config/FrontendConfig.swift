@@ -4,6 +4,8 @@ public struct FrontendConfig: Equatable, Sendable {
     public var queryPort = 9030
     public var httpPort = 8030
     public var metaDir = "meta"
+    /// Root of the builtin local storage volume; empty means `<meta_dir>/storage`.
+    public var storageRootPath = ""
     public var sysLogLevel = "INFO"
     /// Address the MySQL listener binds to.
     public var bindAddress = "0.0.0.0"
@@ -14,6 +16,9 @@ public struct FrontendConfig: Equatable, Sendable {
     public var connectTimeoutSeconds = 10
 
     public init() {}
+
+    /// The storage volume root actually used.
+    public var volumeRoot: String { storageRootPath.isEmpty ? metaDir + "/storage" : storageRootPath }
 
     /// Keys accepted with a warning because they do not apply to Tributary.
     static let ignoredKeys: Set<String> = [
@@ -42,6 +47,7 @@ public struct FrontendConfig: Equatable, Sendable {
             case "query_port": int { config.queryPort = $0 }
             case "http_port": int { config.httpPort = $0 }
             case "meta_dir": config.metaDir = value
+            case "storage_root_path": config.storageRootPath = value
             case "sys_log_level": config.sysLogLevel = value.uppercased()
             case "bind_address": config.bindAddress = value
             case "mysql_server_version": config.mysqlServerVersion = value

@@ -39,6 +39,7 @@ public struct SQLError: Error, Equatable, Sendable {
         case .duplicateColumn(let c): self.init(1060, "42S21", "Duplicate column name '\(c)'")
         case .unknownEngine(let e): self.init(1286, "42000", "Unknown storage engine '\(e)'")
         case .invalidDefinition(let m): self = .analysis(m)
+        case .transaction(let m): self.init(1105, "HY000", "Transaction failed: \(m)")
         case .storage(let m): self.init(1105, "HY000", "Catalog storage error: \(m)")
         }
     }

@@ -1,19 +1,22 @@
 import CatalogStore
 import Foundation
+import Storage
 import Synchronization
 
-/// Everything statements share across connections: the catalog, server variables, the live
-/// connection registry and counters. Built once by ``FrontendServer``.
+/// Everything statements share across connections: the catalog, the storage volume and table cache,
+/// server variables, the live connection registry and counters. Built once by ``FrontendServer``.
 final class ServerContext: Sendable {
     let catalog: CatalogStore
+    let volume: LocalVolume
+    let cache: TableCache
     let variables: SystemVariables
     let connections: ConnectionRegistry
     let config: FrontendConfig
     let startedAt = Date()
     private let questionCount = Atomic<Int>(0)
 
-    init(catalog: CatalogStore, variables: SystemVariables, config: FrontendConfig) {
-        self.catalog = catalog; self.variables = variables; self.config = config
+    init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, variables: SystemVariables, config: FrontendConfig) {
+        self.catalog = catalog; self.volume = volume; self.cache = cache; self.variables = variables; self.config = config
         connections = ConnectionRegistry()
     }
 

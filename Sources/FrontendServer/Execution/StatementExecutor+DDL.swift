@@ -25,6 +25,7 @@ extension StatementExecutor {
         if InformationSchema.isInformationSchema(name) {
             throw SQLError(1044, "42000", "Access denied for user '\(session.user)'@'%' to database '\(name)'")
         }
+        let tables = (try? server.catalog.tables(inDatabase: name)) ?? []
         do {
             try server.catalog.dropDatabase(name: name)
         } catch .unknownDatabase where ifExists {
@@ -35,6 +36,21 @@ extension StatementExecutor {
             throw SQLError(error)
         }
         if session.database == name { session.database = nil }
+        try discardData(of: tables)
+        return .done
+    }
+
+    /// Removes dropped tables from the cache and deletes the segments nothing references any more.
+    func discardData(of tables: [TableInfo]) throws(SQLError) {
+        for t in tables { try? server.cache.drop(tableID: t.id) }
+        let live = try catalog { try server.catalog.liveSegments() }
+        server.volume.collectGarbage(keeping: live)
+    }
+
+    func truncateTable(_ name: QualifiedName) throws(SQLError) -> StatementResult {
+        let database = try databaseFor(name)
+        try catalog { try server.catalog.truncateTable(database: database, name: name.name) }
+        try discardData(of: [])
         return .done
     }
 
@@ -59,6 +75,7 @@ extension StatementExecutor {
 
     func dropTable(_ name: QualifiedName, ifExists: Bool) throws(SQLError) -> StatementResult {
         let database = try databaseFor(name)
+        let table = try? server.catalog.table(database: database, name: name.name)
         do {
             try server.catalog.dropTable(database: database, name: name.name)
         } catch .unknownTable where ifExists {
@@ -66,6 +83,7 @@ extension StatementExecutor {
         } catch {
             throw SQLError(error)
         }
+        try discardData(of: table.flatMap { $0 }.map { [$0] } ?? [])
         return .done
     }
 }

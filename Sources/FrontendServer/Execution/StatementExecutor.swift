@@ -12,7 +12,7 @@ final class StatementExecutor {
 
     init(server: ServerContext, session: SessionContext) throws {
         self.server = server; self.session = session
-        engine = try QueryEngine()
+        engine = try QueryEngine(cachePath: server.cache.path)
     }
 
     func execute(_ statement: Statement) throws(SQLError) -> StatementResult {
@@ -25,6 +25,8 @@ final class StatementExecutor {
         case .dropDatabase(let name, let ifExists, _): return try dropDatabase(name, ifExists: ifExists)
         case .createTable(let c): return try createTable(c)
         case .dropTable(let name, let ifExists, _): return try dropTable(name, ifExists: ifExists)
+        case .truncateTable(let name): return try truncateTable(name)
+        case .insert(let insert): return try self.insert(insert)
         case .show(let show): return .rows(try self.show(show))
         case .describe(let name, let all): return .rows(try describe(name, all: all))
         case .kill(let id, let queryOnly): try kill(id, queryOnly: queryOnly); return .done
@@ -112,8 +114,8 @@ final class StatementExecutor {
     }
 }
 
-/// Resolves table names for the query engine: information_schema tables and catalog tables.
-/// Catalog tables have no stored rows yet, so they read as empty relations with their columns.
+/// Resolves table names for the query engine: information_schema tables (materialized) and catalog
+/// tables, which are brought up to their latest visible version in the table cache first.
 struct CatalogRelations: RelationProvider {
     let server: ServerContext
     let session: SessionContext
@@ -126,14 +128,21 @@ struct CatalogRelations: RelationProvider {
             }
             return r
         }
-        let table: TableInfo?
-        do { table = try server.catalog.table(database: database, name: name.name) } catch {
-            if case .unknownDatabase(let d) = error { throw .unknownDatabase(d) }
-            throw .execution("\(error)")
+        do {
+            guard let table = try server.catalog.table(database: database, name: name.name),
+                  let data = try server.catalog.tableData(tableID: table.id) else {
+                throw QueryError.unknownTable("\(database).\(name.name)")
+            }
+            try server.cache.catchUp(table, data: data)
+            return Relation(schema: database, name: table.name,
+                            columns: table.definition.columns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) },
+                            cacheTable: TableCache.tableName(table.id))
+        } catch let e as QueryError {
+            throw e
+        } catch CatalogError.unknownDatabase(let d) {
+            throw .unknownDatabase(d)
+        } catch {
+            throw .execution("cannot read table \(database).\(name.name): \(error)")
         }
-        guard let table else { throw .unknownTable("\(database).\(name.name)") }
-        return Relation(schema: database, name: table.name,
-                        columns: table.definition.columns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) },
-                        rows: [])
     }
 }

@@ -1,5 +1,6 @@
 /// OK packet. With `asEOF` it is the 0xFE-headed OK that ends a result set under CLIENT_DEPRECATE_EOF,
-/// kept short (no info) so clients cannot mistake it for a row.
+/// kept short (no info) so clients cannot mistake it for a row. A non-empty info string is written
+/// length-encoded, as StarRocks does and as libmariadb (the MariaDB CLI) reads it.
 public struct OKPacket: Equatable, Sendable {
     public var affectedRows: UInt64 = 0
     public var lastInsertID: UInt64 = 0
@@ -19,7 +20,7 @@ public struct OKPacket: Equatable, Sendable {
         w.int1(asEOF ? 0xFE : 0x00)
         w.lenenc(affectedRows); w.lenenc(lastInsertID)
         w.int2(status.rawValue); w.int2(warnings)
-        if !asEOF { w.raw(info) }
+        if !asEOF, !info.isEmpty { w.lenencString(info) }
         return w.bytes
     }
 }

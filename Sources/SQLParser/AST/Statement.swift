@@ -7,6 +7,8 @@ public enum Statement: Equatable, Sendable {
     case dropDatabase(name: String, ifExists: Bool, force: Bool)
     case createTable(CreateTable)
     case dropTable(QualifiedName, ifExists: Bool, force: Bool)
+    case truncateTable(QualifiedName)
+    case insert(Insert)
     case show(ShowStatement)
     /// DESC / DESCRIBE / EXPLAIN-less describe of a table; `all` for `DESC t ALL`.
     case describe(QualifiedName, all: Bool)
@@ -74,4 +76,19 @@ public struct Property: Equatable, Hashable, Sendable, Codable {
     public var key: String
     public var value: String
     public init(_ key: String, _ value: String) { self.key = key; self.value = value }
+}
+
+/// `INSERT INTO t [(cols)] VALUES (...), ...` or `INSERT INTO t [(cols)] SELECT ...`.
+public struct Insert: Equatable, Sendable {
+    public enum Source: Equatable, Sendable {
+        case values([[Expr]])
+        case select(Select)
+    }
+    public var table: QualifiedName
+    public var columns: [String]?
+    public var label: String?
+    public var source: Source
+    public init(table: QualifiedName, columns: [String]?, label: String?, source: Source) {
+        self.table = table; self.columns = columns; self.label = label; self.source = source
+    }
 }

@@ -52,7 +52,7 @@ public struct Parser {
         return e
     }
 
-    static let statementKeywords = ["BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "KILL", "SELECT", "SET", "SHOW", "USE"]
+    static let statementKeywords = ["BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "INSERT", "KILL", "SELECT", "SET", "SHOW", "TRUNCATE", "USE"]
 
     mutating func parseStatement() throws(ParseError) -> Statement {
         guard case .word(let w) = current.kind else {
@@ -68,6 +68,11 @@ public struct Parser {
         case "SHOW": return try parseShow()
         case "DESC", "DESCRIBE", "EXPLAIN": return try parseDescribe()
         case "KILL": return try parseKill()
+        case "INSERT": return .insert(try parseInsert())
+        case "TRUNCATE":
+            advance()
+            _ = acceptKeyword("TABLE")
+            return .truncateTable(try qualifiedName())
         case "BEGIN", "START", "COMMIT", "ROLLBACK": return try parseTransaction()
         default: throw unexpected(Self.statementKeywords.map { "'\($0)'" })
         }

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// A committed segment of a table, in version order.
+public struct ManifestEntry: Equatable, Sendable {
+    public var version: Int64
+    public var txnID: Int64
+    /// Path of the segment relative to the storage volume root.
+    public var segment: String
+    public var rowCount: Int64
+}
+
+/// The data state of a table: its epoch (bumped by TRUNCATE) and its visible segments.
+public struct TableData: Equatable, Sendable {
+    public var tableID: Int64
+    public var epoch: Int64
+    public var entries: [ManifestEntry]
+    public var version: Int64 { entries.last?.version ?? 0 }
+}
+
+public enum TransactionState: String, Sendable { case prepare = "PREPARE", visible = "VISIBLE", aborted = "ABORTED" }
+
+/// The transaction API every write path shares (INSERT now, routine-load tasks later):
+/// begin → PREPARE, commit with a segment → VISIBLE as the table's next version, abort → ABORTED.
+extension CatalogStore {
+    /// Opens a transaction on a table. `segmentPath` names the segment for the new transaction id; it is
+    /// recorded at once, so garbage collection keeps the file while the transaction is PREPARE.
+    public func beginTransaction(tableID: Int64, label: String, segmentPath: (Int64) -> String) throws(CatalogError) -> (id: Int64, segment: String) {
+        try write { db in
+            try db.execute(sql: "INSERT INTO transactions (table_id, label, state, created_at) VALUES (?, ?, 'PREPARE', ?)",
+                           arguments: [tableID, label, Date().timeIntervalSince1970])
+            let id = db.lastInsertedRowID
+            let segment = segmentPath(id)
+            try db.execute(sql: "UPDATE transactions SET segment = ? WHERE id = ?", arguments: [segment, id])
+            return (id, segment)
+        }
+    }
+
+    /// Makes the transaction's segment visible as the table's next version, in one SQLite transaction.
+    /// Fails if the transaction is not PREPARE or the table is gone. Returns the new version.
+    @discardableResult
+    public func commitTransaction(_ txnID: Int64, rowCount: Int64) throws(CatalogError) -> Int64 {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT table_id, state, segment FROM transactions WHERE id = ?", arguments: [txnID]) else {
+                throw CatalogError.transaction("transaction \(txnID) does not exist")
+            }
+            let tableID: Int64 = row["table_id"]
+            let state: String = row["state"]
+            let segment: String = row["segment"]
+            guard state == TransactionState.prepare.rawValue else {
+                throw CatalogError.transaction("transaction \(txnID) is \(state), not PREPARE")
+            }
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tables WHERE id = ?", arguments: [tableID]) == 1 else {
+                throw CatalogError.transaction("the table of transaction \(txnID) was dropped")
+            }
+            let version = (try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?", arguments: [tableID]) ?? 0) + 1
+            try db.execute(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [tableID, version, txnID, segment, rowCount])
+            try db.execute(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?",
+                           arguments: [rowCount, Date().timeIntervalSince1970, txnID])
+            return version
+        }
+    }
+
+    public func abortTransaction(_ txnID: Int64, reason: String) throws(CatalogError) {
+        try write { db in
+            try db.execute(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ? AND state = 'PREPARE'",
+                           arguments: [reason, Date().timeIntervalSince1970, txnID])
+        }
+    }
+
+    /// After a restart nothing is in flight: every PREPARE transaction is aborted. Returns how many.
+    @discardableResult
+    public func abortPreparedTransactions(reason: String) throws(CatalogError) -> Int {
+        try write { db in
+            try db.execute(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE state = 'PREPARE'",
+                           arguments: [reason, Date().timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    public func transactionState(_ txnID: Int64) throws(CatalogError) -> TransactionState? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT state FROM transactions WHERE id = ?", arguments: [txnID]).flatMap(TransactionState.init)
+        }
+    }
+
+    /// The visible data of a table.
+    public func tableData(tableID: Int64) throws(CatalogError) -> TableData? {
+        try read { db in
+            guard let epoch = try Int64.fetchOne(db, sql: "SELECT data_epoch FROM tables WHERE id = ?", arguments: [tableID]) else { return nil }
+            let entries = try Row.fetchAll(db, sql: "SELECT version, txn_id, segment, row_count FROM manifest WHERE table_id = ? ORDER BY version",
+                                           arguments: [tableID]).map {
+                ManifestEntry(version: $0["version"], txnID: $0["txn_id"], segment: $0["segment"], rowCount: $0["row_count"])
+            }
+            return TableData(tableID: tableID, epoch: epoch, entries: entries)
+        }
+    }
+
+    /// TRUNCATE: the table keeps its schema and loses all visible segments; its epoch moves on.
+    public func truncateTable(database: String, name: String) throws(CatalogError) {
+        try write { db in
+            guard let d = try DatabaseRecord.filter(Column("name") == database).fetchOne(db) else { throw CatalogError.unknownDatabase(database) }
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM tables WHERE database_id = ? AND name = ?", arguments: [d.id, name]) else {
+                throw CatalogError.unknownTable(database: database, table: name)
+            }
+            try db.execute(sql: "DELETE FROM manifest WHERE table_id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE tables SET data_epoch = data_epoch + 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Segments that must be kept: visible ones and those of transactions still in PREPARE.
+    public func liveSegments() throws(CatalogError) -> Set<String> {
+        try read { db in
+            Set(try String.fetchAll(db, sql: "SELECT segment FROM manifest UNION SELECT segment FROM transactions WHERE state = 'PREPARE' AND segment IS NOT NULL"))
+        }
+    }
+
+    /// Reserves `count` AUTO_INCREMENT values for a table; returns the first.
+    public func reserveAutoIncrement(tableID: Int64, count: Int64) throws(CatalogError) -> Int64 {
+        try write { db in
+            guard let next = try Int64.fetchOne(db, sql: "SELECT next_auto_increment FROM tables WHERE id = ?", arguments: [tableID]) else {
+                throw CatalogError.transaction("table \(tableID) does not exist")
+            }
+            try db.execute(sql: "UPDATE tables SET next_auto_increment = ? WHERE id = ?", arguments: [next + count, tableID])
+            return next
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The builtin local storage volume: a directory holding segment files at
+/// `db<dbId>/t<tableId>/txn<txnId>.seg`. Paths in the catalog are relative to `root`.
+public struct LocalVolume: Sendable {
+    public static let name = "builtin_storage_volume"
+    public let root: String
+
+    public init(root: String) throws {
+        self.root = root
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    public func segmentPath(databaseID: Int64, tableID: Int64, txnID: Int64) -> String {
+        "db\(databaseID)/t\(tableID)/txn\(txnID).seg"
+    }
+
+    public func absolute(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+
+    /// Every segment file under the volume, as relative paths.
+    public func segments() -> [String] {
+        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
+        return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".seg") }
+    }
+
+    public func remove(_ relative: String) { try? FileManager.default.removeItem(atPath: absolute(relative)) }
+
+    /// Deletes segment files that no catalog entry references (aborted or orphaned writes). Returns the count.
+    @discardableResult
+    public func collectGarbage(keeping live: Set<String>) -> Int {
+        var removed = 0
+        for s in segments() where !live.contains(s) { remove(s); removed += 1 }
+        return removed
+    }
+}

@@ -1,0 +1,160 @@
+import CatalogStore
+import Expressions
+import Foundation
+import GRDB
+import SQLParser
+import Synchronization
+
+/// The FE's local, disposable copy of every table's visible data, in one SQLite file. It applies
+/// committed segments in version order with the table's key-model semantics:
+/// DUPLICATE appends; PRIMARY and UNIQUE upsert by key (`__op = 1` deletes); AGGREGATE merges value
+/// columns with SUM / MAX / MIN / REPLACE / REPLACE_IF_NOT_NULL. If the cache is lost or a table's
+/// epoch changes (TRUNCATE), the table is rebuilt from the manifest and the volume.
+public final class TableCache: Sendable {
+    public let path: String
+    private let pool: DatabasePool
+    private let volume: LocalVolume
+    /// Serializes catch-up so one table is never applied twice concurrently.
+    private let applying = Mutex<Void>(())
+
+    public init(path: String, volume: LocalVolume) throws {
+        self.path = path
+        self.volume = volume
+        pool = try DatabasePool(path: path)
+        try pool.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS cache_state (
+                    table_id INTEGER PRIMARY KEY, epoch INTEGER NOT NULL, version INTEGER NOT NULL, schema TEXT NOT NULL)
+                """)
+        }
+    }
+
+    /// The SQLite name of a table's data inside the cache file.
+    public static func tableName(_ tableID: Int64) -> String { "t\(tableID)" }
+
+    /// Brings a table up to `data` (its visible version in the catalog). Cheap when already current.
+    public func catchUp(_ table: TableInfo, data: TableData) throws {
+        let schema = Self.schemaKey(table)
+        try applying.withLock { _ in
+            // SQLite cannot ATTACH/DETACH inside a transaction: attach each segment outside, then apply it and
+            // record its version in one transaction, so a crash leaves the cache at a consistent version.
+            try pool.writeWithoutTransaction { db in
+                var pending: [ManifestEntry] = []
+                try db.inTransaction {
+                    let state = try Row.fetchOne(db, sql: "SELECT epoch, version, schema FROM cache_state WHERE table_id = ?", arguments: [table.id])
+                    if let state, state["epoch"] == data.epoch, state["schema"] == schema, try db.tableExists(Self.tableName(table.id)),
+                       let applied = state["version"] as Int64?, applied <= data.version {
+                        pending = data.entries.filter { $0.version > applied }
+                    } else {
+                        // New table, lost cache, TRUNCATE (epoch) or schema change: rebuild from every visible segment.
+                        try Self.createTable(table, in: db)
+                        try Self.record(table.id, epoch: data.epoch, version: 0, schema: schema, in: db)
+                        pending = data.entries
+                    }
+                    return .commit
+                }
+                for entry in pending {
+                    try db.execute(sql: "ATTACH DATABASE ? AS seg", arguments: [volume.absolute(entry.segment)])
+                    defer { try? db.execute(sql: "DETACH DATABASE seg") }
+                    try db.inTransaction {
+                        try apply(table, from: "seg", in: db)
+                        try Self.record(table.id, epoch: data.epoch, version: entry.version, schema: schema, in: db)
+                        return .commit
+                    }
+                }
+            }
+        }
+    }
+
+    private static func record(_ tableID: Int64, epoch: Int64, version: Int64, schema: String, in db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO cache_state (table_id, epoch, version, schema) VALUES (?, ?, ?, ?)",
+                       arguments: [tableID, epoch, version, schema])
+    }
+
+    /// Forgets a dropped table.
+    public func drop(tableID: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "DROP TABLE IF EXISTS \(Segment.quote(Self.tableName(tableID)))")
+            try db.execute(sql: "DELETE FROM cache_state WHERE table_id = ?", arguments: [tableID])
+        }
+    }
+
+    private static func schemaKey(_ t: TableInfo) -> String {
+        t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
+    }
+
+    private static func createTable(_ t: TableInfo, in db: Database) throws {
+        let name = Segment.quote(tableName(t.id))
+        try db.execute(sql: "DROP TABLE IF EXISTS \(name)")
+        let cols = t.definition.columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" }
+        try db.execute(sql: "CREATE TABLE \(name) (\(cols.joined(separator: ", ")))")
+        if t.definition.keysType != .duplicate {
+            let keys = t.definition.keyColumns.map(Segment.quote).joined(separator: ", ")
+            try db.execute(sql: "CREATE INDEX \(Segment.quote(tableName(t.id) + "_keys")) ON \(name) (\(keys))")
+        }
+    }
+
+    /// Applies the rows of the attached segment `schema` with the table's key-model semantics.
+    private func apply(_ t: TableInfo, from schema: String, in db: Database) throws {
+        let d = t.definition
+        let name = Segment.quote(Self.tableName(t.id))
+        let cols = d.columns.map { Segment.quote($0.name) }
+        do {
+            if d.keysType == .duplicate {
+                try db.execute(sql: "INSERT INTO main.\(name) (\(cols.joined(separator: ", "))) SELECT \(cols.joined(separator: ", ")) FROM \(schema).rows ORDER BY rowid")
+                return
+            }
+            let keyIdx = d.columns.indices.filter { d.columns[$0].isKey }
+            let keyMatch = keyIdx.map { "\(cols[$0]) IS ?" }.joined(separator: " AND ")
+            let select = try db.makeStatement(sql: "SELECT rowid, * FROM main.\(name) WHERE \(keyMatch) LIMIT 1")
+            let delete = try db.makeStatement(sql: "DELETE FROM main.\(name) WHERE \(keyMatch)")
+            let insert = try db.makeStatement(sql: "INSERT INTO main.\(name) VALUES (\(Array(repeating: "?", count: cols.count).joined(separator: ", ")))")
+            let update = try db.makeStatement(sql: "UPDATE main.\(name) SET \(cols.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?")
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(cols.joined(separator: ", ")), \"__op\" FROM \(schema).rows ORDER BY rowid")
+            while let row = try rows.next() {
+                let values: [DatabaseValue] = (0..<cols.count).map { row[$0] }
+                let keys = StatementArguments(keyIdx.map { values[$0] })
+                let op: Int64 = row["__op"]
+                switch d.keysType {
+                case .primary, .unique:
+                    try delete.execute(arguments: keys)
+                    if op == 0 { try insert.execute(arguments: StatementArguments(values)) }
+                case .aggregate:
+                    if let existing = try Row.fetchOne(select, arguments: keys) {
+                        let rowid: Int64 = existing[0]
+                        let merged: [DatabaseValue] = d.columns.indices.map { i in
+                            let old: DatabaseValue = existing[i + 1]
+                            return d.columns[i].isKey ? old : Self.merge(old, values[i], d.columns[i].aggregate)
+                        }
+                        try update.execute(arguments: StatementArguments(merged + [rowid.databaseValue]))
+                    } else {
+                        try insert.execute(arguments: StatementArguments(values))
+                    }
+                case .duplicate: break
+                }
+            }
+        }
+    }
+
+    /// Aggregate merge of a stored value with a newly loaded one. NULLs never poison SUM / MAX / MIN.
+    static func merge(_ old: DatabaseValue, _ new: DatabaseValue, _ agg: AggregateType?) -> DatabaseValue {
+        switch agg {
+        case .replaceIfNotNull?: return new.isNull ? old : new
+        case .sum?, .max?, .min?:
+            if old.isNull { return new }
+            if new.isNull { return old }
+            switch (old.storage, new.storage) {
+            case (.int64(let a), .int64(let b)):
+                switch agg! { case .sum: return a.addingReportingOverflow(b).overflow ? (Double(a) + Double(b)).databaseValue : (a + b).databaseValue
+                case .max: return max(a, b).databaseValue
+                default: return min(a, b).databaseValue }
+            default:
+                let a = Double.fromDatabaseValue(old) ?? 0, b = Double.fromDatabaseValue(new) ?? 0
+                switch agg! { case .sum: return (a + b).databaseValue
+                case .max: return (a >= b ? old : new)
+                default: return (a <= b ? old : new) }
+            }
+        default: return new                          // REPLACE and the state types
+        }
+    }
+}
