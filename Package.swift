@@ -45,8 +45,8 @@ let package = Package(
         .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore"]),
         .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler"]),
-        .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore"]),
+        .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage"]),
     ]
 )

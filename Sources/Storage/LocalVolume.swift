@@ -26,10 +26,17 @@ public struct LocalVolume: Sendable {
     public func remove(_ relative: String) { try? FileManager.default.removeItem(atPath: absolute(relative)) }
 
     /// Deletes segment files that no catalog entry references (aborted or orphaned writes). Returns the count.
+    /// Empty table and database directories left behind are removed too.
     @discardableResult
     public func collectGarbage(keeping live: Set<String>) -> Int {
         var removed = 0
         for s in segments() where !live.contains(s) { remove(s); removed += 1 }
+        let fm = FileManager.default
+        let dirs = (fm.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []).filter { !$0.hasSuffix(".seg") && !$0.hasSuffix(".tmp") }
+        for dir in dirs.sorted(by: { $0.count > $1.count }) {      // deepest first
+            let path = absolute(dir)
+            if (try? fm.contentsOfDirectory(atPath: path))?.isEmpty == true { try? fm.removeItem(atPath: path) }
+        }
         return removed
     }
 }

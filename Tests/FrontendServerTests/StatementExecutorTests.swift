@@ -1,5 +1,7 @@
 import CatalogStore
 import Expressions
+import Foundation
+import Storage
 import SQLParser
 import Testing
 @testable import FrontendServer
@@ -9,7 +11,10 @@ import Testing
     let executor: StatementExecutor
 
     init() throws {
-        let server = ServerContext(catalog: try CatalogStore.inMemory(),
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exec-\(UUID().uuidString)").path
+        let volume = try LocalVolume(root: dir + "/storage")
+        let server = ServerContext(catalog: try CatalogStore.inMemory(), volume: volume,
+                                   cache: try TableCache(path: dir + "/cache.sqlite", volume: volume),
                                    variables: SystemVariables(serverVersion: "8.0.33", versionComment: "Tributary test", port: 9030),
                                    config: FrontendConfig())
         let session = SessionContext(connectionID: 7, user: "root", clientHost: "127.0.0.1", database: nil, variables: server.variables)

@@ -1,0 +1,95 @@
+import CatalogStore
+import Expressions
+import Foundation
+import SQLParser
+import Testing
+@testable import Storage
+
+/// Commits segments through the catalog's transaction API and checks what the cache shows.
+@Suite struct TableCacheTests {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)").path
+    let catalog: CatalogStore
+    let volume: LocalVolume
+    let cache: TableCache
+
+    init() throws {
+        catalog = try CatalogStore.inMemory()
+        volume = try LocalVolume(root: dir + "/storage")
+        cache = try TableCache(path: dir + "/cache.sqlite", volume: volume)
+        try catalog.createDatabase(name: "d", properties: [])
+    }
+
+    private func table(_ sql: String) throws -> TableInfo {
+        guard case .createTable(let c) = try Parser.parseOne(sql) else { throw CatalogError.invalidDefinition("") }
+        return try #require(try catalog.createTable(database: "d", name: c.name.name, definition: TableDefinition.validate(c)))
+    }
+
+    @discardableResult
+    private func load(_ t: TableInfo, _ rows: [[Value]], ops: [Int64]? = nil) throws -> Int64 {
+        let (txn, segment) = try catalog.beginTransaction(tableID: t.id, label: "l") { volume.segmentPath(databaseID: t.databaseID, tableID: t.id, txnID: $0) }
+        try Segment.write(to: volume.absolute(segment), columns: t.definition.columns.map { Relation.Column($0.name, $0.type) }, rows: rows, ops: ops)
+        return try catalog.commitTransaction(txn, rowCount: Int64(rows.count))
+    }
+
+    private func contents(_ t: TableInfo) throws -> [[Value]] {
+        try cache.catchUp(t, data: #require(try catalog.tableData(tableID: t.id)))
+        var select = Select()
+        select.items = [SelectItem(expr: .star(qualifier: nil), alias: nil, text: "*")]
+        select.from = [.table(QualifiedName([t.name]), alias: nil)]
+        select.orderBy = [OrderItem(expr: .literal(.integer("1")), ascending: true)]
+        struct P: RelationProvider {
+            let t: TableInfo
+            func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
+                Relation(schema: "d", name: t.name, columns: t.definition.columns.map { .init($0.name, $0.type) }, cacheTable: TableCache.tableName(t.id))
+            }
+        }
+        return try QueryEngine(cachePath: cache.path).run(select, provider: P(t: t)).rows
+    }
+
+    @Test func duplicateTablesAppendEveryRow() throws {
+        let t = try table("create table dup (k int, v int)")
+        try load(t, [[.int(1), .int(1)]])
+        try load(t, [[.int(1), .int(1)], [.int(2), .null]])
+        #expect(try contents(t) == [[.int(1), .int(1)], [.int(1), .int(1)], [.int(2), .null]])
+    }
+
+    @Test func primaryKeyTablesUpsertAndDeleteWithOp() throws {
+        let t = try table("create table pk (k int not null, v varchar(10)) primary key(k)")
+        try load(t, [[.int(1), .string("a")], [.int(2), .string("b")], [.int(1), .string("a2")]])
+        try load(t, [[.int(2), .null], [.int(3), .string("c")]], ops: [1, 0])
+        #expect(try contents(t) == [[.int(1), .string("a2")], [.int(3), .string("c")]])
+    }
+
+    @Test func aggregateTablesMergeEachValueColumnByItsFunction() throws {
+        let t = try table("create table agg (k varchar(5), s bigint sum, mx int max, mn int min, r int replace, rn int replace_if_not_null) aggregate key(k)")
+        try load(t, [[.string("a"), .int(1), .int(5), .int(5), .int(1), .int(1)], [.null, .int(10), .null, .null, .null, .null]])
+        try load(t, [[.string("a"), .int(2), .int(9), .int(3), .null, .null], [.null, .null, .int(4), .int(4), .int(7), .int(7)]])
+        #expect(try contents(t) == [[.null, .int(10), .int(4), .int(4), .int(7), .int(7)],
+                                    [.string("a"), .int(3), .int(9), .int(3), .null, .int(1)]])
+    }
+
+    @Test func truncateAndALostCacheRebuildFromTheManifest() throws {
+        let t = try table("create table u (k int not null, v int) unique key(k)")
+        try load(t, [[.int(1), .int(1)]])
+        try load(t, [[.int(1), .int(2)]])
+        #expect(try contents(t) == [[.int(1), .int(2)]])
+        let fresh = try TableCache(path: dir + "/other.sqlite", volume: volume)    // an empty cache: rebuilt from segments
+        try fresh.catchUp(t, data: #require(try catalog.tableData(tableID: t.id)))
+        try catalog.truncateTable(database: "d", name: "u")
+        #expect(try contents(t) == [])
+        try load(t, [[.int(5), .int(5)]])
+        #expect(try contents(t) == [[.int(5), .int(5)]])
+    }
+
+    @Test func onlyPreparedTransactionsCommitAndGarbageIsCollected() throws {
+        let t = try table("create table g (k int)")
+        let (txn, segment) = try catalog.beginTransaction(tableID: t.id, label: "x") { volume.segmentPath(databaseID: t.databaseID, tableID: t.id, txnID: $0) }
+        try Segment.write(to: volume.absolute(segment), columns: [.init("k", .int)], rows: [[.int(1)]])
+        #expect(try catalog.liveSegments().contains(segment), "a PREPARE transaction's segment is protected")
+        try catalog.abortTransaction(txn, reason: "test")
+        #expect(throws: CatalogError.self) { try catalog.commitTransaction(txn, rowCount: 1) }
+        #expect(volume.collectGarbage(keeping: try catalog.liveSegments()) == 1)
+        #expect(volume.segments().isEmpty)
+        #expect(try catalog.abortPreparedTransactions(reason: "restart") == 0)
+    }
+}
