@@ -9,9 +9,21 @@ import SQLParser
 /// One engine per connection; not thread-safe (a connection runs one statement at a time).
 public final class QueryEngine {
     private let db: DatabaseQueue
+    private let context: ContextBox
+
+    /// The session time zone seen by date/time functions.
+    public var timeZone: TimeZone {
+        get { context.value.timeZone }
+        set { context.value.timeZone = newValue }
+    }
+
+    /// Mutable function context shared with the SQLite function closures of this engine's connection.
+    private final class ContextBox: @unchecked Sendable { var value = FunctionContext() }
 
     /// - Parameter cachePath: the table cache to attach; nil for an engine over materialized relations only.
     public init(cachePath: String? = nil) throws {
+        let context = ContextBox()
+        self.context = context
         var config = Configuration()
         config.label = "tributary.query"
         config.prepareDatabase { db in
@@ -24,6 +36,14 @@ public final class QueryEngine {
                 guard let re = try? NSRegularExpression(pattern: pattern) else { return false }
                 return re.firstMatch(in: subject, range: NSRange(subject.startIndex..., in: subject)) != nil
             })
+            for f in FunctionLibrary.functions.values {
+                let counts: [Int?] = f.arity.count <= 4 ? f.arity.map { $0 } : [nil]
+                for count in counts {
+                    db.add(function: DatabaseFunction(f.sqliteName, argumentCount: count, pure: false) { values in
+                        f.evaluate(values.map { Self.value($0, as: .null) }, context.value).databaseValue
+                    })
+                }
+            }
             db.add(function: DatabaseFunction("concat_ws", argumentCount: -1, pure: true) { values in
                 guard let sep = String.fromDatabaseValue(values[0].databaseValue) else { return nil }
                 return values.dropFirst().compactMap { String.fromDatabaseValue($0.databaseValue) }.joined(separator: sep)
@@ -112,6 +132,7 @@ public final class QueryEngine {
         case .null: return .null
         case .int64(let i):
             switch type {
+            case .null: return .int(i)
             case .double, .float: return .double(Double(i))
             case .decimal(_, let s): return .decimal(s == 0 ? String(i) : String(format: "%.\(s)f", Double(i)))
             case .char, .varchar, .date, .datetime, .json: return .string(String(i))

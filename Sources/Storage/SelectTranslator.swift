@@ -354,10 +354,13 @@ struct SelectTranslator {
         case "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE":
             return ("strftime('%Y-%m-%d %H:%M:%S', 'now', 'localtime')", .datetime)
         case "UTC_TIMESTAMP": return ("strftime('%Y-%m-%d %H:%M:%S', 'now')", .datetime)
-        case "CURDATE", "CURRENT_DATE": return ("date('now', 'localtime')", .date)
+        case "CURDATE", "CURRENT_DATE": return ("strftime('%Y-%m-%d', 'now', 'localtime')", .date)
         case "CURTIME", "CURRENT_TIME": return ("time('now', 'localtime')", .time)
         case "UNIX_TIMESTAMP" where args.isEmpty: return ("CAST(strftime('%s', 'now') AS INTEGER)", .bigint)
         default:
+            if let f = FunctionLibrary.function(named: name), f.arity.contains(args.count) {
+                return ("\(f.sqliteName)(\(sqls.joined(separator: ", ")))", f.returnType(types))
+            }
             throw .unknownFunction("\(name)(\(types.map { $0?.describeName ?? "unknown" }.joined(separator: ", ")))")
         }
     }

@@ -1,4 +1,5 @@
 import CatalogStore
+import Foundation
 import Expressions
 import SQLParser
 import Storage
@@ -51,6 +52,7 @@ final class StatementExecutor {
 
     func runSelect(_ select: Select) throws(SQLError) -> ResultSet {
         let bound = try bind(select)
+        engine.timeZone = sessionTimeZone
         do {
             return try engine.run(bound, provider: CatalogRelations(server: server, session: session))
         } catch {
@@ -93,6 +95,16 @@ final class StatementExecutor {
         default:
             return nil
         }
+    }
+
+    /// The session's `time_zone` (`SYSTEM`, an IANA name or `+08:00`) as a TimeZone.
+    var sessionTimeZone: TimeZone {
+        guard let name = session.value("time_zone")?.text, name.uppercased() != "SYSTEM" else { return .current }
+        if let tz = TimeZone(identifier: name) { return tz }
+        let sign: Int = name.hasPrefix("-") ? -1 : 1
+        let parts = name.drop { $0 == "+" || $0 == "-" }.split(separator: ":").compactMap { Int($0) }
+        if parts.count == 2, let tz = TimeZone(secondsFromGMT: sign * (parts[0] * 3600 + parts[1] * 60)) { return tz }
+        return .current
     }
 
     /// Evaluates a scalar expression in this session (SET values).
