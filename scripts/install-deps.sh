@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs what Tributary needs to build and test on Debian/Ubuntu: system libraries, the MariaDB
-# client tools used by the integration tests, and the Python test clients. Safe to run repeatedly.
+# Installs what Tributary needs on Debian/Ubuntu: the system libraries to build, and with --test the
+# clients the integration tests drive (MariaDB CLI, MariaDB Connector/J and a JDK, PyMySQL,
+# mysql-connector-python, mycli, pexpect). Safe to run repeatedly.
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need_apt=()
-for pkg in pkg-config librdkafka-dev libssl-dev libsqlite3-dev mariadb-client; do
+pkgs=(pkg-config librdkafka-dev libssl-dev libsqlite3-dev)
+if [ "${1:-}" = "--test" ]; then
+  pkgs+=(mariadb-client libmariadb-java)
+  command -v javac >/dev/null 2>&1 || pkgs+=(default-jdk-headless)
+fi
+for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -17,7 +23,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect 2>&1 | grep -v "Running pip as the 'root' user" || true
+  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli 2>&1 | grep -v "Running pip as the 'root' user" || true
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -94,7 +94,11 @@ public final class QueryEngine {
     }
 
     private static func load(_ relation: Relation, as name: String, into db: Database) throws {
-        let cols = relation.columns.map { "\"\($0.name.replacingAll("\"", with: "\"\""))\" \(SelectTranslator.affinity($0.type))" }
+        let cols = relation.columns.map { c -> String in
+            let affinity = SelectTranslator.affinity(c.type)
+            let collation = relation.caseInsensitive && affinity == "TEXT" ? " COLLATE NOCASE" : ""
+            return "\"\(c.name.replacingAll("\"", with: "\"\""))\" \(affinity)\(collation)"
+        }
         try db.execute(sql: "CREATE TEMP TABLE \"\(name)\" (\(cols.joined(separator: ", ")))")
         guard !relation.rows.isEmpty else { return }
         let marks = Array(repeating: "?", count: relation.columns.count).joined(separator: ", ")

@@ -17,6 +17,8 @@ public struct Relation: Sendable {
     public var rows: [[Value]]
     /// Set for catalog tables: the name of their data in the attached ``TableCache`` (rows unused).
     public var cacheTable: String?
+    /// Text comparisons ignore case, as MySQL's information_schema (utf8_general_ci) does.
+    public var caseInsensitive = false
 
     public init(schema: String, name: String, columns: [Column], rows: [[Value]]) {
         self.schema = schema; self.name = name; self.columns = columns; self.rows = rows

@@ -119,7 +119,7 @@ import Testing
         var m = ready()
         #expect(m.received(Packet(sequenceID: 0, payload: [0x03] + Array("SELECT 1\0".utf8))) == .execute(.query("SELECT 1")))
         #expect(m.received(Packet(sequenceID: 0, payload: [0x0E])) == .send([OKPacket().encode()]))
-        #expect(m.received(Packet(sequenceID: 0, payload: [0x19, 1, 0, 0, 0])) == .none)
+        #expect(m.received(Packet(sequenceID: 0, payload: [0x19, 1, 0, 0, 0])) == .execute(.stmtClose(statementID: 1)))
         guard case .send(let err) = m.received(Packet(sequenceID: 0, payload: [0x7F])) else { Issue.record("expected ERR"); return }
         #expect(err[0].first == 0xFF)
         #expect(m.state == .ready, "an unknown command keeps the connection")

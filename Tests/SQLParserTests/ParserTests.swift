@@ -44,6 +44,7 @@ import Testing
         "SELECT kc.CONSTRAINT_NAME FROM INFORMATION_SCHEMA.KEY_COLUMN_USAGE kc WHERE kc.TABLE_SCHEMA='d' AND kc.REFERENCED_TABLE_NAME IS NULL",
         "CREATE TABLE t (a ARRAY<ARRAY<INT>>, m MAP<INT,STRING>, s STRUCT<x INT, y VARCHAR(10)>)",
         "/*!40101 SET NAMES utf8 */",
+        "SELECT CONVERT (CASE DATA_TYPE WHEN 'year' THEN NUMERIC_SCALE ELSE 0 END, UNSIGNED INTEGER) x, CONVERT('a' USING utf8mb4), CAST(1 as signed integer)",
     ])
     func clientStatementsParse(_ sql: String) throws {
         _ = try Parser.parse(sql)

@@ -78,7 +78,9 @@ struct InformationSchema {
         case "ENGINES": rows = [Charsets.engine.map(Value.string)]
         default: rows = []
         }
-        return Relation(schema: Self.name, name: entry.name, columns: entry.columns, rows: rows)
+        var relation = Relation(schema: Self.name, name: entry.name, columns: entry.columns, rows: rows)
+        relation.caseInsensitive = true
+        return relation
     }
 
     /// Databases visible to the session, information_schema included.

@@ -10,6 +10,7 @@ final class CommandHandler {
     let server: ServerContext
     let session: SessionContext
     let executor: StatementExecutor
+    private var prepared = PreparedStatements()
 
     init(server: ServerContext, session: SessionContext) throws {
         self.server = server
@@ -50,12 +51,25 @@ final class CommandHandler {
             return [encoder.ok(status: status(base))]
         case .resetConnection:
             session.reset()
+            prepared.removeAll()
             return [encoder.ok(status: status(base))]
-        case .stmtPrepare, .stmtExecute, .stmtReset:
-            return [encoder.error(ERRPacket(code: 1295, sqlState: "HY000", message: "This command is not supported in the prepared statement protocol yet"))]
+        case .stmtPrepare(let sql):
+            return prepare(sql, encoder: encoder, base: base)
+        case .stmtExecute(let id, let payload):
+            return execute(id, payload: payload, encoder: encoder, base: base)
+        case .stmtSendLongData(let id, let parameter, let data):
+            prepared[id]?.longData[parameter, default: []].append(contentsOf: data)
+            return []
+        case .stmtReset(let id):
+            guard prepared[id] != nil else { return [encoder.error(PreparedStatements.unknown(id, "mysqld_stmt_reset"))] }
+            prepared[id]?.longData = [:]
+            return [encoder.ok(status: status(base))]
+        case .stmtClose(let id):
+            prepared.close(id)
+            return []
         case .changeUser:
             return [encoder.error(ERRPacket(code: 1047, sqlState: "HY000", message: "COM_CHANGE_USER is not supported; reconnect instead"))]
-        case .quit, .ping, .setOption, .stmtClose, .stmtSendLongData, .unknown:
+        case .quit, .ping, .setOption, .unknown:
             return []   // answered by the state machine
         }
     }
@@ -78,7 +92,45 @@ final class CommandHandler {
         return out
     }
 
-    private func respond(_ statement: Statement, encoder: ResponseEncoder, base: ServerStatus, more: Bool) -> [[UInt8]] {
+    private func prepare(_ sql: String, encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
+        do {
+            let (statement, count) = try Parser.parsePrepared(sql)
+            var columns: [ColumnDefinition41] = []
+            if case .select(var select) = statement.binding(Array(repeating: .null, count: count)) {
+                // Describe the result by running the query with NULL parameters and no rows.
+                select.limit = Limit(count: .literal(.integer("0")), offset: nil)
+                columns = try executor.runSelect(select).columns.map(ColumnDefinitions.definition(for:))
+            }
+            let id = prepared.add(.init(sql: sql, statement: statement, parameterCount: count, columns: columns))
+            return encoder.prepareOK(statementID: id, parameterCount: count, columns: columns, status: status(base))
+        } catch let e as ParseError {
+            return [encoder.error(SQLError(e).packet)]
+        } catch let e as SQLError {
+            return [encoder.error(e.packet)]
+        } catch {
+            return [encoder.error(SQLError(1105, "HY000", "\(error)").packet)]
+        }
+    }
+
+    private func execute(_ id: UInt32, payload: [UInt8], encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
+        guard var entry = prepared[id] else { return [encoder.error(PreparedStatements.unknown(id, "mysqld_stmt_execute"))] }
+        let request: ComStmtExecute
+        do {
+            request = try ComStmtExecute(statementID: id, payload: payload, parameterCount: entry.parameterCount,
+                                         previousTypes: entry.types, longData: entry.longData)
+        } catch {
+            return [encoder.error(ERRPacket(code: 1835, sqlState: "HY000", message: "Malformed communication packet."))]
+        }
+        entry.types = request.types
+        entry.longData = [:]
+        prepared[id] = entry
+        let bound = entry.statement.binding(request.parameters.map(PreparedStatements.literal))
+        server.connections.update(session.connectionID, command: "Execute", info: entry.sql, database: session.database)
+        defer { server.connections.update(session.connectionID, command: "Sleep", info: nil, database: session.database) }
+        return respond(bound, encoder: encoder, base: base, more: false, binary: true)
+    }
+
+    private func respond(_ statement: Statement, encoder: ResponseEncoder, base: ServerStatus, more: Bool, binary: Bool = false) -> [[UInt8]] {
         var st = status(base)
         do {
             let result = try executor.execute(statement)
@@ -88,8 +140,10 @@ final class CommandHandler {
             case .ok(let affected, let info):
                 return [encoder.ok(affectedRows: affected, status: st, info: info)]
             case .rows(let rs):
-                return encoder.resultSet(columns: rs.columns.map(ColumnDefinitions.definition(for:)),
-                                         rows: rs.rows.map { $0.map(\.text) }, status: st)
+                let columns = rs.columns.map(ColumnDefinitions.definition(for:))
+                let rows = rs.rows.map { $0.map(\.text) }
+                return binary ? encoder.binaryResultSet(columns: columns, rows: rows, status: st)
+                              : encoder.resultSet(columns: columns, rows: rows, status: st)
             }
         } catch {
             return [encoder.error(error.packet)]

@@ -13,7 +13,7 @@ public enum ClientCommand: Equatable, Sendable {
     case setOption(multiStatements: Bool)
     case stmtPrepare(String)
     case stmtExecute(statementID: UInt32, payload: [UInt8])
-    case stmtSendLongData(statementID: UInt32)
+    case stmtSendLongData(statementID: UInt32, parameter: Int, data: [UInt8])
     case stmtClose(statementID: UInt32)
     case stmtReset(statementID: UInt32)
     case changeUser
@@ -43,7 +43,8 @@ public enum ClientCommand: Equatable, Sendable {
         case .setOption: self = .setOption(multiStatements: try r.int2() == 0)
         case .stmtPrepare: self = .stmtPrepare(text(r.rest()))
         case .stmtExecute: self = .stmtExecute(statementID: try r.int4(), payload: r.rest())
-        case .stmtSendLongData: self = .stmtSendLongData(statementID: try r.int4())
+        case .stmtSendLongData:
+            self = .stmtSendLongData(statementID: try r.int4(), parameter: Int(try r.int2()), data: r.rest())
         case .stmtClose: self = .stmtClose(statementID: try r.int4())
         case .stmtReset: self = .stmtReset(statementID: try r.int4())
         case .changeUser: self = .changeUser

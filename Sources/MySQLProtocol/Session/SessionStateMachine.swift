@@ -187,7 +187,7 @@ public struct SessionStateMachine: Sendable {
             if on { capabilities.insert(.multiStatements) } else { capabilities.remove(.multiStatements) }
             return .send([encoder.terminator(status: status)])
         case .stmtClose, .stmtSendLongData:
-            return .none                                   // these commands have no reply
+            return .execute(command)                       // the handler keeps statements; these have no reply
         case .unknown(let byte):
             return .send([encoder.error(ERRPacket(code: 1047, sqlState: "08S01",
                                                   message: "Unknown command 0x\(String(byte, radix: 16))"))])

@@ -180,6 +180,18 @@ extension Parser {
             let type = try parseCastType()
             try expectSymbol(")")
             return .cast(e, type)
+        case "CONVERT" where nextToken.kind == .symbol("("):
+            advance(); advance()
+            let e = try parseExpr()
+            if acceptKeyword("USING") {
+                _ = try identifierOrString()
+                try expectSymbol(")")
+                return e
+            }
+            try expectSymbol(",")
+            let type = try parseCastType()
+            try expectSymbol(")")
+            return .cast(e, type)
         case "EXISTS":
             advance()
             try expectSymbol("(")

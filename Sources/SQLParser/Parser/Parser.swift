@@ -44,6 +44,16 @@ public struct Parser {
         return s
     }
 
+    /// Parses one statement for COM_STMT_PREPARE; `?` markers become `.parameter(i)` nodes.
+    public static func parsePrepared(_ text: String) throws(ParseError) -> (statement: Statement, parameterCount: Int) {
+        var p = try Parser(text)
+        while p.acceptSymbol(";") {}
+        let s = p.current.kind == .eof ? Statement.empty : try p.parseStatement()
+        while p.acceptSymbol(";") {}
+        guard p.current.kind == .eof else { throw p.unexpected(["<EOF>"]) }
+        return (s, p.parameterCount)
+    }
+
     /// Parses a standalone expression (used for SET values and tests).
     public static func parseExpression(_ text: String) throws(ParseError) -> Expr {
         var p = try Parser(text)
