@@ -11,6 +11,8 @@ public enum CatalogError: Error, Equatable, Sendable {
     case unknownEngine(String)
     /// A semantic error in a definition, with StarRocks' detail text.
     case invalidDefinition(String)
+    case userExists(String)
+    case unknownUser(String)
     /// A transaction could not move to the requested state.
     case transaction(String)
     /// The SQLite store failed (disk full, corruption...).

@@ -61,6 +61,21 @@ enum CatalogMigrations {
                 INSERT INTO sqlite_sequence (name, seq) VALUES ('transactions', 1000);
                 """)
         }
+        m.registerMigration("2026-11-user-plugins-and-grants") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN plugin TEXT NOT NULL DEFAULT 'mysql_native_password';
+                CREATE TABLE grants (
+                    user TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    privilege TEXT NOT NULL,
+                    scope TEXT NOT NULL CHECK (scope IN ('GLOBAL', 'DATABASE', 'TABLE')),
+                    db TEXT NOT NULL DEFAULT '',
+                    tbl TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (user, host, privilege, scope, db, tbl),
+                    FOREIGN KEY (user, host) REFERENCES users(name, host) ON DELETE CASCADE
+                );
+                """)
+        }
         return m
     }
 }

@@ -117,13 +117,9 @@ public final class CatalogStore: Sendable {
 
     // MARK: - Accounts
 
-    /// The account for `user` (host `%`), or nil if there is none.
-    public func account(user: String) throws(CatalogError) -> AccountInfo? {
-        try read { db in
-            try UserRecord.filter(Column("name") == user && Column("host") == "%").fetchOne(db).map {
-                AccountInfo(user: $0.name, host: $0.host, nativeHash: $0.native_hash.map { [UInt8]($0) }, sha2Hash: $0.sha2_hash.map { [UInt8]($0) })
-            }
-        }
+    /// Every account named `user` (one per host pattern).
+    public func accounts(user: String) throws(CatalogError) -> [AccountInfo] {
+        try read { db in try UserRecord.filter(Column("name") == user).fetchAll(db).map { $0.info() } }
     }
 
     // MARK: - Access

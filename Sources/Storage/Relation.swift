@@ -47,5 +47,7 @@ public enum QueryError: Error, Equatable, Sendable {
     case ambiguousColumn(String)
     case unknownFunction(String)
     case unsupported(String)
+    /// The session lacks `privilege` on a table (the provider decides).
+    case accessDenied(privilege: String, table: String)
     case execution(String)
 }

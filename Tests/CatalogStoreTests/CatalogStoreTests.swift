@@ -44,7 +44,8 @@ import SQLParser
     }
 
     @Test func rootExistsWithAnEmptyPassword() throws {
-        let root = try #require(try CatalogStore.inMemory().account(user: "root"))
+        let root = try #require(try CatalogStore.inMemory().accounts(user: "root").first)
+        #expect(root.host == "%")
         #expect(root.nativeHash == nil && root.sha2Hash == nil)
     }
 

@@ -50,6 +50,21 @@ import Testing
         _ = try Parser.parse(sql)
     }
 
+    @Test func userStatementsParse() throws {
+        #expect(try Parser.parseOne("CREATE USER IF NOT EXISTS 'u'@'10.%' IDENTIFIED WITH caching_sha2_password BY 'p'")
+                == .user(.create(UserIdentity(name: "u", host: "10.%"), .password("p", plugin: "caching_sha2_password"), ifNotExists: true)))
+        #expect(try Parser.parseOne("GRANT SELECT, CREATE TABLE ON db.* TO USER u@'%'")
+                == .user(.grant(GrantStatement(privileges: ["SELECT", "CREATE TABLE"], target: .database("db"), user: UserIdentity(name: "u")))))
+        #expect(try Parser.parseOne("REVOKE ALL PRIVILEGES ON *.* FROM u") == .user(.revoke(GrantStatement(privileges: ["ALL"], target: .global, user: UserIdentity(name: "u")))))
+        #expect(try Parser.parseOne("GRANT INSERT ON TABLE d.t TO 'u'") == .user(.grant(GrantStatement(privileges: ["INSERT"], target: .table("d", "t"), user: UserIdentity(name: "u")))))
+        #expect(try Parser.parseOne("SET PASSWORD FOR 'u'@'%' = PASSWORD('x')") == .user(.setPassword(UserIdentity(name: "u"), "x")))
+        #expect(try Parser.parseOne("SET PASSWORD = 'x'") == .user(.setPassword(nil, "x")))
+        #expect(try Parser.parseOne("SHOW GRANTS FOR 'u'@'h'") == .show(.grants(UserIdentity(name: "u", host: "h"))))
+        #expect(try Parser.parseOne("INSERT INTO db.t (a, b) VALUES (1, ?), (2, 'x')")
+                == .insert(Insert(table: QualifiedName(["db", "t"]), columns: ["a", "b"], label: nil,
+                                  source: .values([[.literal(.integer("1")), .parameter(0)], [.literal(.integer("2")), .literal(.string("x"))]]))))
+    }
+
     @Test func seedCreateTableParsesWithKeysCommentsAndDistribution() throws {
         let sql = """
             CREATE TABLE `example_tbl2` (

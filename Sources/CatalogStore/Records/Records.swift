@@ -37,6 +37,11 @@ struct UserRecord: Codable, FetchableRecord, PersistableRecord {
     var native_hash: Data?
     var sha2_hash: Data?
     var created_at: Double
+    var plugin: String
+
+    func info() -> AccountInfo {
+        AccountInfo(user: name, host: host, nativeHash: native_hash.map { [UInt8]($0) }, sha2Hash: sha2_hash.map { [UInt8]($0) }, plugin: plugin)
+    }
 }
 
 enum JSON {

@@ -59,10 +59,17 @@ public struct TableInfo: Equatable, Sendable {
     public var createdAt: Double
 }
 
-/// A login account. Hashes are nil for an empty password.
+/// A login account. Hashes are nil for an empty password; `sha2Hash` is also nil when only a native
+/// hash was given (`IDENTIFIED WITH mysql_native_password AS '*...'`).
 public struct AccountInfo: Equatable, Sendable {
     public var user: String
     public var host: String
     public var nativeHash: [UInt8]?
     public var sha2Hash: [UInt8]?
+    public var plugin: String
+    public init(user: String, host: String, nativeHash: [UInt8]?, sha2Hash: [UInt8]?, plugin: String) {
+        self.user = user; self.host = host; self.nativeHash = nativeHash; self.sha2Hash = sha2Hash; self.plugin = plugin
+    }
+    /// `'name'@'host'`.
+    public var identity: String { "'\(user)'@'\(host)'" }
 }

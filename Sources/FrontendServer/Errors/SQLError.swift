@@ -25,6 +25,12 @@ public struct SQLError: Error, Equatable, Sendable {
     static let noDatabaseSelected = SQLError(1046, "3D000", "No database selected")
     static func unknownTable(_ name: String) -> SQLError { SQLError(5502, "42602", "Unknown table '\(name)'") }
     static func unknownSystemVariable(_ name: String) -> SQLError { SQLError(1193, "HY000", "Unknown system variable '\(name)'") }
+    /// StarRocks' ERR_ACCESS_DENIED (5203) text for a missing privilege on an object (`TABLE t`, `DATABASE d`, `SYSTEM`).
+    static func accessDenied(_ privilege: String, _ object: String) -> SQLError {
+        SQLError(5203, "42000", "Access denied; you need (at least one of) the \(privilege) privilege(s) on \(object) for this operation. "
+                 + "Please ask the admin to grant permission(s) or try activating existing roles using <set [default] role>. "
+                 + "Current role(s): NONE. Inactivated role(s): NONE.")
+    }
     static func notSupported(_ what: String) -> SQLError { SQLError(1235, "42000", "This version of Tributary doesn't yet support '\(what)'") }
 
     init(_ error: ParseError) { self.init(1064, "HY000", error.starRocksMessage) }
@@ -39,6 +45,8 @@ public struct SQLError: Error, Equatable, Sendable {
         case .duplicateColumn(let c): self.init(1060, "42S21", "Duplicate column name '\(c)'")
         case .unknownEngine(let e): self.init(1286, "42000", "Unknown storage engine '\(e)'")
         case .invalidDefinition(let m): self = .analysis(m)
+        case .userExists(let u): self = .analysis("user \(u) already exists!")
+        case .unknownUser(let u): self = .analysis("cannot find user \(u)!")
         case .transaction(let m): self.init(1105, "HY000", "Transaction failed: \(m)")
         case .storage(let m): self.init(1105, "HY000", "Catalog storage error: \(m)")
         }
@@ -53,6 +61,7 @@ public struct SQLError: Error, Equatable, Sendable {
         case .ambiguousColumn(let c): self.init(1052, "23000", "Column '\(c)' in field list is ambiguous")
         case .unknownFunction(let sig): self = .analysis("No matching function with signature: \(sig)")
         case .unsupported(let m): self = .analysis(m)
+        case .accessDenied(let privilege, let table): self = .accessDenied(privilege, "TABLE \(table)")
         case .execution(let m): self.init(1064, "HY000", m)
         }
     }

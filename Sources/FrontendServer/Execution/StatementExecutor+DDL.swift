@@ -8,6 +8,7 @@ extension StatementExecutor {
             if c.ifNotExists { return .done }
             throw SQLError.ddl("Can't create database '\(c.name)'; database exists")
         }
+        try requireSystem("CREATE DATABASE")
         for p in c.properties where p.key.lowercased() != "storage_volume" {
             throw SQLError.ddl("Unknown properties: {\(p.key)=\(p.value)}")
         }
@@ -25,6 +26,7 @@ extension StatementExecutor {
         if InformationSchema.isInformationSchema(name) {
             throw SQLError(1044, "42000", "Access denied for user '\(session.user)'@'%' to database '\(name)'")
         }
+        try require("DROP", database: name)
         let tables = (try? server.catalog.tables(inDatabase: name)) ?? []
         do {
             try server.catalog.dropDatabase(name: name)
@@ -49,6 +51,7 @@ extension StatementExecutor {
 
     func truncateTable(_ name: QualifiedName) throws(SQLError) -> StatementResult {
         let database = try databaseFor(name)
+        try require("DELETE", table: name.name, in: database)
         try catalog { try server.catalog.truncateTable(database: database, name: name.name) }
         try discardData(of: [])
         return .done
@@ -68,6 +71,7 @@ extension StatementExecutor {
         guard try catalog({ try server.catalog.database(named: database) }) != nil else {
             throw SQLError.analysis("Unknown database '\(database)'")
         }
+        try require("CREATE TABLE", database: database)
         let definition = try catalog { try TableDefinition.validate(c) }
         try catalog { _ = try server.catalog.createTable(database: database, name: c.name.name, definition: definition, ifNotExists: c.ifNotExists) }
         return .done
@@ -75,6 +79,7 @@ extension StatementExecutor {
 
     func dropTable(_ name: QualifiedName, ifExists: Bool) throws(SQLError) -> StatementResult {
         let database = try databaseFor(name)
+        try require("DROP", table: name.name, in: database)
         let table = try? server.catalog.table(database: database, name: name.name)
         do {
             try server.catalog.dropTable(database: database, name: name.name)

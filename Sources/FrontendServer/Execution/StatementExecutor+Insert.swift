@@ -9,6 +9,7 @@ import Storage
 /// table cache up to date so the next SELECT on any connection sees the rows.
 extension StatementExecutor {
     func insert(_ statement: Insert) throws(SQLError) -> StatementResult {
+        try require("INSERT", table: statement.table.name, in: try databaseFor(statement.table))
         let table = try userTable(statement.table)
         let columns = table.definition.columns
         let targets = try targetColumns(statement.columns, table: table)

@@ -10,7 +10,7 @@ extension StatementExecutor {
     func show(_ statement: ShowStatement) throws(SQLError) -> ResultSet {
         switch statement {
         case .databases(let filter):
-            let names = [InformationSchema.name] + (try catalog { try server.catalog.databases() }).map(\.name)
+            let names = [InformationSchema.name] + (try catalog { try server.catalog.databases() }).map(\.name).filter(privileges.seesDatabase)
             return try filtered(ResultSet(textColumns: ["Database"], rows: names.sorted().map { [.string($0)] }), filter)
         case .tables(let db, let full, let filter):
             return try filtered(showTables(db, full: full), filter)
@@ -73,9 +73,8 @@ extension StatementExecutor {
                              rows: [["Select", "Tables", "To retrieve rows from table"], ["Insert", "Tables", "To insert data into tables"],
                                     ["Create", "Databases,Tables", "To create new databases and tables"], ["Drop", "Databases,Tables", "To drop databases and tables"]]
                                 .map { $0.map(Value.string) })
-        case .grants:
-            return ResultSet(textColumns: ["UserIdentity", "Catalog", "Grants"],
-                             rows: [[.string(session.currentUser), .null, .string("GRANT 'root' TO \(session.currentUser)")]])
+        case .grants(let user):
+            return try showGrants(user)
         }
     }
 
@@ -100,12 +99,13 @@ extension StatementExecutor {
         return ResultSet(textColumns: ["Field", "Type", "Null", "Key", "Default", "Extra"], rows: rows)
     }
 
-    /// A table of the catalog, or `Unknown table 'db.t'`.
+    /// A table of the catalog the session may see, or `Unknown table 'db.t'` / access denied.
     func userTable(_ name: QualifiedName) throws(SQLError) -> TableInfo {
         let database = try databaseFor(name)
         guard let t = try catalog({ try server.catalog.table(database: database, name: name.name) }) else {
             throw .unknownTable("\(database).\(name.name)")
         }
+        guard privileges.seesTable(database, t.name) else { throw .accessDenied("ANY", "TABLE \(t.name)") }
         return t
     }
 
@@ -126,7 +126,8 @@ extension StatementExecutor {
         if InformationSchema.isInformationSchema(database) {
             names = InformationSchema.tables.map { ($0.name, "SYSTEM VIEW") }
         } else {
-            names = try catalog { try server.catalog.tables(inDatabase: database) }.map { ($0.name, "BASE TABLE") }
+            let visible = privileges
+            names = try catalog { try server.catalog.tables(inDatabase: database) }.filter { visible.seesTable(database, $0.name) }.map { ($0.name, "BASE TABLE") }
         }
         let first = "Tables_in_\(database)"
         if full {
@@ -171,7 +172,8 @@ extension StatementExecutor {
 
     private func processList(full: Bool) -> ResultSet {
         let now = Date()
-        let rows: [[Value]] = server.connections.snapshot().map { c in
+        let mine = privileges.allows("OPERATE") ? nil : session.user
+        let rows: [[Value]] = server.connections.snapshot().filter { mine == nil || $0.user == mine }.map { c in
             let info = c.info.map { full ? $0 : String($0.prefix(100)) }
             return [.int(Int64(c.id)), .string(c.user), .string(c.host), c.database.map(Value.string) ?? .null, .string(c.command),
                     InformationSchema.datetime(c.connectedAt.timeIntervalSince1970), .int(Int64(now.timeIntervalSince(c.stateSince))),

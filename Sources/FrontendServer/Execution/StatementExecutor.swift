@@ -31,13 +31,17 @@ final class StatementExecutor {
         case .show(let show): return .rows(try self.show(show))
         case .describe(let name, let all): return .rows(try describe(name, all: all))
         case .kill(let id, let queryOnly): try kill(id, queryOnly: queryOnly); return .done
+        case .user(let u): return try executeUser(u)
         }
     }
 
     /// COM_INIT_DB and USE.
     func use(_ name: String) throws(SQLError) {
         if InformationSchema.isInformationSchema(name) { session.database = InformationSchema.name; return }
-        guard try catalog { try server.catalog.database(named: name) } != nil else { throw .unknownDatabase(name) }
+        guard try catalog({ try server.catalog.database(named: name) }) != nil else { throw .unknownDatabase(name) }
+        guard privileges.seesDatabase(name) else {
+            throw SQLError(1044, "42000", "Access denied for user \(session.currentUser) to database '\(name)'")
+        }
         session.database = name
     }
 
@@ -54,7 +58,7 @@ final class StatementExecutor {
         let bound = try bind(select)
         engine.timeZone = sessionTimeZone
         do {
-            return try engine.run(bound, provider: CatalogRelations(server: server, session: session))
+            return try engine.run(bound, provider: CatalogRelations(server: server, session: session, privileges: privileges))
         } catch {
             throw SQLError(error)
         }
@@ -118,8 +122,11 @@ final class StatementExecutor {
     // MARK: - KILL
 
     private func kill(_ id: Int64, queryOnly: Bool) throws(SQLError) {
-        guard let target = UInt32(exactly: id), server.connections.contains(target) else {
+        guard let target = UInt32(exactly: id), let owner = server.connections.user(of: target) else {
             throw SQLError(1094, "HY000", "Unknown thread id: \(id)")
+        }
+        guard owner == session.user || privileges.allows("OPERATE") else {
+            throw SQLError(1095, "HY000", "You are not owner of thread \(id)")
         }
         // Statements run to completion on their connection's queue, so KILL QUERY has nothing to cancel.
         if !queryOnly { server.connections.close(target) }
@@ -131,11 +138,12 @@ final class StatementExecutor {
 struct CatalogRelations: RelationProvider {
     let server: ServerContext
     let session: SessionContext
+    let privileges: Privileges
 
     func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
         guard let database = name.qualifier ?? session.database else { throw .noDatabaseSelected }
         if InformationSchema.isInformationSchema(database) {
-            guard let r = InformationSchema(server: server, session: session).relation(name.name) else {
+            guard let r = InformationSchema(server: server, privileges: privileges).relation(name.name) else {
                 throw .unknownTable("\(InformationSchema.name).\(name.name)")
             }
             return r
@@ -144,6 +152,9 @@ struct CatalogRelations: RelationProvider {
             guard let table = try server.catalog.table(database: database, name: name.name),
                   let data = try server.catalog.tableData(tableID: table.id) else {
                 throw QueryError.unknownTable("\(database).\(name.name)")
+            }
+            guard privileges.allows("SELECT", database: database, table: table.name) else {
+                throw QueryError.accessDenied(privilege: "SELECT", table: table.name)
             }
             try server.cache.catchUp(table, data: data)
             return Relation(schema: database, name: table.name,

@@ -12,7 +12,7 @@ struct InformationSchema {
     static func isInformationSchema(_ db: String) -> Bool { db.lowercased() == name }
 
     let server: ServerContext
-    let session: SessionContext
+    let privileges: Privileges
 
     private typealias Col = Relation.Column
     private static let text = SQLType.varchar(SQLType.stringLength)
@@ -85,12 +85,13 @@ struct InformationSchema {
 
     /// Databases visible to the session, information_schema included.
     private func databaseNames() -> [String] {
-        let names = ((try? server.catalog.databases()) ?? []).map(\.name)
+        let names = ((try? server.catalog.databases()) ?? []).map(\.name).filter(privileges.seesDatabase)
         return ([Self.name] + names).sorted()
     }
 
     private func userTables() -> [TableInfo] {
         ((try? server.catalog.databases()) ?? []).flatMap { (try? server.catalog.tables(inDatabase: $0.name)) ?? [] }
+            .filter { privileges.seesTable($0.databaseName, $0.name) }
     }
 
     private func schemata() -> [[Value]] {

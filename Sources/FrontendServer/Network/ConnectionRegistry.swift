@@ -29,6 +29,8 @@ final class ConnectionRegistry: Sendable {
     var totalAccepted: Int { accepted.load(ordering: .relaxed) }
     var count: Int { entries.withLock { $0.count } }
     func contains(_ id: UInt32) -> Bool { entries.withLock { $0[id] != nil } }
+    /// The user logged in on connection `id`, or nil if there is no such connection.
+    func user(of id: UInt32) -> String? { entries.withLock { $0[id]?.user } }
 
     func register(_ entry: Entry) { entries.withLock { $0[entry.id] = entry } }
     func remove(_ id: UInt32) { _ = entries.withLock { $0.removeValue(forKey: id) } }

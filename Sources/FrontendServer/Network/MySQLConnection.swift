@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import MySQLProtocol
+import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,6 +33,8 @@ final class MySQLConnection: @unchecked Sendable {
     private var lastActivity = Date()
     private let openedAt = Date()
     private var handler: CommandHandler?
+    /// Host pattern of the account the client logged in as (`%` for root).
+    private var matchedHost = "%"
 
     static let highWatermark = 4 << 20
 
@@ -147,7 +150,7 @@ final class MySQLConnection: @unchecked Sendable {
         case .lookUpAccount(let username, let database):
             run(lookUp(username: username, database: database))
         case .authenticated(let info, let payloads):
-            let session = SessionContext(connectionID: id, user: info.username, clientHost: peerHost,
+            let session = SessionContext(connectionID: id, user: info.username, accountHost: matchedHost, clientHost: peerHost,
                                          database: info.database, variables: server.variables)
             do {
                 handler = try CommandHandler(server: server, session: session)
@@ -177,18 +180,25 @@ final class MySQLConnection: @unchecked Sendable {
 
     private func lookUp(username: String, database: String?) -> SessionStateMachine.Action {
         let account: AccountInfo?
-        do { account = try server.catalog.account(user: username) } catch {
+        do { account = Self.bestMatch(try server.catalog.accounts(user: username), host: peerHost) } catch {
             logger.error("account lookup failed: \(error)")
             account = nil
         }
+        matchedHost = account?.host ?? "%"
         var dbError: ERRPacket?
         if let database, !InformationSchema.isInformationSchema(database) {
             let exists = (try? server.catalog.database(named: database)) != nil
             if !exists { dbError = SQLError.unknownDatabase(database).packet }
         }
         return machine.accountLookedUp(account.map { a in
-            SessionStateMachine.Account(passwordHashes: a.nativeHash.flatMap { n in a.sha2Hash.map { PasswordHashes(native: n, sha2: $0) } })
+            SessionStateMachine.Account(passwordHashes: a.nativeHash.map { PasswordHashes(native: $0, sha2: a.sha2Hash) })
         }, databaseError: dbError)
+    }
+
+    /// The account whose host pattern matches the client, most specific first (exact host, then patterns, then `%`).
+    static func bestMatch(_ accounts: [AccountInfo], host: String) -> AccountInfo? {
+        func rank(_ pattern: String) -> Int { pattern == "%" ? 2 : pattern.contains("%") || pattern.contains("_") ? 1 : 0 }
+        return accounts.filter { LikePattern($0.host).matches(host) }.min { (rank($0.host), $0.host) < (rank($1.host), $1.host) }
     }
 
     // MARK: - Writing

@@ -6,6 +6,8 @@ import Foundation
 final class SessionContext {
     let connectionID: UInt32
     let user: String
+    /// Host pattern of the account (`%` for root): CURRENT_USER() shows it.
+    let accountHost: String
     let clientHost: String
     let connectedAt: Date
     var database: String?
@@ -13,13 +15,13 @@ final class SessionContext {
     var userVariables: [String: Value] = [:]
     let variables: SystemVariables
 
-    init(connectionID: UInt32, user: String, clientHost: String, database: String?, variables: SystemVariables) {
-        self.connectionID = connectionID; self.user = user; self.clientHost = clientHost
+    init(connectionID: UInt32, user: String, accountHost: String = "%", clientHost: String, database: String?, variables: SystemVariables) {
+        self.connectionID = connectionID; self.user = user; self.accountHost = accountHost; self.clientHost = clientHost
         self.database = database; self.variables = variables; connectedAt = Date()
     }
 
     /// `'root'@'%'`: the account, as CURRENT_USER() shows it.
-    var currentUser: String { "'\(user)'@'%'" }
+    var currentUser: String { "'\(user)'@'\(accountHost)'" }
     /// `'root'@'127.0.0.1'`: the login, as USER() shows it.
     var loginUser: String { "'\(user)'@'\(clientHost)'" }
 

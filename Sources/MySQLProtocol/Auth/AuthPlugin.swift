@@ -10,9 +10,10 @@ public enum AuthPlugin {
 /// verify against (SHA1(SHA1(pw)) for native, SHA256(SHA256(pw)) for caching_sha2's fast path).
 public struct PasswordHashes: Equatable, Sendable, Codable {
     public var native: [UInt8]
-    public var sha2: [UInt8]
+    /// nil when only the native hash is known (an account created from a `*HEX` hash).
+    public var sha2: [UInt8]?
 
-    public init(native: [UInt8], sha2: [UInt8]) { self.native = native; self.sha2 = sha2 }
+    public init(native: [UInt8], sha2: [UInt8]?) { self.native = native; self.sha2 = sha2 }
 
     public init(password: String) {
         let pw = Array(password.utf8)
@@ -30,7 +31,7 @@ public struct PasswordHashes: Equatable, Sendable, Codable {
 
     /// caching_sha2_password fast path: candidate = token XOR SHA256(stored ‖ scramble); SHA256(candidate) == stored.
     public func verifyCachingSHA2(token: [UInt8], scramble: [UInt8]) -> Bool {
-        guard token.count == 32 else { return false }
+        guard token.count == 32, let sha2 else { return false }
         let mask = Digest.sha256(sha2 + scramble)
         let candidate = zip(token, mask).map { $0 ^ $1 }
         return Digest.sha256(candidate) == sha2

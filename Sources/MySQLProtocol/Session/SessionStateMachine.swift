@@ -141,11 +141,12 @@ public struct SessionStateMachine: Sendable {
             passed = false
         case (AuthPlugin.nativePassword, let hashes?):
             passed = !empty && hashes.verifyNative(token: login.authResponse, scramble: scramble)
-        case (AuthPlugin.cachingSHA2, let hashes?) where !empty:
+        case (AuthPlugin.cachingSHA2, let hashes?) where !empty && hashes.sha2 != nil:
             passed = hashes.verifyCachingSHA2(token: login.authResponse, scramble: scramble)
             if passed { extra = [[0x01, 0x03]] }           // AuthMoreData: fast auth success
         case (_, .some) where allowSwitch:
-            // Empty caching_sha2 data (libmysqlclient) or a plugin we do not speak: one switch to native.
+            // Empty caching_sha2 data (libmysqlclient), an account without a SHA-256 hash, or a plugin we
+            // do not speak: one switch to native.
             state = .awaitingAuthSwitchResponse(login, account, databaseError: databaseError)
             return .send([AuthSwitchRequest(pluginName: AuthPlugin.nativePassword, scramble: scramble).encode()])
         case (_, .some):

@@ -13,6 +13,7 @@ public enum Statement: Equatable, Sendable {
     /// DESC / DESCRIBE / EXPLAIN-less describe of a table; `all` for `DESC t ALL`.
     case describe(QualifiedName, all: Bool)
     case kill(connectionID: Int64, queryOnly: Bool)
+    case user(UserStatement)
     case transaction(TransactionCommand)
     /// A statement made only of comments (e.g. `/* ping */`): answered with OK.
     case empty
@@ -47,7 +48,8 @@ public enum ShowStatement: Equatable, Sendable {
     case functionStatus(ShowFilter?)
     case triggers(database: String?, ShowFilter?)
     case privileges
-    case grants
+    /// SHOW GRANTS [FOR user]; nil means the current user.
+    case grants(UserIdentity?)
 }
 
 /// One assignment of a SET statement.

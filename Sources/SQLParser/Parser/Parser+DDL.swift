@@ -2,6 +2,7 @@
 extension Parser {
     mutating func parseCreate() throws(ParseError) -> Statement {
         try expectKeyword("CREATE")
+        if acceptKeyword("USER") { return try parseCreateUser() }
         if acceptKeyword("DATABASE") || acceptKeyword("SCHEMA") { return .createDatabase(try parseCreateDatabase()) }
         _ = acceptKeyword("EXTERNAL") || acceptKeyword("TEMPORARY")
         if acceptKeyword("TABLE") { return .createTable(try parseCreateTable()) }
@@ -10,6 +11,7 @@ extension Parser {
 
     mutating func parseDrop() throws(ParseError) -> Statement {
         try expectKeyword("DROP")
+        if acceptKeyword("USER") { return try parseDropUser() }
         if acceptKeyword("DATABASE") || acceptKeyword("SCHEMA") {
             let ifExists = acceptKeywords("IF", "EXISTS")
             let name = try qualifiedName().name

@@ -53,8 +53,7 @@ extension Parser {
         }
         if acceptKeyword("PRIVILEGES") { return .show(.privileges) }
         if acceptKeyword("GRANTS") {
-            if acceptKeyword("FOR") { _ = try identifierOrString(); if case .userVariable = current.kind { advance() } }
-            return .show(.grants)
+            return .show(.grants(acceptKeyword("FOR") ? try parseUserIdentity() : nil))
         }
         throw unexpected(["'DATABASES'", "'TABLES'", "'COLUMNS'", "'CREATE'", "'VARIABLES'", "'PROCESSLIST'"])
     }

@@ -62,7 +62,7 @@ public struct Parser {
         return e
     }
 
-    static let statementKeywords = ["BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "INSERT", "KILL", "SELECT", "SET", "SHOW", "TRUNCATE", "USE"]
+    static let statementKeywords = ["ALTER", "BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "GRANT", "INSERT", "KILL", "REVOKE", "SELECT", "SET", "SHOW", "TRUNCATE", "USE"]
 
     mutating func parseStatement() throws(ParseError) -> Statement {
         guard case .word(let w) = current.kind else {
@@ -71,7 +71,18 @@ public struct Parser {
         }
         switch w.uppercased() {
         case "SELECT", "WITH": return .select(try parseSelect())
-        case "SET": return try parseSet()
+        case "SET":
+            if peekKeyword("PASSWORD", at: 1), peekKeyword("FOR", at: 2) || peekSymbolAt(2, "=") {
+                advance(); advance()
+                return try parseSetPassword()
+            }
+            return try parseSet()
+        case "ALTER":
+            advance()
+            try expectKeyword("USER")
+            return try parseAlterUser()
+        case "GRANT": return try parseGrant(revoke: false)
+        case "REVOKE": return try parseGrant(revoke: true)
         case "USE": return try parseUse()
         case "CREATE": return try parseCreate()
         case "DROP": return try parseDrop()
@@ -105,6 +116,7 @@ public struct Parser {
         return false
     }
     func peekSymbol(_ s: String) -> Bool { current.kind == .symbol(s) }
+    func peekSymbolAt(_ offset: Int, _ s: String) -> Bool { tokens[min(index + offset, tokens.count - 1)].kind == .symbol(s) }
 
     mutating func acceptKeyword(_ k: String) -> Bool {
         if peekKeyword(k) { advance(); return true }
