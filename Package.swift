@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "JobScheduler", dependencies: ["CatalogStore"]),
         .target(name: "FrontendServer", dependencies: [
-            "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "JobScheduler",
+            "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "JobScheduler",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "tributary-fe", dependencies: [

@@ -22,6 +22,20 @@ public final class FrontendServer: @unchecked Sendable {
     /// The port the MySQL listener is bound to (useful with `query_port = 0`).
     public var queryPort: Int { listener?.port ?? config.queryPort }
 
+    /// The TLS context: fe.conf's certificate, or a self-signed one generated into `<meta_dir>/tls`.
+    private func makeTLS() throws -> TLSContext? {
+        guard config.enableSSL else { return nil }
+        var cert = config.sslCertPath, key = config.sslKeyPath
+        if cert.isEmpty || key.isEmpty {
+            cert = config.metaDir + "/tls/cert.pem"
+            key = config.metaDir + "/tls/key.pem"
+            try TLSContext.ensureSelfSigned(certificatePath: cert, keyPath: key)
+        }
+        let context = try TLSContext(certificatePath: cert, keyPath: key)
+        logger.info("TLS enabled with certificate \(cert)")
+        return context
+    }
+
     /// After a restart: abort what was in flight, delete orphaned segments, rebuild the table cache.
     private func recover(_ context: ServerContext) throws {
         let aborted = try context.catalog.abortPreparedTransactions(reason: "FE restarted")
@@ -40,8 +54,10 @@ public final class FrontendServer: @unchecked Sendable {
         let catalog = try CatalogStore.open(directory: config.metaDir)
         let volume = try LocalVolume(root: config.volumeRoot)
         let cache = try TableCache(path: config.metaDir + "/cache.sqlite", volume: volume)
-        let variables = SystemVariables(serverVersion: config.mysqlServerVersion, versionComment: TributaryVersion.comment, port: config.queryPort)
-        let context = ServerContext(catalog: catalog, volume: volume, cache: cache, variables: variables, config: config)
+        let tls = try makeTLS()
+        let variables = SystemVariables(serverVersion: config.mysqlServerVersion, versionComment: TributaryVersion.comment,
+                                        port: config.queryPort, ssl: tls != nil)
+        let context = ServerContext(catalog: catalog, volume: volume, cache: cache, variables: variables, config: config, tls: tls)
         try recover(context)
         let listener = MySQLListener(server: context, logger: logger)
         try listener.start(host: config.bindAddress, port: config.queryPort)

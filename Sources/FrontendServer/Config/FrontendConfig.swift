@@ -14,6 +14,10 @@ public struct FrontendConfig: Equatable, Sendable {
     public var qeMaxConnection = 4096
     /// Seconds a client has to finish the handshake.
     public var connectTimeoutSeconds = 10
+    /// TLS for MySQL clients (SSLRequest). With no certificate configured, a self-signed one is generated.
+    public var enableSSL = true
+    public var sslCertPath = ""
+    public var sslKeyPath = ""
 
     public init() {}
 
@@ -53,6 +57,14 @@ public struct FrontendConfig: Equatable, Sendable {
             case "mysql_server_version": config.mysqlServerVersion = value
             case "qe_max_connection": int { config.qeMaxConnection = $0 }
             case "connect_timeout_second": int { config.connectTimeoutSeconds = $0 }
+            case "enable_ssl":
+                switch value.lowercased() {
+                case "true": config.enableSSL = true
+                case "false": config.enableSSL = false
+                default: warnings.append("fe.conf line \(n + 1): enable_ssl must be true or false, got '\(value)'; keeping the default")
+                }
+            case "ssl_cert_path": config.sslCertPath = value
+            case "ssl_key_path": config.sslKeyPath = value
             default:
                 if ignoredKeys.contains(key) {
                     warnings.append("fe.conf line \(n + 1): \(key) is ignored by Tributary")

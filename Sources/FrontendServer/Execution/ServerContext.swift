@@ -9,14 +9,16 @@ final class ServerContext: Sendable {
     let catalog: CatalogStore
     let volume: LocalVolume
     let cache: TableCache
+    /// TLS for clients that ask for it; nil when disabled in fe.conf.
+    let tls: TLSContext?
     let variables: SystemVariables
     let connections: ConnectionRegistry
     let config: FrontendConfig
     let startedAt = Date()
     private let questionCount = Atomic<Int>(0)
 
-    init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, variables: SystemVariables, config: FrontendConfig) {
-        self.catalog = catalog; self.volume = volume; self.cache = cache; self.variables = variables; self.config = config
+    init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, variables: SystemVariables, config: FrontendConfig, tls: TLSContext? = nil) {
+        self.catalog = catalog; self.volume = volume; self.cache = cache; self.variables = variables; self.config = config; self.tls = tls
         connections = ConnectionRegistry()
     }
 

@@ -40,7 +40,7 @@ extension StatementExecutor {
         case .status(_, let filter):
             let rows: [[Value]] = [
                 ["Connections", String(server.connections.totalAccepted)], ["Questions", String(server.questions)],
-                ["Ssl_cipher", ""], ["Threads_connected", String(server.connections.count)], ["Uptime", String(server.uptimeSeconds)],
+                ["Ssl_cipher", session.tlsCipher ?? ""], ["Threads_connected", String(server.connections.count)], ["Uptime", String(server.uptimeSeconds)],
             ].map { $0.map(Value.string) }
             return try filtered(ResultSet(textColumns: ["Variable_name", "Value"], rows: rows), filter)
         case .processlist(let full):

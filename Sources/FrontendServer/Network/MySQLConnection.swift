@@ -33,6 +33,7 @@ final class MySQLConnection: @unchecked Sendable {
     private var lastActivity = Date()
     private let openedAt = Date()
     private var handler: CommandHandler?
+    private var tls: TLSSession?
     /// Host pattern of the account the client logged in as (`%` for root).
     private var matchedHost = "%"
 
@@ -46,8 +47,10 @@ final class MySQLConnection: @unchecked Sendable {
         id = server.connections.makeID()
         queue = DispatchQueue(label: "tributary.connection.\(id)")
         var rng = SystemRandomNumberGenerator()
+        // CLIENT_SSL is advertised only when TLS is configured and working (reference §1.9).
+        let capabilities: Capabilities = server.tls == nil ? .server : Capabilities.server.union(.ssl)
         let greeting = HandshakeV10(serverVersion: server.config.mysqlServerVersion, connectionID: id,
-                                    scramble: ScrambleGenerator.make(using: &rng))
+                                    scramble: ScrambleGenerator.make(using: &rng), capabilities: capabilities)
         machine = SessionStateMachine(greeting: greeting, peerHost: peerHost)
         decoder = PacketDecoder(maxPacketSize: 64 << 20)
     }
@@ -105,7 +108,7 @@ final class MySQLConnection: @unchecked Sendable {
         while !closed {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
-                decoder.append(buffer[0..<n])
+                guard ingest(Array(buffer[0..<n])) else { return }
                 lastActivity = Date()
                 if n < buffer.count { break }
             } else if n == 0 {
@@ -119,6 +122,21 @@ final class MySQLConnection: @unchecked Sendable {
             }
         }
         processPackets()
+    }
+
+    /// Bytes from the socket into the packet decoder, through TLS when it is on. False if TLS broke.
+    private func ingest(_ bytes: [UInt8]) -> Bool {
+        guard let tls else { decoder.append(bytes); return true }
+        do {
+            decoder.append(try tls.receive(bytes))
+            outBuffer.append(contentsOf: tls.takeOutput())      // handshake replies
+            flush()
+            return !closed
+        } catch {
+            logger.debug("connection \(id): \(error)")
+            close()
+            return false
+        }
     }
 
     private func processPackets() {
@@ -152,6 +170,7 @@ final class MySQLConnection: @unchecked Sendable {
         case .authenticated(let info, let payloads):
             let session = SessionContext(connectionID: id, user: info.username, accountHost: matchedHost, clientHost: peerHost,
                                          database: info.database, variables: server.variables)
+            session.tlsCipher = tls?.cipherName
             do {
                 handler = try CommandHandler(server: server, session: session)
             } catch {
@@ -175,6 +194,10 @@ final class MySQLConnection: @unchecked Sendable {
             payloads.forEach(write)
             closeAfterFlush = true
             flush()
+        case .startTLS:
+            guard let context = server.tls, let session = try? TLSSession(context) else { close(); return }
+            tls = session
+            _ = ingest(decoder.takeBuffered())                   // a ClientHello may have arrived with the SSLRequest
         }
     }
 
@@ -204,7 +227,15 @@ final class MySQLConnection: @unchecked Sendable {
     // MARK: - Writing
 
     private func write(_ payload: [UInt8]) {
-        outBuffer.append(contentsOf: PacketDecoder.frame(payload, sequenceID: &sequenceID))
+        let frame = PacketDecoder.frame(payload, sequenceID: &sequenceID)
+        guard let tls else { outBuffer.append(contentsOf: frame); return }
+        do {
+            try tls.send(frame)
+            outBuffer.append(contentsOf: tls.takeOutput())
+        } catch {
+            logger.debug("connection \(id): \(error)")
+            closeAfterFlush = true
+        }
     }
 
     private func flush() {

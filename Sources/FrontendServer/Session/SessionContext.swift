@@ -13,6 +13,8 @@ final class SessionContext {
     var database: String?
     private(set) var sessionValues: [String: Value] = [:]
     var userVariables: [String: Value] = [:]
+    /// The TLS cipher of the connection, nil without TLS (`SHOW STATUS LIKE 'Ssl_cipher'`).
+    var tlsCipher: String?
     let variables: SystemVariables
 
     init(connectionID: UInt32, user: String, accountHost: String = "%", clientHost: String, database: String?, variables: SystemVariables) {

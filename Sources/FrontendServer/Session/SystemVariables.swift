@@ -68,7 +68,7 @@ public final class SystemVariables: Sendable {
     let definitions: [String: SystemVariable]
     private let globals = Mutex<[String: Value]>([:])
 
-    public init(serverVersion: String, versionComment: String, port: Int) {
+    public init(serverVersion: String, versionComment: String, port: Int, ssl: Bool = false) {
         let tz = TimeZone.current.identifier
         let max64 = Value.decimal("18446744073709551615")
         let list: [SystemVariable] = [
@@ -92,7 +92,7 @@ public final class SystemVariables: Sendable {
             .init("foreign_key_checks", .bool, .int(1)),
             .init("group_concat_max_len", .int, .int(1024)),
             .init("have_query_cache", .string, .string("NO"), readOnly: true),
-            .init("have_ssl", .string, .string("DISABLED"), readOnly: true),
+            .init("have_ssl", .string, .string(ssl ? "YES" : "DISABLED"), readOnly: true),
             .init("init_connect", .string, .string("")),
             .init("innodb_read_only", .bool, .int(0), readOnly: true),
             .init("interactive_timeout", .int, .int(28800)),

@@ -29,6 +29,12 @@ public struct PasswordHashes: Equatable, Sendable, Codable {
         return Digest.sha1(candidate) == native
     }
 
+    /// caching_sha2_password full authentication: the password itself, received over TLS.
+    public func verifyCleartext(_ password: [UInt8]) -> Bool {
+        if let sha2 { return Digest.sha256(Digest.sha256(password)) == sha2 }
+        return Digest.sha1(Digest.sha1(password)) == native
+    }
+
     /// caching_sha2_password fast path: candidate = token XOR SHA256(stored ‖ scramble); SHA256(candidate) == stored.
     public func verifyCachingSHA2(token: [UInt8], scramble: [UInt8]) -> Bool {
         guard token.count == 32, let sha2 else { return false }

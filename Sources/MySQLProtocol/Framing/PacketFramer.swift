@@ -25,6 +25,12 @@ public struct PacketDecoder: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Removes and returns the bytes not yet framed (after an SSLRequest they are the start of TLS).
+    public mutating func takeBuffered() -> [UInt8] {
+        defer { buffer.removeAll(); start = 0 }
+        return Array(buffer[start...])
+    }
+
     /// The next complete packet, or nil if more bytes are needed.
     public mutating func next() throws(ProtocolError) -> Packet? {
         while true {

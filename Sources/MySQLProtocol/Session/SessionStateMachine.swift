@@ -4,8 +4,9 @@
 /// work (the account lookup) reports back as an event.
 ///
 /// ```
-/// connected ─▶ awaitingHandshakeResponse ─▶ awaitingAccount ─┬─▶ ready ⇄ (commands)
-///                                                           └─▶ awaitingAuthSwitchResponse ─▶ ready
+/// connected ─▶ awaitingHandshakeResponse ─┬─▶ awaitingAccount ─┬─▶ ready ⇄ (commands)
+///              ▲       (SSLRequest)        │                   ├─▶ awaitingAuthSwitchResponse ─▶ ready
+///              └──────── startTLS ─────────┘                   └─▶ awaitingCleartextPassword (TLS only) ─▶ ready
 /// any state ── peer error / QUIT / auth failure ──▶ closed
 /// ```
 public struct SessionStateMachine: Sendable {
@@ -39,6 +40,8 @@ public struct SessionStateMachine: Sendable {
         case awaitingHandshakeResponse
         case awaitingAccount(Login)
         case awaitingAuthSwitchResponse(Login, Account, databaseError: ERRPacket?)
+        /// caching_sha2_password full authentication: the client sends its password in clear, over TLS only.
+        case awaitingCleartextPassword(Login, Account, databaseError: ERRPacket?)
         case ready
         case closed
     }
@@ -52,6 +55,8 @@ public struct SessionStateMachine: Sendable {
         case authenticated(LoginInfo, send: [[UInt8]])
         /// Run this command and answer it; the session stays ready.
         case execute(ClientCommand)
+        /// Start TLS on the socket now (after an SSLRequest); the handshake response follows encrypted.
+        case startTLS
         /// Send the payloads (if any), then close the connection.
         case close([[UInt8]])
         case none
@@ -59,6 +64,8 @@ public struct SessionStateMachine: Sendable {
 
     public private(set) var state: State = .initial
     public private(set) var capabilities: Capabilities = .server
+    /// Whether the connection runs over TLS.
+    public private(set) var isSecure = false
     public let scramble: [UInt8]
     public let peerHost: String
     private let greeting: HandshakeV10
@@ -94,6 +101,11 @@ public struct SessionStateMachine: Sendable {
             login.pluginName = AuthPlugin.nativePassword
             login.authResponse = packet.payload
             return verify(login, account: account, databaseError: databaseError, allowSwitch: false)
+        case .awaitingCleartextPassword(let login, let account, let databaseError):
+            var password = packet.payload
+            if password.last == 0 { password.removeLast() }
+            guard let hashes = account.passwordHashes, hashes.verifyCleartext(password) else { return deny(login) }
+            return succeed(login, databaseError: databaseError, before: [])
         case .ready:
             return commandReceived(packet.payload)
         }
@@ -118,8 +130,11 @@ public struct SessionStateMachine: Sendable {
             return fail(ERRPacket(code: 1043, sqlState: "08S01", message: "Bad handshake"))
         }
         if response.isSSLRequest {
-            // We never advertise CLIENT_SSL, so a conforming client cannot ask for it.
-            return fail(ERRPacket(code: 1043, sqlState: "08S01", message: "Bad handshake: TLS is not enabled on this server"))
+            guard greeting.capabilities.contains(.ssl), !isSecure else {
+                return fail(ERRPacket(code: 1043, sqlState: "08S01", message: "Bad handshake: TLS is not enabled on this server"))
+            }
+            isSecure = true
+            return .startTLS                                 // state stays: the real response comes over TLS
         }
         capabilities = greeting.capabilities.intersection(response.capabilities)
         let login = Login(username: response.username, database: response.database,
@@ -144,6 +159,10 @@ public struct SessionStateMachine: Sendable {
         case (AuthPlugin.cachingSHA2, let hashes?) where !empty && hashes.sha2 != nil:
             passed = hashes.verifyCachingSHA2(token: login.authResponse, scramble: scramble)
             if passed { extra = [[0x01, 0x03]] }           // AuthMoreData: fast auth success
+        case (AuthPlugin.cachingSHA2, .some) where !empty && isSecure:
+            // No SHA-256 hash to check the scramble against: ask for the password itself (safe over TLS).
+            state = .awaitingCleartextPassword(login, account, databaseError: databaseError)
+            return .send([[0x01, 0x04]])
         case (_, .some) where allowSwitch:
             // Empty caching_sha2 data (libmysqlclient), an account without a SHA-256 hash, or a plugin we
             // do not speak: one switch to native.
@@ -153,6 +172,10 @@ public struct SessionStateMachine: Sendable {
             passed = false
         }
         guard passed else { return deny(login) }
+        return succeed(login, databaseError: databaseError, before: extra)
+    }
+
+    private mutating func succeed(_ login: Login, databaseError: ERRPacket?, before extra: [[UInt8]]) -> Action {
         if let databaseError { return fail(databaseError, before: extra) }
         state = .ready
         let info = LoginInfo(username: login.username, database: login.database,
