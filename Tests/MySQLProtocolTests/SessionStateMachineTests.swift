@@ -144,3 +144,49 @@ import Testing
         #expect(modern[3].first == 0xFE && modern[3].count < 9)
     }
 }
+
+@Suite struct SessionStateMachineTLSTests {
+    let scramble: [UInt8] = Array("abcdefghijklmnopqrst".utf8)
+    let caps: Capabilities = [.protocol41, .secureConnection, .pluginAuth, .pluginAuthLenencClientData, .ssl]
+
+    private func machine(tls: Bool) -> SessionStateMachine {
+        let server = tls ? Capabilities.server.union(.ssl) : .server
+        var m = SessionStateMachine(greeting: HandshakeV10(serverVersion: "8.0.33", connectionID: 1, scramble: scramble, capabilities: server), peerHost: "h")
+        _ = m.connected()
+        return m
+    }
+
+    private func response(_ auth: [UInt8], plugin: String) -> Packet {
+        Packet(sequenceID: 2, payload: HandshakeResponse41(capabilities: caps, username: "carol", authResponse: auth, authPluginName: plugin).encode())
+    }
+
+    @Test func sslRequestStartsTLSAndTheResponseFollows() {
+        var m = machine(tls: true)
+        #expect(m.received(Packet(sequenceID: 1, payload: HandshakeResponse41(capabilities: caps, isSSLRequest: true).encode())) == .startTLS)
+        #expect(m.isSecure)
+        #expect(m.received(response([], plugin: AuthPlugin.nativePassword)) == .lookUpAccount(username: "carol", database: nil))
+    }
+
+    @Test func fullAuthenticationAsksForTheCleartextPasswordOnlyOverTLS() {
+        let nativeOnly = SessionStateMachine.Account(passwordHashes: PasswordHashes(native: PasswordHashes(password: "pw").native, sha2: nil))
+        var secure = machine(tls: true)
+        _ = secure.received(Packet(sequenceID: 1, payload: HandshakeResponse41(capabilities: caps, isSSLRequest: true).encode()))
+        _ = secure.received(response(ClientScramble.cachingSHA2(password: "pw", scramble: scramble), plugin: AuthPlugin.cachingSHA2))
+        #expect(secure.accountLookedUp(nativeOnly, databaseError: nil) == .send([[0x01, 0x04]]))
+        guard case .authenticated = secure.received(Packet(sequenceID: 4, payload: Array("pw\0".utf8))) else { Issue.record("expected login"); return }
+
+        var plain = machine(tls: false)
+        _ = plain.received(response(ClientScramble.cachingSHA2(password: "pw", scramble: scramble), plugin: AuthPlugin.cachingSHA2))
+        #expect(plain.accountLookedUp(nativeOnly, databaseError: nil)
+                == .send([AuthSwitchRequest(pluginName: AuthPlugin.nativePassword, scramble: scramble).encode()]),
+                "without TLS the password never travels: switch to mysql_native_password instead")
+    }
+
+    @Test func wrongCleartextPasswordIsDenied() {
+        var m = machine(tls: true)
+        _ = m.received(Packet(sequenceID: 1, payload: HandshakeResponse41(capabilities: caps, isSSLRequest: true).encode()))
+        _ = m.received(response([1, 2, 3], plugin: AuthPlugin.cachingSHA2))
+        _ = m.accountLookedUp(.init(passwordHashes: PasswordHashes(native: PasswordHashes(password: "pw").native, sha2: nil)), databaseError: nil)
+        guard case .close = m.received(Packet(sequenceID: 4, payload: Array("nope\0".utf8))) else { Issue.record("expected denial"); return }
+    }
+}
