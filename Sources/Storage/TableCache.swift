@@ -35,6 +35,12 @@ public final class TableCache: Sendable {
     /// Brings a table up to `data` (its visible version in the catalog). Cheap when already current.
     public func catchUp(_ table: TableInfo, data: TableData) throws {
         let schema = Self.schemaKey(table)
+        // Fast path, concurrent with other readers: already at this epoch, schema and version.
+        let current = try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT 1 FROM cache_state WHERE table_id = ? AND epoch = ? AND version = ? AND schema = ?",
+                             arguments: [table.id, data.epoch, data.version, schema]) != nil
+        }
+        if current { return }
         try applying.withLock { _ in
             // SQLite cannot ATTACH/DETACH inside a transaction: attach each segment outside, then apply it and
             // record its version in one transaction, so a crash leaves the cache at a consistent version.
