@@ -1,32 +1,27 @@
 import CatalogStore
-import Dispatch
 import Foundation
 import Logging
 import MySQLProtocol
 import Storage
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The driver of one client socket: reads bytes on a Dispatch source, frames packets, feeds the
-/// pure ``SessionStateMachine`` and carries out its actions (write, look up account, execute).
-/// All state is confined to `queue`; a slow or dead client blocks only its own queue.
+/// The driver of one client socket. It runs on a thread of its own doing blocking I/O (as MariaDB
+/// does): read bytes, frame packets, feed the pure ``SessionStateMachine`` and carry out its actions
+/// (write, look up account, execute). A slow or dead client blocks only its own thread. The listener
+/// accepts on a Dispatch source; per-request Dispatch hand-offs cost 3/4 of the CPU of a simple query
+/// in measurements (docs/benchmarks.md), which is why connections do not use Dispatch sources.
 final class MySQLConnection: @unchecked Sendable {
     let id: UInt32
     private let fd: Int32
     private let peerHost: String
     private let server: ServerContext
-    private let queue: DispatchQueue
     private let logger: Logger
     private var machine: SessionStateMachine
     private var decoder: PacketDecoder
-    private var readSource: DispatchSourceRead?
-    private var writeSource: DispatchSourceWrite?
-    private var timer: DispatchSourceTimer?
-    private var readSuspended = false
-    private var writeSuspended = true
     private var outBuffer: [UInt8] = []
-    private var outOffset = 0
     private var sequenceID: UInt8 = 0
     private var closeAfterFlush = false
     private var closed = false
@@ -36,8 +31,11 @@ final class MySQLConnection: @unchecked Sendable {
     private var tls: TLSSession?
     /// Host pattern of the account the client logged in as (`%` for root).
     private var matchedHost = "%"
+    /// Whether the descriptor is still open; guards `shutdown` from other threads (KILL) against reuse.
+    private let descriptorOpen = Mutex<Bool>(true)
 
-    static let highWatermark = 4 << 20
+    /// Stack of a connection thread: ample for the parser's bounded recursion.
+    static let threadStackSize = 4 << 20
 
     init(fd: Int32, peerHost: String, server: ServerContext, logger: Logger) {
         self.fd = fd
@@ -45,7 +43,6 @@ final class MySQLConnection: @unchecked Sendable {
         self.server = server
         self.logger = logger
         id = server.connections.makeID()
-        queue = DispatchQueue(label: "tributary.connection.\(id)")
         var rng = SystemRandomNumberGenerator()
         // CLIENT_SSL is advertised only when TLS is configured and working (reference §1.9).
         let capabilities: Capabilities = server.tls == nil ? .server : Capabilities.server.union(.ssl)
@@ -56,37 +53,37 @@ final class MySQLConnection: @unchecked Sendable {
     }
 
     func start() {
-        queue.async { [self] in
-            Self.configure(fd)
-            let read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            read.setEventHandler { [self] in readable() }
-            let write = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            write.setEventHandler { [self] in flush() }
-            // Close the descriptor only once both sources are gone.
-            let group = DispatchGroup()
-            group.enter(); group.enter()
-            read.setCancelHandler { group.leave() }
-            write.setCancelHandler { group.leave() }
-            group.notify(queue: queue) { [fd] in _ = Glibc.close(fd) }
-            readSource = read
-            writeSource = write
-            let t = DispatchSource.makeTimerSource(queue: queue)
-            t.schedule(deadline: .now() + 1, repeating: 1)
-            t.setEventHandler { [self] in checkTimeouts() }
-            timer = t
-            read.resume()
-            t.resume()
-            if server.connections.count >= server.config.qeMaxConnection {
-                self.write(ERRPacket(code: 1040, sqlState: "08004", message: "Too many connections").encode(protocol41: false))
-                closeAfterFlush = true
-                flush()
-                return
-            }
-            run(machine.connected())
-        }
+        let thread = Thread { [self] in serve() }
+        thread.stackSize = Self.threadStackSize
+        thread.name = "tributary-conn-\(id)"
+        thread.start()
     }
 
-    private static func configure(_ fd: Int32) {
+    private func serve() {
+        Self.configure(fd, writeTimeout: 60)
+        if server.connections.count >= server.config.qeMaxConnection {
+            write(ERRPacket(code: 1040, sqlState: "08004", message: "Too many connections").encode(protocol41: false))
+            flush()
+        } else {
+            run(machine.connected())
+        }
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while !closed {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, 1000)
+            if ready == 0 { checkTimeouts(); continue }
+            if ready < 0 { if errno == EINTR { continue }; break }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0, errno == EINTR || errno == EAGAIN { continue }
+            guard n > 0 else { _ = machine.peerClosed(); break }
+            lastActivity = Date()
+            guard ingest(Array(buffer[0..<n])) else { break }
+            processPackets()
+        }
+        close()
+    }
+
+    private static func configure(_ fd: Int32, writeTimeout: Int) {
         var on: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
         setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -94,35 +91,19 @@ final class MySQLConnection: @unchecked Sendable {
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, socklen_t(MemoryLayout<Int32>.size))
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &interval, socklen_t(MemoryLayout<Int32>.size))
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
+        // A client that stops reading (net_write_timeout) is dropped instead of holding its thread forever.
+        var tv = timeval(tv_sec: writeTimeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
     }
 
-    /// Asks the connection to close from any thread (KILL).
-    func requestClose() { queue.async { [self] in close() } }
+    /// Asks the connection to close from any thread (KILL): its blocked read returns at once.
+    func requestClose() {
+        descriptorOpen.withLock { open in if open { _ = shutdown(fd, Int32(SHUT_RDWR)) } }
+    }
 
     // MARK: - Reading
-
-    private func readable() {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while !closed {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                guard ingest(Array(buffer[0..<n])) else { return }
-                lastActivity = Date()
-                if n < buffer.count { break }
-            } else if n == 0 {
-                _ = machine.peerClosed()
-                close()
-                return
-            } else {
-                if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { break }
-                close()
-                return
-            }
-        }
-        processPackets()
-    }
 
     /// Bytes from the socket into the packet decoder, through TLS when it is on. False if TLS broke.
     private func ingest(_ bytes: [UInt8]) -> Bool {
@@ -140,7 +121,7 @@ final class MySQLConnection: @unchecked Sendable {
     }
 
     private func processPackets() {
-        while !closed, !readSuspended {
+        while !closed {
             let packet: Packet?
             do { packet = try decoder.next() } catch {
                 if case .packetTooLarge = error {
@@ -238,28 +219,19 @@ final class MySQLConnection: @unchecked Sendable {
         }
     }
 
+    /// Sends everything buffered; blocks this connection's thread only.
     private func flush() {
         guard !closed else { return }
-        while outOffset < outBuffer.count {
-            let n = outBuffer.withUnsafeBytes { p in
-                send(fd, p.baseAddress! + outOffset, p.count - outOffset, Int32(MSG_NOSIGNAL))
-            }
-            if n > 0 { outOffset += n; continue }
+        var offset = 0
+        while offset < outBuffer.count {
+            let n = outBuffer.withUnsafeBytes { p in send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n > 0 { offset += n; continue }
             if n < 0, errno == EINTR { continue }
-            if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
-                if writeSuspended { writeSuspended = false; writeSource?.resume() }
-                // Backpressure: stop reading commands while a large answer drains.
-                if outBuffer.count - outOffset > Self.highWatermark, !readSuspended { readSuspended = true; readSource?.suspend() }
-                return
-            }
-            close()
+            close()                                    // peer gone, or net_write_timeout passed
             return
         }
-        outBuffer.removeAll(keepingCapacity: outBuffer.capacity < Self.highWatermark)
-        outOffset = 0
-        if !writeSuspended { writeSuspended = true; writeSource?.suspend() }
-        if closeAfterFlush { close(); return }
-        if readSuspended { readSuspended = false; readSource?.resume(); processPackets() }
+        outBuffer.removeAll(keepingCapacity: outBuffer.capacity < 4 << 20)
+        if closeAfterFlush { close() }
     }
 
     // MARK: - Lifetime
@@ -268,7 +240,7 @@ final class MySQLConnection: @unchecked Sendable {
         let idle = Date().timeIntervalSince(lastActivity)
         if handler == nil {
             if idle > Double(server.config.connectTimeoutSeconds) { close() }
-        } else if let h = handler, idle > Double(h.waitTimeout), outBuffer.isEmpty {
+        } else if let h = handler, idle > Double(h.waitTimeout) {
             close()
         }
     }
@@ -277,11 +249,10 @@ final class MySQLConnection: @unchecked Sendable {
         guard !closed else { return }
         closed = true
         server.connections.remove(id)
-        timer?.cancel()
-        if readSuspended { readSource?.resume() }
-        if writeSuspended { writeSource?.resume() }
-        readSource?.cancel()
-        writeSource?.cancel()
         handler = nil
+        descriptorOpen.withLock { open in
+            open = false
+            _ = Glibc.close(fd)
+        }
     }
 }
