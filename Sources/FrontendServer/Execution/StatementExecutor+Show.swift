@@ -174,9 +174,10 @@ extension StatementExecutor {
         let now = Date()
         let mine = privileges.allows("OPERATE") ? nil : session.user
         let rows: [[Value]] = server.connections.snapshot().filter { mine == nil || $0.user == mine }.map { c in
-            let info = c.info.map { full ? $0 : String($0.prefix(100)) }
-            return [.int(Int64(c.id)), .string(c.user), .string(c.host), c.database.map(Value.string) ?? .null, .string(c.command),
-                    InformationSchema.datetime(c.connectedAt.timeIntervalSince1970), .int(Int64(now.timeIntervalSince(c.stateSince))),
+            let state = c.current
+            let info = state.info.map { full ? $0 : String($0.prefix(100)) }
+            return [.int(Int64(c.id)), .string(c.user), .string(c.host), state.database.map(Value.string) ?? .null, .string(state.command),
+                    InformationSchema.datetime(c.connectedAt.timeIntervalSince1970), .int(Int64(now.timeIntervalSince(state.since))),
                     .string("OK"), info.map(Value.string) ?? .null, .string("false")]
         }
         var result = ResultSet(textColumns: ["Id", "User", "Host", "Db", "Command", "ConnectionStartTime", "Time", "State", "Info", "IsPending"], rows: rows)

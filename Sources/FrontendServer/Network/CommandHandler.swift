@@ -11,6 +11,8 @@ final class CommandHandler {
     let session: SessionContext
     let executor: StatementExecutor
     private var prepared = PreparedStatements()
+    /// This connection's entry in SHOW PROCESSLIST.
+    var status: ConnectionRegistry.ConnectionStatus?
 
     init(server: ServerContext, session: SessionContext) throws {
         self.server = server
@@ -19,6 +21,10 @@ final class CommandHandler {
     }
 
     var waitTimeout: Int { session.waitTimeout }
+
+    private func report(_ command: String, _ info: String?) {
+        status?.update(command: command, info: info, database: session.database)
+    }
 
     private func status(_ base: ServerStatus) -> ServerStatus {
         var s = base
@@ -30,13 +36,13 @@ final class CommandHandler {
         server.countQuestion()
         switch command {
         case .query(let sql):
-            server.connections.update(session.connectionID, command: "Query", info: sql, database: session.database)
-            defer { server.connections.update(session.connectionID, command: "Sleep", info: nil, database: session.database) }
+            report("Query", sql)
+            defer { report("Sleep", nil) }
             return query(sql, encoder: encoder, base: base)
         case .initDB(let name):
             do {
                 try executor.use(name)
-                server.connections.update(session.connectionID, command: "Sleep", info: nil, database: session.database)
+                report("Sleep", nil)
                 return [encoder.ok(status: status(base))]
             } catch { return [encoder.error(error.packet)] }
         case .fieldList(let table, _):
@@ -125,8 +131,8 @@ final class CommandHandler {
         entry.longData = [:]
         prepared[id] = entry
         let bound = entry.statement.binding(request.parameters.map(PreparedStatements.literal))
-        server.connections.update(session.connectionID, command: "Execute", info: entry.sql, database: session.database)
-        defer { server.connections.update(session.connectionID, command: "Sleep", info: nil, database: session.database) }
+        report("Execute", entry.sql)
+        defer { report("Sleep", nil) }
         return respond(bound, encoder: encoder, base: base, more: false, binary: true)
     }
 

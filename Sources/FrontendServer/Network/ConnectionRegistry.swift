@@ -1,24 +1,41 @@
 import Foundation
 import Synchronization
 
-/// The live connections, for SHOW PROCESSLIST, KILL and connection limits. Thread-safe; each entry
-/// is updated by its own connection and read by others.
+/// The live connections, for SHOW PROCESSLIST, KILL and connection limits. The registry lock is taken
+/// only when a connection arrives or leaves and for listings; each connection updates its own
+/// ``ConnectionStatus`` (its own lock, never contended by other queries).
 final class ConnectionRegistry: Sendable {
-    struct Entry: Sendable {
-        var id: UInt32
-        var user: String
-        var host: String
-        var database: String?
-        var command: String
-        var info: String?
-        var connectedAt: Date
-        var stateSince: Date
-        var close: @Sendable () -> Void
+    /// One connection's live state.
+    final class ConnectionStatus: Sendable {
+        struct State: Sendable {
+            var database: String?
+            var command = "Sleep"
+            var info: String?
+            var since = Date()
+        }
+        let id: UInt32
+        let user: String
+        let host: String
+        let connectedAt: Date
+        let close: @Sendable () -> Void
+        private let state: Mutex<State>
+
+        init(id: UInt32, user: String, host: String, database: String?, connectedAt: Date, close: @escaping @Sendable () -> Void) {
+            self.id = id; self.user = user; self.host = host; self.connectedAt = connectedAt; self.close = close
+            state = Mutex(State(database: database))
+        }
+
+        func update(command: String, info: String?, database: String?) {
+            state.withLock { $0 = State(database: database, command: command, info: info, since: Date()) }
+        }
+
+        var current: State { state.withLock { $0 } }
     }
 
-    private let entries = Mutex<[UInt32: Entry]>([:])
+    private let entries = Mutex<[UInt32: ConnectionStatus]>([:])
     private let nextID = Atomic<UInt32>(0)
     private let accepted = Atomic<Int>(0)
+    private let live = Atomic<Int>(0)
 
     /// A new connection id (1, 2, 3, ...), also counted as an accepted connection.
     func makeID() -> UInt32 {
@@ -27,26 +44,23 @@ final class ConnectionRegistry: Sendable {
     }
 
     var totalAccepted: Int { accepted.load(ordering: .relaxed) }
-    var count: Int { entries.withLock { $0.count } }
-    func contains(_ id: UInt32) -> Bool { entries.withLock { $0[id] != nil } }
+    var count: Int { live.load(ordering: .relaxed) }
+
+    func register(_ status: ConnectionStatus) {
+        entries.withLock { $0[status.id] = status }
+        live.add(1, ordering: .relaxed)
+    }
+
+    func remove(_ id: UInt32) {
+        if entries.withLock({ $0.removeValue(forKey: id) }) != nil { live.subtract(1, ordering: .relaxed) }
+    }
+
     /// The user logged in on connection `id`, or nil if there is no such connection.
     func user(of id: UInt32) -> String? { entries.withLock { $0[id]?.user } }
 
-    func register(_ entry: Entry) { entries.withLock { $0[entry.id] = entry } }
-    func remove(_ id: UInt32) { _ = entries.withLock { $0.removeValue(forKey: id) } }
+    func snapshot() -> [ConnectionStatus] { entries.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
 
-    func update(_ id: UInt32, command: String, info: String?, database: String?) {
-        entries.withLock {
-            $0[id]?.command = command
-            $0[id]?.info = info
-            $0[id]?.database = database
-            $0[id]?.stateSince = Date()
-        }
-    }
-
-    func snapshot() -> [Entry] { entries.withLock { Array($0.values) }.sorted { $0.id < $1.id } }
-
-    /// Asks connection `id` to close (it does so on its own queue).
+    /// Asks connection `id` to close (it does so on its own thread).
     func close(_ id: UInt32) {
         let closer = entries.withLock { $0[id]?.close }
         closer?()

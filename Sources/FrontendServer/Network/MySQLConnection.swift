@@ -160,9 +160,10 @@ final class MySQLConnection: @unchecked Sendable {
                 flush()
                 return
             }
-            server.connections.register(.init(id: id, user: info.username, host: peerHost, database: info.database,
-                                              command: "Sleep", info: nil, connectedAt: openedAt, stateSince: Date(),
-                                              close: { [weak self] in self?.requestClose() }))
+            let status = ConnectionRegistry.ConnectionStatus(id: id, user: info.username, host: peerHost, database: info.database,
+                                                              connectedAt: openedAt, close: { [weak self] in self?.requestClose() })
+            server.connections.register(status)
+            handler?.status = status
             payloads.forEach(write)
             flush()
         case .execute(let command):

@@ -12,6 +12,8 @@ final class SessionContext {
     let connectedAt: Date
     var database: String?
     private(set) var sessionValues: [String: Value] = [:]
+    /// GLOBAL values as they were when the session started.
+    private var initialValues: [String: Value]
     var userVariables: [String: Value] = [:]
     /// The TLS cipher of the connection, nil without TLS (`SHOW STATUS LIKE 'Ssl_cipher'`).
     var tlsCipher: String?
@@ -20,6 +22,7 @@ final class SessionContext {
     init(connectionID: UInt32, user: String, accountHost: String = "%", clientHost: String, database: String?, variables: SystemVariables) {
         self.connectionID = connectionID; self.user = user; self.accountHost = accountHost; self.clientHost = clientHost
         self.database = database; self.variables = variables; connectedAt = Date()
+        initialValues = variables.globalSnapshot()
     }
 
     /// `'root'@'%'`: the account, as CURRENT_USER() shows it.
@@ -27,7 +30,11 @@ final class SessionContext {
     /// `'root'@'127.0.0.1'`: the login, as USER() shows it.
     var loginUser: String { "'\(user)'@'\(clientHost)'" }
 
-    func value(_ name: String) -> Value? { sessionValues[name.lowercased()] ?? variables.globalValue(name) }
+    /// The SESSION value of a variable: set in this session, or the GLOBAL value it started with.
+    func value(_ name: String) -> Value? {
+        let key = name.lowercased()
+        return sessionValues[key] ?? initialValues[key]
+    }
     func setSession(_ name: String, _ value: Value?) {
         if let value { sessionValues[name.lowercased()] = value } else { sessionValues.removeValue(forKey: name.lowercased()) }
     }
@@ -36,5 +43,5 @@ final class SessionContext {
     var waitTimeout: Int { if case .int(let s)? = value("wait_timeout") { return Int(s) }; return 28800 }
 
     /// COM_RESET_CONNECTION: session variables and user variables back to their defaults.
-    func reset() { sessionValues = [:]; userVariables = [:] }
+    func reset() { sessionValues = [:]; userVariables = [:]; initialValues = variables.globalSnapshot() }
 }

@@ -144,6 +144,12 @@ public final class SystemVariables: Sendable {
         return globals.withLock { $0[key] } ?? d.defaultValue
     }
 
+    /// Every GLOBAL value a new session starts from (MySQL: SET GLOBAL does not change existing sessions).
+    func globalSnapshot() -> [String: Value] {
+        let overrides = globals.withLock { $0 }
+        return definitions.mapValues { $0.defaultValue }.merging(overrides) { _, new in new }
+    }
+
     func setGlobal(_ name: String, _ value: Value) { globals.withLock { $0[name.lowercased()] = value } }
     func resetGlobal(_ name: String) { _ = globals.withLock { $0.removeValue(forKey: name.lowercased()) } }
 
