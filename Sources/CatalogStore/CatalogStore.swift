@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SQLParser
+import Synchronization
 
 /// Durable metadata of the FE — databases, tables, accounts — stored in SQLite through GRDB.
 /// Every write method is one transaction that keeps the catalog consistent; reads see committed data.
@@ -11,6 +12,11 @@ import SQLParser
 /// ```
 public final class CatalogStore: Sendable {
     private let writer: any DatabaseWriter
+    private let writes = Atomic<Int>(0)
+
+    /// Moves on after every committed write. Readers may keep what they read for as long as it has not
+    /// moved (this process is the catalog's only writer).
+    public var generation: Int { writes.load(ordering: .acquiring) }
 
     /// Opens (and migrates) the catalog over any GRDB writer.
     public init(_ writer: any DatabaseWriter) throws {
@@ -23,6 +29,7 @@ public final class CatalogStore: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var config = Configuration()
         config.label = "tributary.catalog"
+        config.maximumReaderCount = 32
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")   // WAL + NORMAL survives process kills
         }
@@ -129,7 +136,11 @@ public final class CatalogStore: Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
-        do { return try writer.write(body) } catch { throw Self.map(error) }
+        do {
+            let result = try writer.write(body)
+            writes.add(1, ordering: .releasing)
+            return result
+        } catch { throw Self.map(error) }
     }
 
     private static func map(_ error: any Error) -> CatalogError {

@@ -56,12 +56,16 @@ public final class QueryEngine {
     public func run(_ select: Select, provider: any RelationProvider) throws(QueryError) -> ResultSet {
         var translator = SelectTranslator(provider: provider)
         let translated = try translator.translate(select)
+        if let constant = Self.constantResult(select, translated) { return constant }
         let relations = translator.relations
         do {
             return try db.inDatabase { db in
+                // Statements over cached tables only are prepared once per connection; those over
+                // temporary tables are not kept, since the tables are recreated for every query.
+                guard !relations.isEmpty else { return try Self.fetch(translated, statement: db.cachedStatement(sql: translated.sql)) }
                 for (name, relation) in relations { try Self.load(relation, as: name, into: db) }
                 defer { for name in relations.keys { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\"\(name)\"") } }
-                return try Self.fetch(translated, db: db)
+                return try Self.fetch(translated, statement: db.makeStatement(sql: translated.sql))
             }
         } catch let error as DatabaseError {
             if error.message?.contains("stack overflow") == true || error.message?.contains("too deep") == true {
@@ -108,10 +112,27 @@ public final class QueryEngine {
         }
     }
 
-    private static func fetch(_ translated: SelectTranslator.Translated, db: Database) throws -> ResultSet {
+    /// `SELECT <literals> [LIMIT n]` after binding (e.g. `SELECT 1`, `SELECT @@version_comment LIMIT 1`):
+    /// answered without SQLite.
+    static func constantResult(_ select: Select, _ translated: SelectTranslator.Translated) -> ResultSet? {
+        guard select.from.isEmpty, select.whereClause == nil, select.groupBy.isEmpty, select.having == nil,
+              select.unions.isEmpty, !select.distinct, select.limit?.offset == nil else { return nil }
+        var values: [Value] = []
+        for item in select.items {
+            guard case .literal(let lit) = item.expr, lit != .boolean(true) && lit != .boolean(false) else { return nil }
+            values.append(Value(lit))
+        }
+        var columns = translated.columns
+        for i in columns.indices where columns[i].type == .null && values[i] != .null { return nil }
+        for i in columns.indices { columns[i].nullable = values[i] == .null }
+        if case .literal(.integer(let n))? = select.limit?.count, n == "0" { return ResultSet(columns: columns, rows: []) }
+        return ResultSet(columns: columns, rows: [values])
+    }
+
+    private static func fetch(_ translated: SelectTranslator.Translated, statement: GRDB.Statement) throws -> ResultSet {
         var columns = translated.columns
         var rows: [[Value]] = []
-        let cursor = try Row.fetchCursor(db, sql: translated.sql)
+        let cursor = try Row.fetchCursor(statement)
         while let row = try cursor.next() {
             var values: [Value] = []
             values.reserveCapacity(columns.count)

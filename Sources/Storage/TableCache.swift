@@ -20,7 +20,9 @@ public final class TableCache: Sendable {
     public init(path: String, volume: LocalVolume) throws {
         self.path = path
         self.volume = volume
-        pool = try DatabasePool(path: path)
+        var config = Configuration()
+        config.maximumReaderCount = 32
+        pool = try DatabasePool(path: path, configuration: config)
         try pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS cache_state (

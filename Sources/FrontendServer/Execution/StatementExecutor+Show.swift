@@ -102,7 +102,7 @@ extension StatementExecutor {
     /// A table of the catalog the session may see, or `Unknown table 'db.t'` / access denied.
     func userTable(_ name: QualifiedName) throws(SQLError) -> TableInfo {
         let database = try databaseFor(name)
-        guard let t = try catalog({ try server.catalog.table(database: database, name: name.name) }) else {
+        guard let t = try catalog({ try memo.table(server.catalog, database: database, name: name.name) }) else {
             throw .unknownTable("\(database).\(name.name)")
         }
         guard privileges.seesTable(database, t.name) else { throw .accessDenied("ANY", "TABLE \(t.name)") }

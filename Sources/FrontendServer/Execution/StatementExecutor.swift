@@ -10,6 +10,7 @@ final class StatementExecutor {
     let server: ServerContext
     let session: SessionContext
     let engine: QueryEngine
+    let memo = CatalogMemo()
 
     init(server: ServerContext, session: SessionContext) throws {
         self.server = server; self.session = session
@@ -58,7 +59,7 @@ final class StatementExecutor {
         let bound = try bind(select)
         engine.timeZone = sessionTimeZone
         do {
-            return try engine.run(bound, provider: CatalogRelations(server: server, session: session, privileges: privileges))
+            return try engine.run(bound, provider: CatalogRelations(server: server, session: session, privileges: privileges, memo: memo))
         } catch {
             throw SQLError(error)
         }
@@ -139,6 +140,7 @@ struct CatalogRelations: RelationProvider {
     let server: ServerContext
     let session: SessionContext
     let privileges: Privileges
+    let memo: CatalogMemo
 
     func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
         guard let database = name.qualifier ?? session.database else { throw .noDatabaseSelected }
@@ -149,14 +151,17 @@ struct CatalogRelations: RelationProvider {
             return r
         }
         do {
-            guard let table = try server.catalog.table(database: database, name: name.name),
-                  let data = try server.catalog.tableData(tableID: table.id) else {
+            guard let table = try memo.table(server.catalog, database: database, name: name.name) else {
                 throw QueryError.unknownTable("\(database).\(name.name)")
             }
             guard privileges.allows("SELECT", database: database, table: table.name) else {
                 throw QueryError.accessDenied(privilege: "SELECT", table: table.name)
             }
-            try server.cache.catchUp(table, data: data)
+            if !memo.isCurrent(table.id, server.catalog) {
+                guard let data = try server.catalog.tableData(tableID: table.id) else { throw QueryError.unknownTable("\(database).\(name.name)") }
+                try server.cache.catchUp(table, data: data)
+                memo.markCurrent(table.id)
+            }
             return Relation(schema: database, name: table.name,
                             columns: table.definition.columns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) },
                             cacheTable: TableCache.tableName(table.id))
