@@ -30,6 +30,7 @@ public final class CatalogStore: Sendable {
         var config = Configuration()
         config.label = "tributary.catalog"
         config.maximumReaderCount = 32
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")   // WAL + NORMAL survives process kills
         }

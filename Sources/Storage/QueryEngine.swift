@@ -26,6 +26,8 @@ public final class QueryEngine {
         self.context = context
         var config = Configuration()
         config.label = "tributary.query"
+        // Many sessions may attach the WAL cache at the same moment; wait instead of failing with SQLITE_BUSY.
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             if let cachePath {
                 try db.execute(sql: "ATTACH DATABASE ? AS cache", arguments: [cachePath])

@@ -22,6 +22,7 @@ public final class TableCache: Sendable {
         self.volume = volume
         var config = Configuration()
         config.maximumReaderCount = 32
+        config.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: config)
         try pool.write { db in
             try db.execute(sql: """

@@ -11,6 +11,7 @@ final class StatementExecutor {
     let session: SessionContext
     let engine: QueryEngine
     let memo = CatalogMemo()
+    private var resolvedTimeZone: (String, TimeZone)?
 
     init(server: ServerContext, session: SessionContext) throws {
         self.server = server; self.session = session
@@ -102,9 +103,17 @@ final class StatementExecutor {
         }
     }
 
-    /// The session's `time_zone` (`SYSTEM`, an IANA name or `+08:00`) as a TimeZone.
+    /// The session's `time_zone` (`SYSTEM`, an IANA name or `+08:00`) as a TimeZone, resolved once per value.
     var sessionTimeZone: TimeZone {
-        guard let name = session.value("time_zone")?.text, name.uppercased() != "SYSTEM" else { return .current }
+        let name = session.value("time_zone")?.text ?? "SYSTEM"
+        if let (cachedName, zone) = resolvedTimeZone, cachedName == name { return zone }
+        let zone = Self.timeZone(named: name)
+        resolvedTimeZone = (name, zone)
+        return zone
+    }
+
+    static func timeZone(named name: String) -> TimeZone {
+        guard name.uppercased() != "SYSTEM" else { return .current }
         if let tz = TimeZone(identifier: name) { return tz }
         let sign: Int = name.hasPrefix("-") ? -1 : 1
         let parts = name.drop { $0 == "+" || $0 == "-" }.split(separator: ":").compactMap { Int($0) }

@@ -69,12 +69,13 @@ final class MySQLConnection: @unchecked Sendable {
         }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !closed {
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, 1000)
-            if ready == 0 { checkTimeouts(); continue }
-            if ready < 0 { if errno == EINTR { continue }; break }
+            // Blocking read with a 1-second SO_RCVTIMEO: timeouts are checked when it expires.
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0, errno == EINTR || errno == EAGAIN { continue }
+            if n < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK { checkTimeouts(); continue }
+                if errno == EINTR { continue }
+                break
+            }
             guard n > 0 else { _ = machine.peerClosed(); break }
             lastActivity = Date()
             guard ingest(Array(buffer[0..<n])) else { break }
@@ -94,6 +95,8 @@ final class MySQLConnection: @unchecked Sendable {
         // A client that stops reading (net_write_timeout) is dropped instead of holding its thread forever.
         var tv = timeval(tv_sec: writeTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var tick = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, socklen_t(MemoryLayout<timeval>.size))
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
     }
