@@ -11,6 +11,10 @@ final class CommandHandler {
     let session: SessionContext
     let executor: StatementExecutor
     private var prepared = PreparedStatements()
+    /// Recently parsed query texts: repeated statements (pools, dashboards) skip the parser. Statements
+    /// are values and hold no session state, so reuse is safe.
+    private var parsed: [String: [Statement]] = [:]
+    private static let parsedLimit = 128
     /// This connection's entry in SHOW PROCESSLIST.
     var status: ConnectionRegistry.ConnectionStatus?
 
@@ -82,8 +86,14 @@ final class CommandHandler {
 
     private func query(_ sql: String, encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
         let statements: [Statement]
-        do { statements = try Parser.parse(sql) } catch {
-            return [encoder.error(SQLError(error).packet)]
+        if let cached = parsed[sql] {
+            statements = cached
+        } else {
+            do { statements = try Parser.parse(sql) } catch {
+                return [encoder.error(SQLError(error).packet)]
+            }
+            if parsed.count >= Self.parsedLimit { parsed.removeAll(keepingCapacity: true) }
+            if sql.utf8.count <= 4096 { parsed[sql] = statements }
         }
         if statements.count > 1, !encoder.capabilities.contains(.multiStatements) {
             return [encoder.error(SQLError(1064, "HY000", "Getting syntax error. Detail message: Multiple statements in one query need the CLIENT_MULTI_STATEMENTS capability.").packet)]

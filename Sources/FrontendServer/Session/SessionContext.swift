@@ -23,6 +23,7 @@ final class SessionContext {
         self.connectionID = connectionID; self.user = user; self.accountHost = accountHost; self.clientHost = clientHost
         self.database = database; self.variables = variables; connectedAt = Date()
         initialValues = variables.globalSnapshot()
+        autocommit = initialValues["autocommit"] != .int(0)
     }
 
     /// `'root'@'%'`: the account, as CURRENT_USER() shows it.
@@ -36,12 +37,20 @@ final class SessionContext {
         return sessionValues[key] ?? initialValues[key]
     }
     func setSession(_ name: String, _ value: Value?) {
-        if let value { sessionValues[name.lowercased()] = value } else { sessionValues.removeValue(forKey: name.lowercased()) }
+        let key = name.lowercased()
+        if let value { sessionValues[key] = value } else { sessionValues.removeValue(forKey: key) }
+        if key == "autocommit" { autocommit = self.value(key) != .int(0) }
     }
 
-    var autocommit: Bool { value("autocommit") != .int(0) }
+    /// `@@autocommit`, kept as a flag because every OK and EOF packet reports it.
+    private(set) var autocommit = true
     var waitTimeout: Int { if case .int(let s)? = value("wait_timeout") { return Int(s) }; return 28800 }
 
     /// COM_RESET_CONNECTION: session variables and user variables back to their defaults.
-    func reset() { sessionValues = [:]; userVariables = [:]; initialValues = variables.globalSnapshot() }
+    func reset() {
+        sessionValues = [:]
+        userVariables = [:]
+        initialValues = variables.globalSnapshot()
+        autocommit = initialValues["autocommit"] != .int(0)
+    }
 }
