@@ -79,12 +79,6 @@ extension CatalogStore {
         }
     }
 
-    public func transactionState(_ txnID: Int64) throws(CatalogError) -> TransactionState? {
-        try read { db in
-            try String.fetchOne(db, sql: "SELECT state FROM transactions WHERE id = ?", arguments: [txnID]).flatMap(TransactionState.init)
-        }
-    }
-
     /// The visible data of a table.
     public func tableData(tableID: Int64) throws(CatalogError) -> TableData? {
         try read { db in

@@ -3,7 +3,6 @@ import Foundation
 /// The builtin local storage volume: a directory holding segment files at
 /// `db<dbId>/t<tableId>/txn<txnId>.seg`. Paths in the catalog are relative to `root`.
 public struct LocalVolume: Sendable {
-    public static let name = "builtin_storage_volume"
     public let root: String
 
     public init(root: String) throws {

@@ -56,9 +56,9 @@ public final class QueryEngine {
 
     /// Executes `select`, reading tables through `provider`.
     public func run(_ select: Select, provider: any RelationProvider) throws(QueryError) -> ResultSet {
+        if let constant = Self.constantResult(select) { return constant }
         var translator = SelectTranslator(provider: provider)
         let translated = try translator.translate(select)
-        if let constant = Self.constantResult(select, translated) { return constant }
         let relations = translator.relations
         do {
             return try db.inDatabase { db in
@@ -115,20 +115,23 @@ public final class QueryEngine {
     }
 
     /// `SELECT <literals> [LIMIT n]` after binding (e.g. `SELECT 1`, `SELECT @@version_comment LIMIT 1`):
-    /// answered without SQLite.
-    static func constantResult(_ select: Select, _ translated: SelectTranslator.Translated) -> ResultSet? {
+    /// answered without translating or running SQL. Columns are named and typed as the translator would.
+    static func constantResult(_ select: Select) -> ResultSet? {
         guard select.from.isEmpty, select.whereClause == nil, select.groupBy.isEmpty, select.having == nil,
-              select.unions.isEmpty, !select.distinct, select.limit?.offset == nil else { return nil }
+              select.unions.isEmpty, !select.distinct, select.orderBy.isEmpty, select.limit?.offset == nil else { return nil }
+        var columns: [ResultColumn] = []
         var values: [Value] = []
         for item in select.items {
-            guard case .literal(let lit) = item.expr, lit != .boolean(true) && lit != .boolean(false) else { return nil }
+            guard case .literal(let lit) = item.expr, lit != .null else { return nil }
+            guard let type = SelectTranslator.literalType(lit) else { return nil }
+            columns.append(ResultColumn(name: item.alias ?? item.text, type: type, nullable: false))
             values.append(Value(lit))
         }
-        var columns = translated.columns
-        for i in columns.indices where columns[i].type == .null && values[i] != .null { return nil }
-        for i in columns.indices { columns[i].nullable = values[i] == .null }
-        if case .literal(.integer(let n))? = select.limit?.count, n == "0" { return ResultSet(columns: columns, rows: []) }
-        return ResultSet(columns: columns, rows: [values])
+        switch select.limit?.count {
+        case nil: return ResultSet(columns: columns, rows: [values])
+        case .literal(.integer(let n))?: return ResultSet(columns: columns, rows: Int(n) == 0 ? [] : [values])
+        default: return nil
+        }
     }
 
     private static func fetch(_ translated: SelectTranslator.Translated, statement: GRDB.Statement) throws -> ResultSet {

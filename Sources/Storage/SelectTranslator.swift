@@ -175,7 +175,7 @@ struct SelectTranslator {
     /// SQLite text and static type (nil when only the data can tell) of an expression.
     mutating func expression(_ expr: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
         switch expr {
-        case .literal(let lit): return literal(lit)
+        case .literal(let lit): return Self.literal(lit)
         case .column(let name):
             if let (entry, column) = try resolve(name, in: scope) {
                 return ("\(quote(entry.alias)).\(quote(column.name))", column.type)
@@ -257,7 +257,11 @@ struct SelectTranslator {
         scope.aliases[name.lowercased()]
     }
 
-    private func literal(_ lit: Literal) -> (String, SQLType?) {
+    /// The type the translator gives a literal (nil where only the data can tell).
+    static func literalType(_ lit: Literal) -> SQLType? { literal(lit).1 }
+
+    /// SQLite text and type of a literal.
+    static func literal(_ lit: Literal) -> (String, SQLType?) {
         switch lit {
         case .null: return ("NULL", .null)
         case .boolean(let b): return (b ? "1" : "0", .boolean)
@@ -270,9 +274,9 @@ struct SelectTranslator {
             let scale = parts.count == 2 ? parts[1].filter(\.isNumber).count : 0
             let type = SQLType.decimal(precision: max(1, min(38, digits.count)), scale: min(scale, 38))
             // Whole numbers beyond Int64 travel as text so SQLite's REAL cannot round them.
-            return (scale == 0 ? quoteString(s) : s, type)
+            return (scale == 0 ? Self.quoteString(s) : s, type)
         case .float(let s): return (s, .double)
-        case .string(let s): return (quoteString(s), .varchar(max(1, s.utf8.count)))
+        case .string(let s): return (Self.quoteString(s), .varchar(max(1, s.utf8.count)))
         }
     }
 
@@ -368,7 +372,7 @@ struct SelectTranslator {
     // MARK: - Quoting
 
     func quote(_ identifier: String) -> String { "\"" + identifier.replacingAll("\"", with: "\"\"") + "\"" }
-    func quoteString(_ s: String) -> String { "'" + s.replacingAll("'", with: "''") + "'" }
+    static func quoteString(_ s: String) -> String { "'" + s.replacingAll("'", with: "''") + "'" }
 
     /// SQLite column affinity for a type.
     static func affinity(_ type: SQLType) -> String {

@@ -108,39 +108,37 @@ public final class TableCache: Sendable {
         let d = t.definition
         let name = Segment.quote(Self.tableName(t.id))
         let cols = d.columns.map { Segment.quote($0.name) }
-        do {
-            if d.keysType == .duplicate {
-                try db.execute(sql: "INSERT INTO main.\(name) (\(cols.joined(separator: ", "))) SELECT \(cols.joined(separator: ", ")) FROM \(schema).rows ORDER BY rowid")
-                return
-            }
-            let keyIdx = d.columns.indices.filter { d.columns[$0].isKey }
-            let keyMatch = keyIdx.map { "\(cols[$0]) IS ?" }.joined(separator: " AND ")
-            let select = try db.makeStatement(sql: "SELECT rowid, * FROM main.\(name) WHERE \(keyMatch) LIMIT 1")
-            let delete = try db.makeStatement(sql: "DELETE FROM main.\(name) WHERE \(keyMatch)")
-            let insert = try db.makeStatement(sql: "INSERT INTO main.\(name) VALUES (\(Array(repeating: "?", count: cols.count).joined(separator: ", ")))")
-            let update = try db.makeStatement(sql: "UPDATE main.\(name) SET \(cols.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?")
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(cols.joined(separator: ", ")), \"__op\" FROM \(schema).rows ORDER BY rowid")
-            while let row = try rows.next() {
-                let values: [DatabaseValue] = (0..<cols.count).map { row[$0] }
-                let keys = StatementArguments(keyIdx.map { values[$0] })
-                let op: Int64 = row["__op"]
-                switch d.keysType {
-                case .primary, .unique:
-                    try delete.execute(arguments: keys)
-                    if op == 0 { try insert.execute(arguments: StatementArguments(values)) }
-                case .aggregate:
-                    if let existing = try Row.fetchOne(select, arguments: keys) {
-                        let rowid: Int64 = existing[0]
-                        let merged: [DatabaseValue] = d.columns.indices.map { i in
-                            let old: DatabaseValue = existing[i + 1]
-                            return d.columns[i].isKey ? old : Self.merge(old, values[i], d.columns[i].aggregate)
-                        }
-                        try update.execute(arguments: StatementArguments(merged + [rowid.databaseValue]))
-                    } else {
-                        try insert.execute(arguments: StatementArguments(values))
+        if d.keysType == .duplicate {
+            try db.execute(sql: "INSERT INTO main.\(name) (\(cols.joined(separator: ", "))) SELECT \(cols.joined(separator: ", ")) FROM \(schema).rows ORDER BY rowid")
+            return
+        }
+        let keyIdx = d.columns.indices.filter { d.columns[$0].isKey }
+        let keyMatch = keyIdx.map { "\(cols[$0]) IS ?" }.joined(separator: " AND ")
+        let select = try db.makeStatement(sql: "SELECT rowid, * FROM main.\(name) WHERE \(keyMatch) LIMIT 1")
+        let delete = try db.makeStatement(sql: "DELETE FROM main.\(name) WHERE \(keyMatch)")
+        let insert = try db.makeStatement(sql: "INSERT INTO main.\(name) VALUES (\(Array(repeating: "?", count: cols.count).joined(separator: ", ")))")
+        let update = try db.makeStatement(sql: "UPDATE main.\(name) SET \(cols.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?")
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(cols.joined(separator: ", ")), \"__op\" FROM \(schema).rows ORDER BY rowid")
+        while let row = try rows.next() {
+            let values: [DatabaseValue] = (0..<cols.count).map { row[$0] }
+            let keys = StatementArguments(keyIdx.map { values[$0] })
+            let op: Int64 = row["__op"]
+            switch d.keysType {
+            case .primary, .unique:
+                try delete.execute(arguments: keys)
+                if op == 0 { try insert.execute(arguments: StatementArguments(values)) }
+            case .aggregate:
+                if let existing = try Row.fetchOne(select, arguments: keys) {
+                    let rowid: Int64 = existing[0]
+                    let merged: [DatabaseValue] = d.columns.indices.map { i in
+                        let old: DatabaseValue = existing[i + 1]
+                        return d.columns[i].isKey ? old : Self.merge(old, values[i], d.columns[i].aggregate)
                     }
-                case .duplicate: break
+                    try update.execute(arguments: StatementArguments(merged + [rowid.databaseValue]))
+                } else {
+                    try insert.execute(arguments: StatementArguments(values))
                 }
+            case .duplicate: break
             }
         }
     }

@@ -31,7 +31,6 @@ public struct SQLError: Error, Equatable, Sendable {
                  + "Please ask the admin to grant permission(s) or try activating existing roles using <set [default] role>. "
                  + "Current role(s): NONE. Inactivated role(s): NONE.")
     }
-    static func notSupported(_ what: String) -> SQLError { SQLError(1235, "42000", "This version of Tributary doesn't yet support '\(what)'") }
 
     init(_ error: ParseError) { self.init(1064, "HY000", error.starRocksMessage) }
 

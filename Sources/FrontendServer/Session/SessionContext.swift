@@ -33,6 +33,7 @@ final class SessionContext {
 
     /// The SESSION value of a variable: set in this session, or the GLOBAL value it started with.
     func value(_ name: String) -> Value? {
+        if let v = sessionValues[name] ?? initialValues[name] { return v }   // names are mostly lower-case already
         let key = name.lowercased()
         return sessionValues[key] ?? initialValues[key]
     }

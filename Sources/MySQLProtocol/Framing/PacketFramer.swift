@@ -18,8 +18,6 @@ public struct PacketDecoder: Sendable {
 
     public init(maxPacketSize: Int = 64 << 20) { self.maxPacketSize = maxPacketSize }
 
-    public var bufferedByteCount: Int { buffer.count - start + (pending?.payload.count ?? 0) }
-
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         if start > 0, start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
         buffer.append(contentsOf: bytes)
