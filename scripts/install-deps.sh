@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Tributary needs on Debian/Ubuntu: the system libraries to build, and with --test the
-# clients the integration tests drive (MariaDB CLI, MariaDB Connector/J and a JDK, PyMySQL,
+# clients the integration tests drive (MariaDB CLI, MariaDB Connector/J and a JDK, Go with go-sql-driver, PyMySQL,
 # mysql-connector-python, mycli, pexpect). Safe to run repeatedly.
 set -euo pipefail
 
@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 need_apt=()
 pkgs=(pkg-config librdkafka-dev libssl-dev libsqlite3-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(mariadb-client libmariadb-java)
+  pkgs+=(mariadb-client libmariadb-java golang-go golang-github-go-sql-driver-mysql-dev)
   command -v javac >/dev/null 2>&1 || pkgs+=(default-jdk-headless)
 fi
 for pkg in "${pkgs[@]}"; do

@@ -1,5 +1,5 @@
-"""A JDBC program on Debian's MariaDB Connector/J (client-side and server-side prepares), and mycli
-in non-interactive mode."""
+"""A JDBC program on Debian's MariaDB Connector/J (client-side and server-side prepares), a Go program on
+Debian's go-sql-driver/mysql (server-side prepares), and mycli in non-interactive mode."""
 import os
 import pathlib
 import subprocess
@@ -36,3 +36,12 @@ def test_mycli_execute(fe, tmp_path):
                        capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
     assert p.returncode == 0, p.stderr
     assert "site_clicks" in p.stdout and "Tributary 0.1.0" in p.stdout and "varchar(65533)" in p.stdout
+
+
+def test_go_sql_driver_prepared_statements(fe, tmp_path):
+    """go-sql-driver runs every query with arguments as COM_STMT_PREPARE / EXECUTE / CLOSE."""
+    env = dict(os.environ, GO111MODULE="off", GOPATH="/usr/share/gocode", GOCACHE=str(tmp_path / "gocache"))
+    p = subprocess.run(["go", "run", str(HERE / "go" / "gosmoke.go"), str(fe.port)],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.strip().endswith("GO OK")
