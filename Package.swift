@@ -31,7 +31,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
-        .target(name: "JobScheduler", dependencies: ["CatalogStore"]),
+        .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser"]),
         .target(name: "FrontendServer", dependencies: [
             "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "JobScheduler",
             .product(name: "Logging", package: "swift-log"),
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore"]),
-        .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler"]),
+        .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler", "SQLParser"]),
         .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage"]),
     ]
 )

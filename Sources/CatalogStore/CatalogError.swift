@@ -11,6 +11,7 @@ public enum CatalogError: Error, Equatable, Sendable {
     case unknownEngine(String)
     /// A semantic error in a definition, with StarRocks' detail text.
     case invalidDefinition(String)
+    case jobNameUsed(name: String, database: String)
     case userExists(String)
     case unknownUser(String)
     /// A transaction could not move to the requested state.

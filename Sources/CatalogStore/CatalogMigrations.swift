@@ -76,6 +76,19 @@ enum CatalogMigrations {
                 );
                 """)
         }
+        m.registerMigration("2026-11-routine-load-jobs") { db in
+            try db.execute(sql: """
+                CREATE TABLE routine_load_jobs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    database_name TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    document TEXT NOT NULL
+                );
+                CREATE INDEX routine_load_jobs_db_name ON routine_load_jobs(database_name, name);
+                INSERT INTO sqlite_sequence (name, seq) VALUES ('routine_load_jobs', 10000);
+                """)
+        }
         return m
     }
 }

@@ -1,13 +1,10 @@
-/// The states of a routine-load job and the transitions StarRocks allows between them. The job
-/// state machine, planner and scheduler that drive these states arrive with routine-load jobs.
+/// The states of a routine-load job and StarRocks' transition rule (reference routine_load.md §2.2):
+/// every transition is allowed except PAUSED → PAUSED and any transition out of a final state.
 ///
 /// ```
-///                 +-----------------+
-/// NEED_SCHEDULE --+-> RUNNING <-----+--- (RESUME) --- PAUSED
-///      ^          |     |                               ^
-///      |          |     +------- (PAUSE / error) -------+
-///      +----------+---------------- (RESUME) -----------+
-/// any non-final state --(STOP)--> STOPPED; --(table dropped)--> CANCELLED
+/// (create) → NEED_SCHEDULE ⇄ RUNNING         (scheduler splits into tasks / RESUME, partition change)
+///            NEED_SCHEDULE | RUNNING → PAUSED  (PAUSE, errors)      PAUSED → NEED_SCHEDULE (RESUME)
+///            any non-final → STOPPED (STOP) | CANCELLED (table or database dropped)
 /// ```
 public enum RoutineLoadState: String, Sendable, Codable, CaseIterable {
     case needSchedule = "NEED_SCHEDULE"
@@ -20,11 +17,6 @@ public enum RoutineLoadState: String, Sendable, Codable, CaseIterable {
 
     /// Whether StarRocks allows moving from `self` to `next`.
     public func canTransition(to next: RoutineLoadState) -> Bool {
-        switch (self, next) {
-        case (.needSchedule, .running), (.needSchedule, .paused), (.running, .paused), (.running, .needSchedule),
-             (.paused, .needSchedule): return true
-        case (let from, .stopped), (let from, .cancelled): return !from.isFinal
-        default: return false
-        }
+        !isFinal && !(self == .paused && next == .paused)
     }
 }

@@ -79,13 +79,15 @@ public final class QueryEngine {
         }
     }
 
-    /// Rows of `result` that satisfy `condition` (SHOW ... WHERE).
-    public func filter(_ result: ResultSet, where condition: Expr) throws(QueryError) -> ResultSet {
+    /// Rows of `result` that satisfy `condition` (SHOW ... WHERE), optionally sorted and limited.
+    public func filter(_ result: ResultSet, where condition: Expr?, orderBy: [OrderItem] = [], limit: Limit? = nil) throws(QueryError) -> ResultSet {
         let relation = Relation(schema: "", name: "show", columns: result.columns.map { Relation.Column($0.name, $0.type) }, rows: result.rows)
         var select = Select()
         select.items = [SelectItem(expr: .star(qualifier: nil), alias: nil, text: "*")]
         select.from = [.table(QualifiedName(["show"]), alias: nil)]
         select.whereClause = condition
+        select.orderBy = orderBy
+        select.limit = limit
         var filtered = try run(select, provider: SingleRelation(relation: relation))
         filtered.columns = result.columns
         return filtered

@@ -5,7 +5,7 @@ import Testing
     @Test(arguments: [
         (RoutineLoadState.needSchedule, RoutineLoadState.running, true), (.running, .paused, true), (.paused, .needSchedule, true),
         (.running, .stopped, true), (.paused, .cancelled, true), (.stopped, .running, false), (.cancelled, .needSchedule, false),
-        (.paused, .running, false), (.stopped, .cancelled, false),
+        (.paused, .paused, false), (.running, .needSchedule, true), (.stopped, .cancelled, false), (.running, .running, true),
     ])
     func transitionsFollowStarRocks(from: RoutineLoadState, to: RoutineLoadState, allowed: Bool) {
         #expect(from.canTransition(to: to) == allowed)

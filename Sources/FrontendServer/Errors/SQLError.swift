@@ -44,6 +44,7 @@ public struct SQLError: Error, Equatable, Sendable {
         case .duplicateColumn(let c): self.init(1060, "42S21", "Duplicate column name '\(c)'")
         case .unknownEngine(let e): self.init(1286, "42000", "Unknown storage engine '\(e)'")
         case .invalidDefinition(let m): self = .analysis(m)
+        case .jobNameUsed(let name, let database): self = .ddl("Name \(name) already used in db \(database)")
         case .userExists(let u): self = .analysis("user \(u) already exists!")
         case .unknownUser(let u): self = .analysis("cannot find user \(u)!")
         case .transaction(let m): self.init(1105, "HY000", "Transaction failed: \(m)")

@@ -39,6 +39,7 @@ extension StatementExecutor {
         }
         if session.database == name { session.database = nil }
         try discardData(of: tables)
+        try cancelRoutineLoads(database: name, table: nil)
         return .done
     }
 
@@ -89,6 +90,7 @@ extension StatementExecutor {
             throw SQLError(error)
         }
         try discardData(of: table.flatMap { $0 }.map { [$0] } ?? [])
+        try cancelRoutineLoads(database: database, table: name.name)
         return .done
     }
 }

@@ -34,6 +34,7 @@ final class StatementExecutor {
         case .describe(let name, let all): return .rows(try describe(name, all: all))
         case .kill(let id, let queryOnly): try kill(id, queryOnly: queryOnly); return .done
         case .user(let u): return try executeUser(u)
+        case .routineLoad(let r): return try executeRoutineLoad(r)
         }
     }
 

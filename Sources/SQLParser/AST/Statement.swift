@@ -14,6 +14,7 @@ public enum Statement: Equatable, Sendable {
     case describe(QualifiedName, all: Bool)
     case kill(connectionID: Int64, queryOnly: Bool)
     case user(UserStatement)
+    case routineLoad(RoutineLoadStatement)
     case transaction(TransactionCommand)
     /// A statement made only of comments (e.g. `/* ping */`): answered with OK.
     case empty

@@ -3,6 +3,7 @@ extension Parser {
     mutating func parseCreate() throws(ParseError) -> Statement {
         try expectKeyword("CREATE")
         if acceptKeyword("USER") { return try parseCreateUser() }
+        if acceptKeywords("ROUTINE", "LOAD") { return try parseCreateRoutineLoad() }
         if acceptKeyword("DATABASE") || acceptKeyword("SCHEMA") { return .createDatabase(try parseCreateDatabase()) }
         _ = acceptKeyword("EXTERNAL") || acceptKeyword("TEMPORARY")
         if acceptKeyword("TABLE") { return .createTable(try parseCreateTable()) }

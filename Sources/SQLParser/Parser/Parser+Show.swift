@@ -2,6 +2,9 @@
 extension Parser {
     mutating func parseShow() throws(ParseError) -> Statement {
         try expectKeyword("SHOW")
+        if acceptKeywords("ROUTINE", "LOAD") { return try parseShowRoutineLoad(all: false) }
+        if acceptKeywords("ALL", "ROUTINE", "LOAD") { return try parseShowRoutineLoad(all: true) }
+        if acceptKeywords("CREATE", "ROUTINE", "LOAD") { return .routineLoad(.showCreate(try qualifiedName())) }
         let full = acceptKeyword("FULL")
         var scope: VariableScope?
         if acceptKeyword("GLOBAL") { scope = .global } else if acceptKeyword("SESSION") || acceptKeyword("LOCAL") { scope = .session }

@@ -62,7 +62,7 @@ public struct Parser {
         return e
     }
 
-    static let statementKeywords = ["ALTER", "BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "GRANT", "INSERT", "KILL", "REVOKE", "SELECT", "SET", "SHOW", "TRUNCATE", "USE"]
+    static let statementKeywords = ["ALTER", "BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "GRANT", "INSERT", "KILL", "PAUSE", "RESUME", "REVOKE", "SELECT", "SET", "SHOW", "STOP", "TRUNCATE", "USE"]
 
     mutating func parseStatement() throws(ParseError) -> Statement {
         guard case .word(let w) = current.kind else {
@@ -79,8 +79,12 @@ public struct Parser {
             return try parseSet()
         case "ALTER":
             advance()
+            if acceptKeywords("ROUTINE", "LOAD") { return try parseAlterRoutineLoad() }
             try expectKeyword("USER")
             return try parseAlterUser()
+        case "PAUSE", "RESUME", "STOP":
+            advance()
+            return try parseRoutineLoadControl(w.uppercased())
         case "GRANT": return try parseGrant(revoke: false)
         case "REVOKE": return try parseGrant(revoke: true)
         case "USE": return try parseUse()

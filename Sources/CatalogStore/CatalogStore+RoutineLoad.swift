@@ -1,0 +1,45 @@
+import GRDB
+
+/// A routine-load job as stored: the job document (JSON of JobScheduler's `RoutineLoadJob`) with the
+/// columns lookups need. The catalog does not interpret the document.
+public struct StoredRoutineLoadJob: Equatable, Sendable {
+    public var id: Int64
+    public var databaseName: String
+    public var name: String
+    public var state: String
+    public var document: String
+}
+
+extension CatalogStore {
+    /// Stores a new job; `document` receives the new id. Refuses a name used by a non-final job of the database.
+    public func createRoutineLoadJob(database: String, name: String, state: String, finalStates: [String],
+                                     document: (Int64) throws -> String) throws(CatalogError) -> Int64 {
+        try write { db in
+            let marks = finalStates.map { _ in "?" }.joined(separator: ", ")
+            let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM routine_load_jobs WHERE database_name = ? AND name = ? AND state NOT IN (\(marks))",
+                                        arguments: StatementArguments([database, name] + finalStates)) ?? 0
+            if used > 0 { throw CatalogError.jobNameUsed(name: name, database: database) }
+            try db.execute(sql: "INSERT INTO routine_load_jobs (database_name, name, state, document) VALUES (?, ?, ?, '')",
+                           arguments: [database, name, state])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE routine_load_jobs SET document = ? WHERE id = ?", arguments: [try document(id), id])
+            return id
+        }
+    }
+
+    public func updateRoutineLoadJob(id: Int64, state: String, document: String) throws(CatalogError) {
+        try write { db in
+            try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?", arguments: [state, document, id])
+        }
+    }
+
+    /// Jobs of a database (every database when nil), by ascending id.
+    public func routineLoadJobs(database: String?) throws(CatalogError) -> [StoredRoutineLoadJob] {
+        try read { db in
+            let rows = database == nil
+                ? try Row.fetchAll(db, sql: "SELECT * FROM routine_load_jobs ORDER BY id")
+                : try Row.fetchAll(db, sql: "SELECT * FROM routine_load_jobs WHERE database_name = ? ORDER BY id", arguments: [database])
+            return rows.map { StoredRoutineLoadJob(id: $0["id"], databaseName: $0["database_name"], name: $0["name"], state: $0["state"], document: $0["document"]) }
+        }
+    }
+}

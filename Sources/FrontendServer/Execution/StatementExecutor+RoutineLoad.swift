@@ -1,0 +1,162 @@
+import CatalogStore
+import Expressions
+import Foundation
+import JobScheduler
+import SQLParser
+
+/// CREATE / ALTER / PAUSE / RESUME / STOP / SHOW [ALL] ROUTINE LOAD, SHOW ROUTINE LOAD TASK and SHOW CREATE
+/// ROUTINE LOAD: validation, state changes through `RoutineLoadJob`, and durable storage in the catalog.
+/// Running the jobs (tasks, Kafka) is the scheduler's part; until it exists, created jobs stay NEED_SCHEDULE.
+extension StatementExecutor {
+    func executeRoutineLoad(_ statement: RoutineLoadStatement) throws(SQLError) -> StatementResult {
+        switch statement {
+        case .create(let c): try createRoutineLoad(c); return .done
+        case .alter(let a): try alterRoutineLoad(a); return .done
+        case .pause(let name):
+            try changeJob(name) { (job) throws(RoutineLoadError) in try job.pause(byUser: session.user, at: Date().timeIntervalSince1970) }
+            return .done
+        case .resume(let name):
+            try changeJob(name) { (job) throws(RoutineLoadError) in try job.resume() }
+            return .done
+        case .stop(let name):
+            try changeJob(name) { (job) throws(RoutineLoadError) in try job.stop(at: Date().timeIntervalSince1970) }
+            return .done
+        case .show(let show): return .rows(try showRoutineLoad(show))
+        case .showTasks(let db, let condition): return .rows(try showRoutineLoadTasks(db, condition))
+        case .showCreate(let name):
+            let rows = try jobs(in: try databaseFor(name)).filter { $0.name == name.name && !$0.state.isFinal }
+                .map { [Value.string($0.name), .string(RoutineLoadRendering.createStatement($0))] }
+            return .rows(ResultSet(textColumns: ["Job", "Create Job"], rows: rows))
+        }
+    }
+
+    // MARK: - Storage
+
+    func jobs(in database: String?) throws(SQLError) -> [RoutineLoadJob] {
+        let stored = try catalog { try server.catalog.routineLoadJobs(database: database) }
+        return stored.compactMap { try? JSONDecoder().decode(RoutineLoadJob.self, from: Data($0.document.utf8)) }
+    }
+
+    func save(_ job: RoutineLoadJob) throws(SQLError) {
+        let document = String(decoding: (try? JSONEncoder().encode(job)) ?? Data(), as: UTF8.self)
+        try catalog { try server.catalog.updateRoutineLoadJob(id: job.id, state: job.state.rawValue, document: document) }
+    }
+
+    private static func sqlError(_ e: RoutineLoadError) -> SQLError {
+        switch e {
+        case .invalid(let m): return .analysis(m)
+        case .wrongName(let m): return SQLError(1064, "42000", m)
+        }
+    }
+
+    // MARK: - CREATE / ALTER
+
+    private func createRoutineLoad(_ c: CreateRoutineLoad) throws(SQLError) {
+        let database = try databaseFor(c.name)
+        let name = c.name.name
+        do { try RoutineLoadDefinition.checkName(name) } catch { throw Self.sqlError(error) }
+        guard try catalog({ try server.catalog.database(named: database) }) != nil else { throw .unknownDatabase(database) }
+        guard try catalog({ try server.catalog.table(database: database, name: c.table) }) != nil else { throw .unknownTable(c.table) }
+        try require("INSERT", table: c.table, in: database)
+        let zone = session.value("time_zone")?.text ?? "UTC"
+        let definition: RoutineLoadDefinition
+        do {
+            definition = try RoutineLoadDefinition.validate(c, jobName: name, sessionTimeZone: zone == "SYSTEM" ? TimeZone.current.identifier : zone) {
+                "\(name)_\(UUID().uuidString.lowercased())"
+            }
+        } catch { throw Self.sqlError(error) }
+        let now = Date().timeIntervalSince1970
+        _ = try catalog {
+            try server.catalog.createRoutineLoadJob(database: database, name: name, state: RoutineLoadState.needSchedule.rawValue,
+                                                    finalStates: [RoutineLoadState.stopped.rawValue, RoutineLoadState.cancelled.rawValue]) { id in
+                let job = RoutineLoadJob(id: id, name: name, databaseName: database, tableName: c.table, definition: definition, createTime: now)
+                return String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+            }
+        }
+    }
+
+    private func alterRoutineLoad(_ a: AlterRoutineLoad) throws(SQLError) {
+        var job = try liveJob(a.name)
+        guard job.state == .paused else { throw .ddl("Only supports modification of PAUSED jobs") }
+        if let t = a.sourceType, t != "KAFKA" { throw .ddl("The specified job type is not: \(t)") }
+        do {
+            try job.definition.alter(load: a.load, properties: a.properties, source: a.sourceProperties)
+        } catch { throw Self.sqlError(error) }
+        try save(job)
+    }
+
+    // MARK: - PAUSE / RESUME / STOP
+
+    /// The non-final job named `name` (StarRocks looks only at those, during its privilege check).
+    private func liveJob(_ name: QualifiedName) throws(SQLError) -> RoutineLoadJob {
+        let database = try databaseFor(name)
+        guard let job = try jobs(in: database).first(where: { $0.name == name.name && !$0.state.isFinal }) else {
+            throw .ddl("Routine load job [\(name.name)] not found when checking privilege")
+        }
+        try require("INSERT", table: job.tableName, in: database)
+        return job
+    }
+
+    private func changeJob(_ name: QualifiedName, _ change: (inout RoutineLoadJob) throws(RoutineLoadError) -> Void) throws(SQLError) {
+        var job = try liveJob(name)
+        do { try change(&job) } catch {
+            if case .invalid(let m) = error { throw .ddl(m) }
+            throw Self.sqlError(error)
+        }
+        try save(job)
+    }
+
+    /// The table or its database was dropped: its live jobs are CANCELLED (reference §2.5).
+    func cancelRoutineLoads(database: String, table: String?) throws(SQLError) {
+        let now = Date().timeIntervalSince1970
+        for var job in try jobs(in: database) where !job.state.isFinal && (table == nil || job.tableName == table) {
+            let reason = table == nil ? ErrorReason(code: ErrorReason.databaseDropped, message: "db \(database)not exist")
+                                      : ErrorReason(code: ErrorReason.tableDropped, message: "table not exist")
+            try? job.cancel(reason, at: now)
+            try save(job)
+        }
+    }
+
+    // MARK: - SHOW
+
+    private func showRoutineLoad(_ show: ShowRoutineLoad) throws(SQLError) -> ResultSet {
+        guard let database = show.name?.qualifier ?? show.database ?? session.database else { throw .noDatabaseSelected }
+        guard try catalog({ try server.catalog.database(named: database) }) != nil else {
+            throw .ddl("failed to find database by dbFullName \(database)")
+        }
+        let visible = privileges
+        let jobs = try jobs(in: database).filter { job in
+            (show.all || !job.state.isFinal) && (show.name == nil || job.name == show.name!.name)
+                && visible.allows("INSERT", database: database, table: job.tableName)
+        }
+        if let name = show.name, jobs.isEmpty {
+            throw .ddl("There is no running job named \(name.name) in db \(database). Include history? \(show.all), you can try `show all routine load job for job_name` if you want to list stopped and cancelled jobs")
+        }
+        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: jobs.map(RoutineLoadRendering.row))
+        guard show.whereClause != nil || !show.orderBy.isEmpty || show.limit != nil else { return result }
+        let textColumns = result.columns
+        result.columns[0].type = .bigint                                   // Id and CurrentTaskNum compare as numbers
+        result.columns[9].type = .bigint
+        do { result = try engine.filter(result, where: show.whereClause, orderBy: show.orderBy, limit: show.limit) } catch { throw SQLError(error) }
+        result.columns = textColumns
+        return result
+    }
+
+    private func showRoutineLoadTasks(_ db: String?, _ condition: Expr?) throws(SQLError) -> ResultSet {
+        let columns = ["TaskId", "TxnId", "TxnStatus", "JobId", "CreateTime", "LastScheduledTime", "ExecuteStartTime", "Timeout", "BeId",
+                       "DataSourceProperties", "Message"]
+        guard let condition else {
+            throw .ddl("analysis show routine load task error: please designate a jobName in where expr such as JobName=\"ILoveStarRocks\"")
+        }
+        guard case .binary(.equal, .column(let c), .literal(.string(let name))) = condition, c.parts.count == 1,
+              c.name.lowercased() == "jobname" else {
+            throw .ddl("analysis show routine load task error: show routine load job only support one equal expr which is sames like JobName=\"ILoveStarRocks\"")
+        }
+        guard let database = db ?? session.database else { throw .noDatabaseSelected }
+        guard try jobs(in: database).contains(where: { $0.name == name && !$0.state.isFinal }) else {
+            throw .ddl("The job named \(name)does not exists or job state is stopped or cancelled")
+        }
+        // Tasks exist once the scheduler splits the job; a job that has not been scheduled has none.
+        return ResultSet(textColumns: columns, rows: [])
+    }
+}

@@ -1,0 +1,200 @@
+import Expressions
+import Foundation
+import JobScheduler
+import SQLParser
+
+/// SHOW ROUTINE LOAD / SHOW CREATE ROUTINE LOAD text for a job (reference routine_load.md §4). JSON cells
+/// keep the key order the seed guide shows; every value is a string except in Statistic.
+enum RoutineLoadRendering {
+    /// The columns the seeds show, in their order, followed by OffsetLag.
+    static let columns = ["Id", "Name", "CreateTime", "PauseTime", "EndTime", "DbName", "TableName", "State", "DataSourceType",
+                          "CurrentTaskNum", "JobProperties", "DataSourceProperties", "CustomProperties", "Statistic", "Progress",
+                          "ReasonOfStateChanged", "ErrorLogUrls", "OtherMsg", "OffsetLag"]
+
+    static func row(_ job: RoutineLoadJob) -> [Value] {
+        let progress = self.progress(job)
+        return [.string(String(job.id)), .string(job.name), time(job.createTime), job.pauseTime.map(time) ?? .null,
+                job.endTime.map(time) ?? .null, .string(job.databaseName), .string(job.tableName), .string(job.state.rawValue),
+                .string("KAFKA"), .string("0"), .string(jobProperties(job)), .string(dataSourceProperties(job)),
+                .string(customProperties(job)), .string(statistic()), .string(object(progress.map { ($0.0, .string($0.1)) })),
+                .string(job.displayedReason), .string(""), .string(job.otherMessage), .string(offsetLag(progress))]
+    }
+
+    static func time(_ t: Double) -> Value {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return .string(f.string(from: Date(timeIntervalSince1970: t)))
+    }
+
+    /// COLUMNS as StarRocks prints them: names, and `name=<expr>` with the expression re-rendered.
+    static func columnText(_ mappings: [ColumnMapping]?) -> String {
+        guard let mappings else { return "*" }
+        return mappings.map { m in
+            guard let e = m.expression else { return m.name }
+            return m.name + "=" + ((try? Parser.parseExpression(e).sql) ?? e)
+        }.joined(separator: ",")
+    }
+
+    static func jobProperties(_ job: RoutineLoadJob) -> String {
+        let d = job.definition, j = d.job
+        var pairs: [(String, JSON)] = [
+            ("partitions", .string(d.load.partitions?.joined(separator: ",") ?? "*")),
+            ("partial_update", .string(String(j.partialUpdate))),
+            ("columnToColumnExpr", .string(columnText(d.load.columns))),
+            ("maxBatchIntervalS", .string(String(j.maxBatchInterval))),
+            ("whereExpr", .string(d.load.whereClause.map { (try? Parser.parseExpression($0).sql) ?? $0 } ?? "*")),
+        ]
+        if j.format == "json" {
+            pairs.append(("dataFormat", .string("json")))
+        } else {
+            pairs.append(("columnSeparator", .string(d.load.columnSeparator ?? "\t")))
+            pairs.append(("rowDelimiter", .string(d.load.rowDelimiter ?? "\n")))
+        }
+        pairs += [
+            ("timezone", .string(j.timezone)), ("format", .string(j.format)), ("json_root", .string(j.jsonRoot)),
+            ("strict_mode", .string(String(j.strictMode))), ("jsonpaths", .string(j.jsonpaths)),
+            ("desireTaskConcurrentNum", .string(String(j.desiredConcurrentNumber))), ("maxErrorNum", .string(String(j.maxErrorNumber))),
+            ("strip_outer_array", .string(String(j.stripOuterArray))), ("currentTaskConcurrentNum", .string("0")),
+            ("maxBatchRows", .string(String(j.maxBatchRows))), ("maxFilterRatio", .string(String(j.maxFilterRatio))),
+            ("taskConsumeSecond", .string(String(j.taskConsumeSecond))), ("taskTimeoutSecond", .string(String(j.taskTimeoutSecond))),
+            ("log_rejected_record_num", .string(String(j.logRejectedRecordNum))), ("partial_update_mode", .string("null")),
+            ("pause_on_fatal_parse_error", .string(String(j.pauseOnFatalParseError))),
+        ]
+        if j.format == "csv" {
+            pairs += [("trim_space", .string(String(j.trimSpace))), ("enclose", .string(String(j.enclose))), ("escape", .string(String(j.escape)))]
+        }
+        if let m = j.mergeCondition { pairs.append(("merge_condition", .string(m))) }
+        return object(pairs)
+    }
+
+    static func dataSourceProperties(_ job: RoutineLoadJob) -> String {
+        let s = job.definition.source
+        var pairs: [(String, JSON)] = [
+            ("topic", .string(s.topic)),
+            ("currentKafkaPartitions", .string((s.partitions ?? []).sorted().map(String.init).joined(separator: ","))),
+            ("brokerList", .string(s.brokerList)),
+        ]
+        if let url = s.schemaRegistryURL { pairs.append(("confluent.schema.registry.url", .string(withoutCredentials(url)))) }
+        return object(pairs)
+    }
+
+    static func customProperties(_ job: RoutineLoadJob) -> String {
+        object(job.definition.source.customProperties.map { p in
+            let secret = p.key.lowercased().contains("password") || p.key.lowercased().contains("secret")
+            return (p.key, .string(secret ? "******" : p.value))
+        })
+    }
+
+    static func statistic() -> String {
+        object(["receivedBytes", "errorRows", "committedTaskNum", "loadedRows", "loadRowsRate", "abortedTaskNum", "totalRows",
+                "unselectedRows", "receivedBytesRate"].map { ($0, JSON.number(0)) } + [("taskExecuteTimeMs", .number(1))])
+    }
+
+    /// Progress before the first task: each custom partition's start as StarRocks shows it (OFFSET_BEGINNING,
+    /// OFFSET_END, OFFSET_ZERO for offset 0, else the last consumed offset = start − 1).
+    static func progress(_ job: RoutineLoadJob) -> [(String, String)] {
+        let s = job.definition.source
+        guard let partitions = s.partitions else { return [] }
+        return partitions.enumerated().map { i, p in
+            let start = s.offsets?[i] ?? s.defaultOffset ?? .end
+            switch start {
+            case .beginning: return (String(p), "OFFSET_BEGINNING")
+            case .end: return (String(p), "OFFSET_END")
+            case .offset(0): return (String(p), "OFFSET_ZERO")
+            case .offset(let n): return (String(p), String(n - 1))
+            }
+        }
+    }
+
+    /// Lag needs the latest source positions, known once tasks check Kafka; until then StarRocks shows `null`.
+    static func offsetLag(_ progress: [(String, String)]) -> String {
+        progress.contains { Int64($0.1) != nil } ? "{}" : "null"
+    }
+
+    static func withoutCredentials(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url.lastIndex(of: "@"), at > scheme.upperBound else { return url }
+        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+    }
+
+    /// SHOW CREATE ROUTINE LOAD (reference §4.6).
+    static func createStatement(_ job: RoutineLoadJob) -> String {
+        let d = job.definition, j = d.job, s = d.source
+        var text = "CREATE ROUTINE LOAD \(job.databaseName).\(job.name) on \(job.tableName)"
+        var clauses: [String] = []
+        if let sep = d.load.columnSeparator { clauses.append("COLUMNS TERMINATED BY '\(sep)'") }
+        if let rows = d.load.rowDelimiter { clauses.append("ROWS TERMINATED BY '\(rows)'") }
+        if d.load.columns != nil { clauses.append("COLUMNS (\(columnText(d.load.columns).replacingOccurrences(of: ",", with: ", ")))") }
+        if let p = d.load.partitions { clauses.append("\(d.load.temporaryPartitions ? "TEMPORARY " : "")PARTITION(\(p.joined(separator: ", ")))") }
+        if let w = d.load.whereClause { clauses.append("WHERE \((try? Parser.parseExpression(w).sql) ?? w)") }
+        if !clauses.isEmpty { text += "\n" + clauses.joined(separator: ",\n") }
+        var props: [(String, String)] = [
+            ("desired_concurrent_number", String(j.desiredConcurrentNumber)), ("max_error_number", String(j.maxErrorNumber)),
+            ("max_filter_ratio", String(j.maxFilterRatio)), ("max_batch_interval", String(j.maxBatchInterval)),
+            ("max_batch_rows", String(j.maxBatchRows)), ("task_consume_second", String(j.taskConsumeSecond)),
+            ("task_timeout_second", String(j.taskTimeoutSecond)), ("format", j.format), ("jsonpaths", j.jsonpaths),
+            ("strip_outer_array", String(j.stripOuterArray)), ("json_root", j.jsonRoot), ("strict_mode", String(j.strictMode)),
+            ("pause_on_fatal_parse_error", String(j.pauseOnFatalParseError)), ("timezone", j.timezone),
+            ("partial_update", String(j.partialUpdate)),
+        ]
+        if let m = j.mergeCondition { props.append(("merge_condition", m)) }
+        props.append(("trim_space", String(j.trimSpace)))
+        props.append(("enclose", String(j.enclose)))
+        props.append(("escape", String(j.escape)))
+        props.append(("log_rejected_record_num", String(j.logRejectedRecordNum)))
+        text += "\nPROPERTIES\n(\n" + props.map { "\"\($0.0)\"=\"\(escaped($0.1))\"" }.joined(separator: ",\n") + "\n)"
+        var source: [(String, String)] = [("kafka_broker_list", s.brokerList), ("kafka_topic", s.topic)]
+        if let p = s.partitions {
+            source.append(("kafka_partitions", p.sorted().map(String.init).joined(separator: ",")))
+            if let o = s.offsets { source.append(("kafka_offsets", o.map(offsetText).joined(separator: ","))) }
+        }
+        if let url = s.schemaRegistryURL { source.append(("confluent.schema.registry.url", withoutCredentials(url))) }
+        for p in s.customProperties where !(p.key == "group.id" && s.groupIDGenerated) {
+            let secret = p.key.lowercased().contains("password") || p.key.lowercased().contains("secret")
+            source.append(("property." + p.key, secret ? "******" : p.value))
+        }
+        text += "\nFROM KAFKA\n(\n" + source.map { "\"\($0.0)\"=\"\(escaped($0.1))\"" }.joined(separator: ",\n") + "\n);"
+        return text
+    }
+
+    static func offsetText(_ o: KafkaOffset) -> String {
+        switch o {
+        case .beginning: return "OFFSET_BEGINNING"
+        case .end: return "OFFSET_END"
+        case .offset(let n): return String(n)
+        }
+    }
+
+    private static func escaped(_ s: String) -> String { s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") }
+
+    // MARK: - JSON with a fixed key order
+
+    enum JSON { case string(String), number(Int64) }
+
+    static func object(_ pairs: [(String, JSON)]) -> String {
+        "{" + pairs.map { k, v in
+            let value: String
+            switch v {
+            case .string(let s): value = quote(s)
+            case .number(let n): value = String(n)
+            }
+            return quote(k) + ":" + value
+        }.joined(separator: ",") + "}"
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}

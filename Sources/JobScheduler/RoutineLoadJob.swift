@@ -1,0 +1,88 @@
+import Foundation
+
+/// Why a job changed state, shown as `ErrorReason{errCode = <n>, msg='<msg>'}` (reference §2.3).
+public struct ErrorReason: Equatable, Sendable, Codable {
+    public var code: Int
+    public var message: String
+    public init(code: Int, message: String) { self.code = code; self.message = message }
+
+    public static let manualPause = 100, manualStop = 101, tooManyFailureRows = 102, createTasks = 103, tasksAbort = 104
+    public static let partitions = 4, databaseDropped = 5, tableDropped = 6
+
+    public var description: String { "ErrorReason{errCode = \(code), msg='\(message)'}" }
+}
+
+/// A routine-load job: definition, state and what SHOW reports. Changes of state go through the
+/// mutating methods below, which enforce StarRocks' transition rules (reference §2.2) and stamp times;
+/// the scheduler that runs tasks drives the same methods.
+public struct RoutineLoadJob: Equatable, Sendable, Codable {
+    public var id: Int64
+    public var name: String
+    public var databaseName: String
+    public var tableName: String
+    public var definition: RoutineLoadDefinition
+    public private(set) var state: RoutineLoadState = .needSchedule
+    public private(set) var createTime: Double
+    public private(set) var pauseTime: Double?
+    public private(set) var endTime: Double?
+    /// The last pause or cancel reason (SHOW shows it only in PAUSED and CANCELLED).
+    public private(set) var reason: ErrorReason?
+    public var otherMessage = ""
+
+    public init(id: Int64, name: String, databaseName: String, tableName: String, definition: RoutineLoadDefinition, createTime: Double) {
+        self.id = id; self.name = name; self.databaseName = databaseName; self.tableName = tableName
+        self.definition = definition; self.createTime = createTime
+    }
+
+    /// The reason SHOW ROUTINE LOAD displays for the current state.
+    public var displayedReason: String {
+        switch state {
+        case .paused, .cancelled: return reason?.description ?? ""
+        default: return ""
+        }
+    }
+
+    private mutating func transition(to next: RoutineLoadState) throws(RoutineLoadError) {
+        guard state.canTransition(to: next) else {
+            throw .invalid("Could not transform \(state.rawValue) to \(next.rawValue)")
+        }
+        state = next
+    }
+
+    /// PAUSE by a user: reason 100.
+    public mutating func pause(byUser user: String, at now: Double) throws(RoutineLoadError) {
+        try pause(ErrorReason(code: ErrorReason.manualPause, message: "User \(user) pauses routine load job"), at: now)
+    }
+
+    /// PAUSE for a reason (errors, Kafka failures).
+    public mutating func pause(_ why: ErrorReason, at now: Double) throws(RoutineLoadError) {
+        try transition(to: .paused)
+        reason = why
+        pauseTime = now
+    }
+
+    /// RESUME: back to NEED_SCHEDULE (from PAUSED, NEED_SCHEDULE or RUNNING); clears OtherMsg and PauseTime.
+    public mutating func resume() throws(RoutineLoadError) {
+        try transition(to: .needSchedule)
+        pauseTime = nil
+        otherMessage = ""
+    }
+
+    /// The scheduler split the job into tasks.
+    public mutating func started() throws(RoutineLoadError) {
+        try transition(to: .running)
+    }
+
+    /// STOP by a user: final.
+    public mutating func stop(at now: Double) throws(RoutineLoadError) {
+        try transition(to: .stopped)
+        endTime = now
+    }
+
+    /// CANCELLED (the table or database is gone): final.
+    public mutating func cancel(_ why: ErrorReason, at now: Double) throws(RoutineLoadError) {
+        try transition(to: .cancelled)
+        reason = why
+        endTime = now
+    }
+}
