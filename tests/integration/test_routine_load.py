@@ -132,3 +132,17 @@ def test_errors_and_drop_table_cancels_and_restart_keeps_jobs(fe):
     rc, out, _ = mysql(fe.port, "SHOW ALL ROUTINE LOAD FOR sensor_log_load_job\\G", db="example_db")
     [row] = vertical(out)
     assert row["State"] == "CANCELLED" and row["ReasonOfStateChanged"] == "ErrorReason{errCode = 6, msg='table not exist'}"
+
+
+def test_information_schema_routine_load_jobs(fe):
+    assert mysql(fe.port, SEEDS_DDL)[0] == 0
+    for db, sql in SEED_JOBS[2:4]:
+        assert mysql(fe.port, loopback(sql), db=db)[0] == 0
+    mysql(fe.port, "PAUSE ROUTINE LOAD FOR example_db.example_tbl2_ordertest2")
+    rc, out, err = mysql(fe.port, "SELECT NAME, DB_NAME, TABLE_NAME, STATE, DATA_SOURCE_TYPE, REASONS_OF_STATE_CHANGED "
+                                  "FROM information_schema.routine_load_jobs ORDER BY ID")
+    assert rc == 0, err
+    assert out.strip().split("\n")[1:] == [
+        "example_tbl1_ordertest1\texample_db\texample_tbl1\tNEED_SCHEDULE\tKAFKA\t",
+        "example_tbl2_ordertest2\texample_db\texample_tbl2\tPAUSED\tKAFKA\tErrorReason{errCode = 100, msg='User root pauses routine load job'}",
+    ]

@@ -33,8 +33,7 @@ extension StatementExecutor {
     // MARK: - Storage
 
     func jobs(in database: String?) throws(SQLError) -> [RoutineLoadJob] {
-        let stored = try catalog { try server.catalog.routineLoadJobs(database: database) }
-        return stored.compactMap { try? JSONDecoder().decode(RoutineLoadJob.self, from: Data($0.document.utf8)) }
+        try catalog { try server.catalog.routineLoadJobs(database: database) }.compactMap(RoutineLoadJob.init(stored:))
     }
 
     func save(_ job: RoutineLoadJob) throws(SQLError) {
@@ -158,5 +157,13 @@ extension StatementExecutor {
         }
         // Tasks exist once the scheduler splits the job; a job that has not been scheduled has none.
         return ResultSet(textColumns: columns, rows: [])
+    }
+}
+
+extension RoutineLoadJob {
+    /// Decodes a job document stored in the catalog (nil if it cannot be read).
+    init?(stored: StoredRoutineLoadJob) {
+        guard let job = try? JSONDecoder().decode(RoutineLoadJob.self, from: Data(stored.document.utf8)) else { return nil }
+        self = job
     }
 }

@@ -1,6 +1,7 @@
 import CatalogStore
 import Expressions
 import Foundation
+import JobScheduler
 import SQLParser
 import Storage
 
@@ -40,6 +41,10 @@ struct InformationSchema {
         ("REFERENTIAL_CONSTRAINTS", ["CONSTRAINT_CATALOG", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME", "UNIQUE_CONSTRAINT_CATALOG",
             "UNIQUE_CONSTRAINT_SCHEMA", "UNIQUE_CONSTRAINT_NAME", "MATCH_OPTION", "UPDATE_RULE", "DELETE_RULE", "TABLE_NAME",
             "REFERENCED_TABLE_NAME"].map { Col($0, text) }),
+        ("ROUTINE_LOAD_JOBS", ["ID", "NAME", "CREATE_TIME", "PAUSE_TIME", "END_TIME", "DB_NAME", "TABLE_NAME", "STATE",
+            "DATA_SOURCE_TYPE", "CURRENT_TASK_NUM", "JOB_PROPERTIES", "DATA_SOURCE_PROPERTIES", "CUSTOM_PROPERTIES", "STATISTICS",
+            "PROGRESS", "REASONS_OF_STATE_CHANGED", "ERROR_LOG_URLS", "TRACKING_SQL", "OTHER_MSG", "LATEST_SOURCE_POSITION",
+            "OFFSET_LAG", "TIMESTAMP_PROGRESS"].map { Col($0, $0 == "ID" || $0 == "CURRENT_TASK_NUM" ? .bigint : $0.hasSuffix("_TIME") ? .datetime : text) }),
         ("ROUTINES", ["SPECIFIC_NAME", "ROUTINE_CATALOG", "ROUTINE_SCHEMA", "ROUTINE_NAME", "ROUTINE_TYPE", "DTD_IDENTIFIER",
             "ROUTINE_BODY", "ROUTINE_DEFINITION", "EXTERNAL_NAME", "EXTERNAL_LANGUAGE", "PARAMETER_STYLE", "IS_DETERMINISTIC",
             "SQL_DATA_ACCESS", "SQL_PATH", "SECURITY_TYPE", "CREATED", "LAST_ALTERED", "SQL_MODE", "ROUTINE_COMMENT", "DEFINER",
@@ -76,6 +81,7 @@ struct InformationSchema {
         case "CHARACTER_SETS": rows = Charsets.all.map { [.string($0.name), .string($0.defaultCollation), .string($0.description), .int($0.maxLength)] }
         case "COLLATIONS": rows = Charsets.collations.map { [.string($0.name), .string($0.charset), .int($0.id), .string($0.isDefault ? "Yes" : ""), .string("Yes"), .int(1)] }
         case "ENGINES": rows = [Charsets.engine.map(Value.string)]
+        case "ROUTINE_LOAD_JOBS": rows = routineLoadJobs()
         default: rows = []
         }
         var relation = Relation(schema: Self.name, name: entry.name, columns: entry.columns, rows: rows)
@@ -92,6 +98,17 @@ struct InformationSchema {
     private func userTables() -> [TableInfo] {
         ((try? server.catalog.databases()) ?? []).flatMap { (try? server.catalog.tables(inDatabase: $0.name)) ?? [] }
             .filter { privileges.seesTable($0.databaseName, $0.name) }
+    }
+
+    /// Every job on a table the user may insert into; the SHOW ROUTINE LOAD cells in this table's column order.
+    private func routineLoadJobs() -> [[Value]] {
+        let jobs = ((try? server.catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
+        return jobs.filter { privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }.map { job in
+            let shown = RoutineLoadRendering.row(job)       // Id ... OtherMsg, OffsetLag
+            return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], shown[7], shown[8], .int(0),
+                    shown[10], shown[11], shown[12], shown[13], shown[14], shown[15], shown[16], .string(""), shown[17],
+                    .string("{}"), shown[18], .string("{}")]
+        }
     }
 
     private func schemata() -> [[Value]] {
