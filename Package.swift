@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tributary-fe", targets: ["tributary-fe"]),
+        .executable(name: "kafka-mock", targets: ["kafka-mock"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -42,6 +43,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .executableTarget(name: "kafka-mock", dependencies: [
+            "Kafka",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser"]),

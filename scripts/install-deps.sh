@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Tributary needs on Debian/Ubuntu: the system libraries to build, and with --test the
-# clients the integration tests drive (MariaDB CLI, MariaDB Connector/J and a JDK, Go with go-sql-driver, PyMySQL,
+# clients the integration tests drive (MariaDB CLI, MariaDB Connector/J and a JDK, Go with go-sql-driver, kcat,
+# kafka-python 2.0.2 (3.x fails against librdkafka's mock), PyMySQL,
 # mysql-connector-python, mycli, pexpect). Safe to run repeatedly.
 set -euo pipefail
 
@@ -10,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 need_apt=()
 pkgs=(pkg-config librdkafka-dev libssl-dev libsqlite3-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(mariadb-client libmariadb-java golang-go golang-github-go-sql-driver-mysql-dev)
+  pkgs+=(mariadb-client libmariadb-java golang-go golang-github-go-sql-driver-mysql-dev kcat)
   command -v javac >/dev/null 2>&1 || pkgs+=(default-jdk-headless)
 fi
 for pkg in "${pkgs[@]}"; do
@@ -23,7 +24,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli 2>&1 | grep -v "Running pip as the 'root' user" || true
+  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli "kafka-python==2.0.2" 2>&1 | grep -v "Running pip as the 'root' user" || true
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

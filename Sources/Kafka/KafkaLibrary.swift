@@ -1,8 +1,16 @@
 import CRdKafka
 
-/// Facts about the linked librdkafka. The rest of the Kafka client (metadata, watermarks, the
-/// partition-assigned consumer and the mock cluster) arrives with routine-load execution.
+/// Facts about the linked librdkafka.
 public enum KafkaLibrary {
     /// The librdkafka version string, e.g. "2.0.2".
     public static var version: String { String(cString: rd_kafka_version_str()) }
+}
+
+/// A Kafka request that failed, with librdkafka's text.
+public enum KafkaError: Error, Equatable, Sendable {
+    /// Brokers did not answer within the timeout (down, unreachable, wrong address).
+    case unreachable(String)
+    case unknownTopic(String)
+    case unknownPartition(topic: String, partition: Int32)
+    case failed(String)
 }
