@@ -27,9 +27,13 @@ extension CatalogStore {
         }
     }
 
-    public func updateRoutineLoadJob(id: Int64, state: String, document: String) throws(CatalogError) {
+    /// Replaces a job's document only if it is still `expected` (compare-and-set), so the scheduler and
+    /// user statements never overwrite each other's changes. Returns false if the job changed meanwhile.
+    public func updateRoutineLoadJob(id: Int64, state: String, document: String, expected: String) throws(CatalogError) -> Bool {
         try write { db in
-            try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?", arguments: [state, document, id])
+            try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ? AND document = ?",
+                           arguments: [state, document, id, expected])
+            return db.changesCount == 1
         }
     }
 

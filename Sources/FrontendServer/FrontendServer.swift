@@ -62,6 +62,7 @@ public final class FrontendServer: @unchecked Sendable {
         let listener = MySQLListener(server: context, logger: logger)
         try listener.start(host: config.bindAddress, port: config.queryPort)
         self.listener = listener
+        RoutineLoadDaemon(catalog: catalog, interval: Double(config.routineLoadSchedulerIntervalSeconds), logger: logger).start()
         logger.info("Tributary \(TributaryVersion.current) FE started (librdkafka \(KafkaLibrary.version)); meta_dir=\(config.metaDir)")
         logger.info("MySQL protocol listening on \(config.bindAddress):\(listener.port); connect with: mysql -h 127.0.0.1 -P \(listener.port) -u root")
     }

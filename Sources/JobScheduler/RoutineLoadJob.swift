@@ -28,6 +28,12 @@ public struct RoutineLoadJob: Equatable, Sendable, Codable {
     /// The last pause or cancel reason (SHOW shows it only in PAUSED and CANCELLED).
     public private(set) var reason: ErrorReason?
     public var otherMessage = ""
+    /// Partitions being consumed (the pinned list, or the topic's partitions once discovered).
+    public internal(set) var currentPartitions: [Int32] = []
+    /// Next offset to consume per partition (StarRocks' KafkaProgress semantics, without sentinels).
+    public internal(set) var progress: [Int32: Int64] = [:]
+    /// High watermark per partition at the last check (LatestSourcePosition).
+    public internal(set) var latestOffsets: [Int32: Int64] = [:]
 
     public init(id: Int64, name: String, databaseName: String, tableName: String, definition: RoutineLoadDefinition, createTime: Double) {
         self.id = id; self.name = name; self.databaseName = databaseName; self.tableName = tableName
@@ -52,6 +58,11 @@ public struct RoutineLoadJob: Equatable, Sendable, Codable {
     /// PAUSE by a user: reason 100.
     public mutating func pause(byUser user: String, at now: Double) throws(RoutineLoadError) {
         try pause(ErrorReason(code: ErrorReason.manualPause, message: "User \(user) pauses routine load job"), at: now)
+    }
+
+    /// ALTER changed the partitions or offsets: their progress is taken from the definition again.
+    public mutating func resetProgress(of partitions: [Int32]) {
+        for p in partitions { progress.removeValue(forKey: p) }
     }
 
     /// PAUSE for a reason (errors, Kafka failures).
@@ -84,5 +95,31 @@ public struct RoutineLoadJob: Equatable, Sendable, Codable {
         try transition(to: .cancelled)
         reason = why
         endTime = now
+    }
+}
+
+extension RoutineLoadJob {
+    private enum CodingKeys: String, CodingKey {
+        case id, name, databaseName, tableName, definition, state, createTime, pauseTime, endTime, reason, otherMessage
+        case currentPartitions, progress, latestOffsets
+    }
+
+    /// Documents written before a field existed still decode: fields added later default when absent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int64.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        databaseName = try c.decode(String.self, forKey: .databaseName)
+        tableName = try c.decode(String.self, forKey: .tableName)
+        definition = try c.decode(RoutineLoadDefinition.self, forKey: .definition)
+        state = try c.decode(RoutineLoadState.self, forKey: .state)
+        createTime = try c.decode(Double.self, forKey: .createTime)
+        pauseTime = try c.decodeIfPresent(Double.self, forKey: .pauseTime)
+        endTime = try c.decodeIfPresent(Double.self, forKey: .endTime)
+        reason = try c.decodeIfPresent(ErrorReason.self, forKey: .reason)
+        otherMessage = try c.decodeIfPresent(String.self, forKey: .otherMessage) ?? ""
+        currentPartitions = try c.decodeIfPresent([Int32].self, forKey: .currentPartitions) ?? []
+        progress = try c.decodeIfPresent([Int32: Int64].self, forKey: .progress) ?? [:]
+        latestOffsets = try c.decodeIfPresent([Int32: Int64].self, forKey: .latestOffsets) ?? [:]
     }
 }

@@ -21,20 +21,20 @@ def free_port() -> int:
 class FE:
     """A running tributary-fe; restart() keeps meta_dir, so the catalog must survive."""
 
+    # Tests that create routine-load jobs against unreachable brokers expect them to stay NEED_SCHEDULE:
+    # the scheduler round is pushed out unless a test asks for it.
+    DEFAULT_CONFIG = "routine_load_scheduler_interval_second = 3600\n"
+
     def __init__(self, meta_dir: pathlib.Path, config: str | None = None):
         self.meta_dir = meta_dir
         self.port = free_port()
-        self.config = None
-        if config is not None:
-            self.config = meta_dir.parent / f"fe-{self.port}.conf"
-            self.config.write_text(config)
+        self.config = meta_dir.parent / f"fe-{self.port}.conf"
+        self.config.write_text(self.DEFAULT_CONFIG + (config or ""))
         self.log_path = meta_dir.parent / f"fe-{self.port}.log"
         self.proc = None
 
     def start(self):
-        args = [BINARY, "--meta-dir", str(self.meta_dir), "--query-port", str(self.port)]
-        if self.config:
-            args += ["--config", str(self.config)]
+        args = [BINARY, "--meta-dir", str(self.meta_dir), "--query-port", str(self.port), "--config", str(self.config)]
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log, cwd=self.meta_dir.parent)
         deadline = time.time() + 20

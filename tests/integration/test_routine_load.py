@@ -146,3 +146,45 @@ def test_information_schema_routine_load_jobs(fe):
         "example_tbl1_ordertest1\texample_db\texample_tbl1\tNEED_SCHEDULE\tKAFKA\t",
         "example_tbl2_ordertest2\texample_db\texample_tbl2\tPAUSED\tKAFKA\tErrorReason{errCode = 100, msg='User root pauses routine load job'}",
     ]
+
+
+def test_scheduler_round_resolves_offsets_from_kafka_and_pauses_on_unreachable_brokers(tmp_path):
+    import subprocess
+    import time
+    from conftest import FE
+    from test_kafka_mock import MOCK
+    from kafka import KafkaProducer
+
+    mock = subprocess.Popen([MOCK, "--topic", "ordertest2:5"], stdout=subprocess.PIPE, text=True)
+    broker = mock.stdout.readline().strip().split(": ", 1)[1]
+    fe = FE(tmp_path / "meta", config="routine_load_scheduler_interval_second = 1\n").start()
+    try:
+        producer = KafkaProducer(bootstrap_servers=broker)
+        for i in range(3):
+            producer.send("ordertest2", partition=0, value=b'{"commodity_id": "c"}')
+        producer.flush()
+        assert mysql(fe.port, SEEDS_DDL)[0] == 0
+        job = SEED_JOBS[3][1].replace("<kafka_broker1_ip>:<kafka_broker1_port>,<kafka_broker2_ip>:<kafka_broker2_port>", broker)
+        assert mysql(fe.port, job, db="example_db")[0] == 0                        # OFFSET_BEGINNING for partitions 0-4
+        unreachable = ("CREATE ROUTINE LOAD example_db.nowhere ON example_tbl1 FROM KAFKA "
+                       "(\"kafka_broker_list\" = \"127.0.0.1:1\", \"kafka_topic\" = \"t\")")
+        assert mysql(fe.port, unreachable)[0] == 0
+        deadline = time.time() + 30
+        rows = {}
+        while time.time() < deadline:
+            rc, out, _ = mysql(fe.port, "SHOW ROUTINE LOAD\\G", db="example_db")
+            rows = {r["Name"]: r for r in vertical(out)}
+            if rows.get("nowhere", {}).get("State") == "PAUSED" and rows["example_tbl2_ordertest2"]["Progress"] != "":
+                if '"OFFSET_BEGINNING"' not in rows["example_tbl2_ordertest2"]["Progress"]:
+                    break
+            time.sleep(0.5)
+        ordered = rows["example_tbl2_ordertest2"]
+        assert ordered["State"] == "NEED_SCHEDULE"                                 # no compute node is alive yet
+        assert ordered["Progress"] == '{"0":"OFFSET_ZERO","1":"OFFSET_ZERO","2":"OFFSET_ZERO","3":"OFFSET_ZERO","4":"OFFSET_ZERO"}'
+        assert rows["nowhere"]["State"] == "PAUSED"
+        assert rows["nowhere"]["ReasonOfStateChanged"].startswith(
+            "ErrorReason{errCode = 4, msg='Job failed to fetch all current partition with error [")
+        assert fe.alive()
+    finally:
+        fe.stop()
+        mock.kill()

@@ -15,6 +15,8 @@ public struct FrontendConfig: Equatable, Sendable {
     /// Seconds a client has to finish the handshake.
     public var connectTimeoutSeconds = 10
     /// TLS for MySQL clients (SSLRequest). With no certificate configured, a self-signed one is generated.
+    /// Seconds between routine-load scheduler rounds (StarRocks: routine_load_scheduler_interval_millisecond, 10 s).
+    public var routineLoadSchedulerIntervalSeconds = 10
     public var enableSSL = true
     public var sslCertPath = ""
     public var sslKeyPath = ""
@@ -57,6 +59,7 @@ public struct FrontendConfig: Equatable, Sendable {
             case "mysql_server_version": config.mysqlServerVersion = value
             case "qe_max_connection": int { config.qeMaxConnection = $0 }
             case "connect_timeout_second": int { config.connectTimeoutSeconds = $0 }
+            case "routine_load_scheduler_interval_second": int { config.routineLoadSchedulerIntervalSeconds = max(1, $0) }
             case "enable_ssl":
                 switch value.lowercased() {
                 case "true": config.enableSSL = true

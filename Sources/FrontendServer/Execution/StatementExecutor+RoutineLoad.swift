@@ -36,9 +36,19 @@ extension StatementExecutor {
         try catalog { try server.catalog.routineLoadJobs(database: database) }.compactMap(RoutineLoadJob.init(stored:))
     }
 
-    func save(_ job: RoutineLoadJob) throws(SQLError) {
-        let document = String(decoding: (try? JSONEncoder().encode(job)) ?? Data(), as: UTF8.self)
-        try catalog { try server.catalog.updateRoutineLoadJob(id: job.id, state: job.state.rawValue, document: document) }
+    /// Applies `change` to the job with `id` and stores it with compare-and-set, re-reading and re-applying
+    /// if the scheduler changed the job in between.
+    func modify(_ id: Int64, _ change: (inout RoutineLoadJob) throws(SQLError) -> Void) throws(SQLError) {
+        for _ in 0..<5 {
+            guard let stored = try catalog({ try server.catalog.routineLoadJobs(database: nil) }).first(where: { $0.id == id }),
+                  var job = RoutineLoadJob(stored: stored) else { throw SQLError(1105, "HY000", "routine load job \(id) cannot be read") }
+            try change(&job)
+            let document = String(decoding: (try? JSONEncoder().encode(job)) ?? Data(), as: UTF8.self)
+            if try catalog({ try server.catalog.updateRoutineLoadJob(id: id, state: job.state.rawValue, document: document, expected: stored.document) }) {
+                return
+            }
+        }
+        throw SQLError(1105, "HY000", "routine load job \(id) is being changed concurrently; try again")
     }
 
     private static func sqlError(_ e: RoutineLoadError) -> SQLError {
@@ -75,13 +85,17 @@ extension StatementExecutor {
     }
 
     private func alterRoutineLoad(_ a: AlterRoutineLoad) throws(SQLError) {
-        var job = try liveJob(a.name)
-        guard job.state == .paused else { throw .ddl("Only supports modification of PAUSED jobs") }
+        let id = try liveJob(a.name).id
         if let t = a.sourceType, t != "KAFKA" { throw .ddl("The specified job type is not: \(t)") }
-        do {
-            try job.definition.alter(load: a.load, properties: a.properties, source: a.sourceProperties)
-        } catch { throw Self.sqlError(error) }
-        try save(job)
+        let repositioned = a.sourceProperties.first { $0.key == "kafka_partitions" }?.value
+            .split(separator: ",").compactMap { Int32($0.filter { !$0.isWhitespace }) } ?? []
+        try modify(id) { (job) throws(SQLError) in
+            guard job.state == .paused else { throw .ddl("Only supports modification of PAUSED jobs") }
+            do throws(RoutineLoadError) {
+                try job.definition.alter(load: a.load, properties: a.properties, source: a.sourceProperties)
+            } catch { throw Self.sqlError(error) }
+            job.resetProgress(of: repositioned)
+        }
     }
 
     // MARK: - PAUSE / RESUME / STOP
@@ -97,22 +111,21 @@ extension StatementExecutor {
     }
 
     private func changeJob(_ name: QualifiedName, _ change: (inout RoutineLoadJob) throws(RoutineLoadError) -> Void) throws(SQLError) {
-        var job = try liveJob(name)
-        do { try change(&job) } catch {
-            if case .invalid(let m) = error { throw .ddl(m) }
-            throw Self.sqlError(error)
+        try modify(try liveJob(name).id) { (job) throws(SQLError) in
+            do throws(RoutineLoadError) { try change(&job) } catch {
+                if case .invalid(let m) = error { throw .ddl(m) }
+                throw Self.sqlError(error)
+            }
         }
-        try save(job)
     }
 
     /// The table or its database was dropped: its live jobs are CANCELLED (reference §2.5).
     func cancelRoutineLoads(database: String, table: String?) throws(SQLError) {
         let now = Date().timeIntervalSince1970
-        for var job in try jobs(in: database) where !job.state.isFinal && (table == nil || job.tableName == table) {
-            let reason = table == nil ? ErrorReason(code: ErrorReason.databaseDropped, message: "db \(database)not exist")
-                                      : ErrorReason(code: ErrorReason.tableDropped, message: "table not exist")
-            try? job.cancel(reason, at: now)
-            try save(job)
+        let reason = table == nil ? ErrorReason(code: ErrorReason.databaseDropped, message: "db \(database)not exist")
+                                  : ErrorReason(code: ErrorReason.tableDropped, message: "table not exist")
+        for job in try jobs(in: database) where !job.state.isFinal && (table == nil || job.tableName == table) {
+            try modify(job.id) { (job) throws(SQLError) in try? job.cancel(reason, at: now) }
         }
     }
 

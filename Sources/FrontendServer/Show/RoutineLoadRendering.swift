@@ -17,7 +17,7 @@ enum RoutineLoadRendering {
                 job.endTime.map(time) ?? .null, .string(job.databaseName), .string(job.tableName), .string(job.state.rawValue),
                 .string("KAFKA"), .string("0"), .string(jobProperties(job)), .string(dataSourceProperties(job)),
                 .string(customProperties(job)), .string(statistic()), .string(object(progress.map { ($0.0, .string($0.1)) })),
-                .string(job.displayedReason), .string(""), .string(job.otherMessage), .string(offsetLag(progress))]
+                .string(job.displayedReason), .string(""), .string(job.otherMessage), .string(offsetLag(job, progress))]
     }
 
     static func time(_ t: Double) -> Value {
@@ -72,7 +72,7 @@ enum RoutineLoadRendering {
         let s = job.definition.source
         var pairs: [(String, JSON)] = [
             ("topic", .string(s.topic)),
-            ("currentKafkaPartitions", .string((s.partitions ?? []).sorted().map(String.init).joined(separator: ","))),
+            ("currentKafkaPartitions", .string((job.currentPartitions.isEmpty ? s.partitions ?? [] : job.currentPartitions).sorted().map(String.init).joined(separator: ","))),
             ("brokerList", .string(s.brokerList)),
         ]
         if let url = s.schemaRegistryURL { pairs.append(("confluent.schema.registry.url", .string(withoutCredentials(url)))) }
@@ -91,9 +91,16 @@ enum RoutineLoadRendering {
                 "unselectedRows", "receivedBytesRate"].map { ($0, JSON.number(0)) } + [("taskExecuteTimeMs", .number(1))])
     }
 
-    /// Progress before the first task: each custom partition's start as StarRocks shows it (OFFSET_BEGINNING,
-    /// OFFSET_END, OFFSET_ZERO for offset 0, else the last consumed offset = start − 1).
+    /// Progress as StarRocks shows it: the last consumed offset (next − 1), OFFSET_ZERO when nothing was consumed
+    /// from offset 0; before the first scheduling round, the custom partitions' start positions
+    /// (OFFSET_BEGINNING / OFFSET_END / offset − 1).
     static func progress(_ job: RoutineLoadJob) -> [(String, String)] {
+        if !job.progress.isEmpty {
+            return job.progress.keys.sorted().map { p in
+                let next = job.progress[p]!
+                return (String(p), next == 0 ? "OFFSET_ZERO" : String(next - 1))
+            }
+        }
         let s = job.definition.source
         guard let partitions = s.partitions else { return [] }
         return partitions.enumerated().map { i, p in
@@ -107,9 +114,15 @@ enum RoutineLoadRendering {
         }
     }
 
-    /// Lag needs the latest source positions, known once tasks check Kafka; until then StarRocks shows `null`.
-    static func offsetLag(_ progress: [(String, String)]) -> String {
-        progress.contains { Int64($0.1) != nil } ? "{}" : "null"
+    /// Per partition, max(0, latest − shown progress) for numeric progress (so a caught-up job shows 1, as in
+    /// StarRocks); `null` while there is no numeric progress.
+    static func offsetLag(_ job: RoutineLoadJob, _ progress: [(String, String)]) -> String {
+        let numeric = progress.compactMap { p, v in Int64(v).map { (p, $0) } }
+        guard !numeric.isEmpty else { return "null" }
+        return object(numeric.compactMap { p, v in
+            guard let partition = Int32(p), let latest = job.latestOffsets[partition] else { return nil }
+            return (p, .number(max(0, latest - v)))
+        })
     }
 
     static func withoutCredentials(_ url: String) -> String {

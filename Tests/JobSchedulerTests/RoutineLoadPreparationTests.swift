@@ -1,0 +1,66 @@
+import SQLParser
+import Testing
+@testable import JobScheduler
+
+@Suite struct RoutineLoadPreparationTests {
+    struct FakeKafka: KafkaMetadataSource {
+        var partitions: [Int32] = [0, 1, 2]
+        var marks: [Int32: (Int64, Int64)] = [0: (0, 0), 1: (5, 12), 2: (100, 300)]
+        var down = false
+        struct Down: Error, CustomStringConvertible { var description: String { "Local: Broker transport failure" } }
+        func partitions(brokers: String, topic: String, properties: [(String, String)]) throws -> [Int32] {
+            if down { throw Down() }
+            return partitions
+        }
+        func watermarks(brokers: String, topic: String, partition: Int32, properties: [(String, String)]) throws -> (low: Int64, high: Int64) {
+            guard let m = marks[partition] else { throw Down() }
+            return m
+        }
+    }
+
+    private func job(partitions: [Int32]? = nil, offsets: [KafkaOffset]? = nil, defaultOffset: KafkaOffset? = nil) -> RoutineLoadJob {
+        let source = KafkaSource(brokerList: "h:1", topic: "t", partitions: partitions, offsets: offsets, defaultOffset: defaultOffset,
+                                 customProperties: [], groupIDGenerated: true, schemaRegistryURL: nil)
+        return RoutineLoadJob(id: 1, name: "j", databaseName: "d", tableName: "t",
+                              definition: RoutineLoadDefinition(load: RoutineLoadProperties(), job: RoutineLoadJobProperties(), source: source),
+                              createTime: 0)
+    }
+
+    @Test func discoveredPartitionsStartAtTheDefaultOffset() {
+        var j = job(defaultOffset: .beginning)
+        j.prepare(using: FakeKafka(), at: 1)
+        #expect(j.state == .needSchedule)
+        #expect(j.currentPartitions == [0, 1, 2])
+        #expect(j.progress == [0: 0, 1: 5, 2: 100])
+        #expect(j.latestOffsets == [0: 0, 1: 12, 2: 300])
+    }
+
+    @Test func withoutADefaultNewPartitionsStartAtTheEnd() {
+        var j = job()
+        j.prepare(using: FakeKafka(), at: 1)
+        #expect(j.progress == [0: 0, 1: 12, 2: 300])
+    }
+
+    @Test func pinnedPartitionsUseTheirOwnOffsetsAndKeepProgress() {
+        var j = job(partitions: [1, 2], offsets: [.offset(7), .end])
+        j.prepare(using: FakeKafka(), at: 1)
+        #expect(j.progress == [1: 7, 2: 300])
+        var more = FakeKafka()
+        more.marks[2] = (100, 999)
+        j.prepare(using: more, at: 2)
+        #expect(j.progress == [1: 7, 2: 300], "progress already known is never moved by preparation")
+        #expect(j.latestOffsets[2] == 999)
+    }
+
+    @Test func kafkaFailuresPauseTheJobWithStarRocksReasons() {
+        var down = job()
+        var kafka = FakeKafka()
+        kafka.down = true
+        down.prepare(using: kafka, at: 5)
+        #expect(down.state == .paused && down.pauseTime == 5)
+        #expect(down.displayedReason == "ErrorReason{errCode = 4, msg='Job failed to fetch all current partition with error [Local: Broker transport failure]'}")
+        var pinned = job(partitions: [9])
+        pinned.prepare(using: FakeKafka(), at: 5)
+        #expect(pinned.displayedReason == "ErrorReason{errCode = 4, msg='there is an invalid custom partition: 9 for topic: t'}")
+    }
+}
