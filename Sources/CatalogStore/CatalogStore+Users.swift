@@ -40,11 +40,15 @@ extension CatalogStore {
         }
     }
 
+    private static func requireAccount(_ user: String, _ host: String, in db: Database) throws {
+        guard try UserRecord.filter(Column("name") == user && Column("host") == host).fetchCount(db) > 0 else {
+            throw CatalogError.unknownUser("'\(user)'@'\(host)'")
+        }
+    }
+
     public func grant(_ grants: [GrantInfo], to user: String, host: String) throws(CatalogError) {
         try write { db in
-            guard try UserRecord.filter(Column("name") == user && Column("host") == host).fetchCount(db) > 0 else {
-                throw CatalogError.unknownUser("'\(user)'@'\(host)'")
-            }
+            try Self.requireAccount(user, host, in: db)
             for g in grants {
                 try db.execute(sql: "INSERT OR IGNORE INTO grants (user, host, privilege, scope, db, tbl) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [user, host, g.privilege, g.scope.rawValue, g.database, g.table])
@@ -54,9 +58,7 @@ extension CatalogStore {
 
     public func revoke(_ grants: [GrantInfo], from user: String, host: String) throws(CatalogError) {
         try write { db in
-            guard try UserRecord.filter(Column("name") == user && Column("host") == host).fetchCount(db) > 0 else {
-                throw CatalogError.unknownUser("'\(user)'@'\(host)'")
-            }
+            try Self.requireAccount(user, host, in: db)
             for g in grants {
                 try db.execute(sql: "DELETE FROM grants WHERE user = ? AND host = ? AND privilege = ? AND scope = ? AND db = ? AND tbl = ?",
                                arguments: [user, host, g.privilege, g.scope.rawValue, g.database, g.table])

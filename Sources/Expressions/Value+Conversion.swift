@@ -159,12 +159,6 @@ extension Value {
 }
 
 extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
     func padding(toLength n: Int, withPad c: Character) -> String { count >= n ? self : self + String(repeating: c, count: n - count) }
 }
 

@@ -60,8 +60,8 @@ extension RoutineLoadDefinition {
             switch p.key {
             case "kafka_partitions":
                 partitions = try p.value.split(separator: ",").map { (s) throws(RoutineLoadError) -> Int32 in
-                    guard let v = Int32(s.trimmingCharacters()), v >= 0 else {
-                        throw .invalid("Invalid kafka partition: '\(s.trimmingCharacters())'. Expected values should be an integer")
+                    guard let v = Int32(String(s).trimmed), v >= 0 else {
+                        throw .invalid("Invalid kafka partition: '\(String(s).trimmed)'. Expected values should be an integer")
                     }
                     return v
                 }

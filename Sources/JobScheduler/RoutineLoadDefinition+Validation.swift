@@ -131,8 +131,8 @@ extension RoutineLoadDefinition {
         if let text = partitionsText {
             guard !text.trimmed.isEmpty else { throw .invalid("kafka_partitions could not be a empty string") }
             partitions = try text.split(separator: ",", omittingEmptySubsequences: false).map { (s) throws(RoutineLoadError) -> Int32 in
-                guard let p = Int32(s.trimmingCharacters()) , p >= 0 else {
-                    throw .invalid("Invalid kafka partition: '\(s.trimmingCharacters())'. Expected values should be an integer")
+                guard let p = Int32(String(s).trimmed) , p >= 0 else {
+                    throw .invalid("Invalid kafka partition: '\(String(s).trimmed)'. Expected values should be an integer")
                 }
                 return p
             }
@@ -165,8 +165,4 @@ extension RoutineLoadDefinition {
         return !port.isEmpty && port.allSatisfy(\.isNumber)
             && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-%._:".contains($0)) }
     }
-}
-
-extension Substring {
-    func trimmingCharacters() -> String { String(self).trimmed }
 }

@@ -72,12 +72,3 @@ public enum RoutineLoadError: Error, Equatable, Sendable {
     case invalid(String)
     case wrongName(String)
 }
-
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}

@@ -1,3 +1,5 @@
+import SQLParser
+
 /// `conf/fe.conf`: StarRocks' `key = value` format with `#` comments. Parsing is pure; unknown keys
 /// and ignored keys produce warnings, never failures, so a StarRocks fe.conf can be reused as is.
 public struct FrontendConfig: Equatable, Sendable {
@@ -37,14 +39,14 @@ public struct FrontendConfig: Equatable, Sendable {
         var config = base
         var warnings: [String] = []
         for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingSpaces()
+            let line = String(rawLine).trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.firstIndex(of: "=") else {
                 warnings.append("fe.conf line \(n + 1): expected 'key = value', ignored: \(line)")
                 continue
             }
-            let key = String(line[..<eq]).trimmingSpaces()
-            var value = String(line[line.index(after: eq)...]).trimmingSpaces()
+            let key = String(line[..<eq]).trimmed
+            var value = String(line[line.index(after: eq)...]).trimmed
             if value.count >= 2, value.first == "\"", value.last == "\"" { value = String(value.dropFirst().dropLast()) }
             func int(_ apply: (Int) -> Void) {
                 if let v = Int(value), v >= 0 { apply(v) } else { warnings.append("fe.conf line \(n + 1): \(key) must be a non-negative integer, got '\(value)'; keeping the default") }
@@ -77,14 +79,5 @@ public struct FrontendConfig: Equatable, Sendable {
             }
         }
         return (config, warnings)
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
-        return String(s)
     }
 }

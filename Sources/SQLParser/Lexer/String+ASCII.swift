@@ -11,3 +11,13 @@ extension String {
         return true
     }
 }
+
+extension String {
+    /// The string without leading and trailing whitespace (Foundation-free).
+    public var trimmed: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

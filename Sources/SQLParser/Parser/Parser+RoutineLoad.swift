@@ -55,20 +55,8 @@ extension Parser {
         if acceptKeyword("FOR") { show.name = try qualifiedName() }
         if acceptKeyword("FROM") || acceptKeyword("IN") { show.database = try identifier() }
         if acceptKeyword("WHERE") { show.whereClause = try parseExpr() }
-        if acceptKeywords("ORDER", "BY") {
-            repeat {
-                let e = try parseExpr()
-                var asc = true
-                if acceptKeyword("DESC") { asc = false } else { _ = acceptKeyword("ASC") }
-                show.orderBy.append(OrderItem(expr: e, ascending: asc))
-            } while acceptSymbol(",")
-        }
-        if acceptKeyword("LIMIT") {
-            let first = Expr.literal(.integer(String(try integerLiteral())))
-            if acceptSymbol(",") { show.limit = Limit(count: .literal(.integer(String(try integerLiteral()))), offset: first) }
-            else if acceptKeyword("OFFSET") { show.limit = Limit(count: first, offset: .literal(.integer(String(try integerLiteral())))) }
-            else { show.limit = Limit(count: first, offset: nil) }
-        }
+        show.orderBy = try parseOrderBy()
+        show.limit = try parseLimit()
         return .routineLoad(.show(show))
     }
 

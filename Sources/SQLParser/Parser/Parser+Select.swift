@@ -22,25 +22,31 @@ extension Parser {
             if acceptSymbol("(") { part = try parseSelect(); try expectSymbol(")") } else { part = try parseSelectCore() }
             select.unions.append(UnionPart(all: all, select: part))
         }
-        if acceptKeywords("ORDER", "BY") {
-            repeat {
-                let e = try parseExpr()
-                var asc = true
-                if acceptKeyword("DESC") { asc = false } else { _ = acceptKeyword("ASC") }
-                select.orderBy.append(OrderItem(expr: e, ascending: asc))
-            } while acceptSymbol(",")
-        }
-        if acceptKeyword("LIMIT") {
-            let first = try parseLimitValue()
-            if acceptSymbol(",") {
-                select.limit = Limit(count: try parseLimitValue(), offset: first)
-            } else if acceptKeyword("OFFSET") {
-                select.limit = Limit(count: first, offset: try parseLimitValue())
-            } else {
-                select.limit = Limit(count: first, offset: nil)
-            }
-        }
+        select.orderBy = try parseOrderBy()
+        select.limit = try parseLimit()
         if acceptKeywords("FOR", "UPDATE") {}
+    }
+
+    /// `ORDER BY e [ASC|DESC], ...`, or nothing.
+    mutating func parseOrderBy() throws(ParseError) -> [OrderItem] {
+        guard acceptKeywords("ORDER", "BY") else { return [] }
+        var items: [OrderItem] = []
+        repeat {
+            let e = try parseExpr()
+            var asc = true
+            if acceptKeyword("DESC") { asc = false } else { _ = acceptKeyword("ASC") }
+            items.append(OrderItem(expr: e, ascending: asc))
+        } while acceptSymbol(",")
+        return items
+    }
+
+    /// `LIMIT n`, `LIMIT m, n` (DBeaver's form) or `LIMIT n OFFSET m`, or nothing.
+    mutating func parseLimit() throws(ParseError) -> Limit? {
+        guard acceptKeyword("LIMIT") else { return nil }
+        let first = try parseLimitValue()
+        if acceptSymbol(",") { return Limit(count: try parseLimitValue(), offset: first) }
+        if acceptKeyword("OFFSET") { return Limit(count: first, offset: try parseLimitValue()) }
+        return Limit(count: first, offset: nil)
     }
 
     private mutating func parseLimitValue() throws(ParseError) -> Expr {
