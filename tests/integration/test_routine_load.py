@@ -188,3 +188,14 @@ def test_scheduler_round_resolves_offsets_from_kafka_and_pauses_on_unreachable_b
     finally:
         fe.stop()
         mock.kill()
+
+
+def test_merge_condition_must_name_a_value_column_of_a_primary_key_table(fe):
+    assert mysql(fe.port, SEEDS_DDL)[0] == 0
+    source = 'FROM KAFKA ("kafka_broker_list" = "127.0.0.1:9092", "kafka_topic" = "t")'
+    rc, _, err = mysql(fe.port, f'CREATE ROUTINE LOAD j1 ON users PROPERTIES ("merge_condition" = "id") {source}', db="automq_db")
+    assert "merge_condition column 'id' must be a value column of table 'users'" in err
+    rc, _, err = mysql(fe.port, f'CREATE ROUTINE LOAD j2 ON example_tbl1 PROPERTIES ("merge_condition" = "price") {source}', db="example_db")
+    assert "merge_condition is only supported for PRIMARY KEY tables" in err
+    rc, _, err = mysql(fe.port, f'CREATE ROUTINE LOAD j3 ON users PROPERTIES ("merge_condition" = "status") {source}', db="automq_db")
+    assert rc == 0, err

@@ -65,7 +65,7 @@ extension StatementExecutor {
         let name = c.name.name
         do { try RoutineLoadDefinition.checkName(name) } catch { throw Self.sqlError(error) }
         guard try catalog({ try server.catalog.database(named: database) }) != nil else { throw .unknownDatabase(database) }
-        guard try catalog({ try server.catalog.table(database: database, name: c.table) }) != nil else { throw .unknownTable(c.table) }
+        guard let table = try catalog({ try server.catalog.table(database: database, name: c.table) }) else { throw .unknownTable(c.table) }
         try require("INSERT", table: c.table, in: database)
         let zone = session.value("time_zone")?.text ?? "UTC"
         let definition: RoutineLoadDefinition
@@ -74,6 +74,16 @@ extension StatementExecutor {
                 "\(name)_\(UUID().uuidString.lowercased())"
             }
         } catch { throw Self.sqlError(error) }
+        if let column = definition.job.mergeCondition {
+            // merge_condition compares a value column of a Primary Key table (StarRocks checks it the same way;
+            // these texts are Tributary's).
+            guard table.definition.keysType == .primary else {
+                throw .analysis("merge_condition is only supported for PRIMARY KEY tables")
+            }
+            guard let col = table.definition.column(named: column), !col.isKey else {
+                throw .analysis("merge_condition column '\(column)' must be a value column of table '\(c.table)'")
+            }
+        }
         let now = Date().timeIntervalSince1970
         _ = try catalog {
             try server.catalog.createRoutineLoadJob(database: database, name: name, state: RoutineLoadState.needSchedule.rawValue,
