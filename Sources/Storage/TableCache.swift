@@ -3,7 +3,6 @@ import Expressions
 import Foundation
 import GRDB
 import SQLParser
-import Synchronization
 
 /// The FE's local, disposable copy of every table's visible data, in one SQLite file. It applies
 /// committed segments in version order with the table's key-model semantics:
@@ -14,8 +13,6 @@ public final class TableCache: Sendable {
     public let path: String
     private let pool: DatabasePool
     private let volume: LocalVolume
-    /// Serializes catch-up so one table is never applied twice concurrently.
-    private let applying = Mutex<Void>(())
 
     public init(path: String, volume: LocalVolume) throws {
         self.path = path
@@ -44,32 +41,35 @@ public final class TableCache: Sendable {
                              arguments: [table.id, data.epoch, data.version, schema]) != nil
         }
         if current { return }
-        try applying.withLock { _ in
-            // SQLite cannot ATTACH/DETACH inside a transaction: attach each segment outside, then apply it and
-            // record its version in one transaction, so a crash leaves the cache at a consistent version.
-            try pool.writeWithoutTransaction { db in
-                var pending: [ManifestEntry] = []
-                try db.inTransaction {
-                    let state = try Row.fetchOne(db, sql: "SELECT epoch, version, schema FROM cache_state WHERE table_id = ?", arguments: [table.id])
-                    if let state, state["epoch"] == data.epoch, state["schema"] == schema, try db.tableExists(Self.tableName(table.id)),
-                       let applied = state["version"] as Int64?, applied <= data.version {
+        // The writer is serial and the state is re-read inside it, so two catch-ups never apply a segment twice.
+        // SQLite cannot ATTACH/DETACH inside a transaction: each segment is attached outside, then applied and
+        // recorded in one transaction, so a crash leaves the cache at a consistent version.
+        try pool.writeWithoutTransaction { db in
+            var pending: [ManifestEntry] = []
+            try db.inTransaction {
+                let state = try Row.fetchOne(db, sql: "SELECT epoch, version, schema FROM cache_state WHERE table_id = ?", arguments: [table.id])
+                if let state, state["schema"] == schema, try db.tableExists(Self.tableName(table.id)) {
+                    let epoch: Int64 = state["epoch"], applied: Int64 = state["version"]
+                    // A caller that read the catalog before a newer commit or TRUNCATE must not roll the cache back.
+                    if epoch > data.epoch || (epoch == data.epoch && applied >= data.version) { return .commit }
+                    if epoch == data.epoch {
                         pending = data.entries.filter { $0.version > applied }
-                    } else {
-                        // New table, lost cache, TRUNCATE (epoch) or schema change: rebuild from every visible segment.
-                        try Self.createTable(table, in: db)
-                        try Self.record(table.id, epoch: data.epoch, version: 0, schema: schema, in: db)
-                        pending = data.entries
-                    }
-                    return .commit
-                }
-                for entry in pending {
-                    try db.execute(sql: "ATTACH DATABASE ? AS seg", arguments: [volume.absolute(entry.segment)])
-                    defer { try? db.execute(sql: "DETACH DATABASE seg") }
-                    try db.inTransaction {
-                        try apply(table, from: "seg", in: db)
-                        try Self.record(table.id, epoch: data.epoch, version: entry.version, schema: schema, in: db)
                         return .commit
                     }
+                }
+                // New table, lost cache, or a TRUNCATE (newer epoch): rebuild from every visible segment.
+                try Self.createTable(table, in: db)
+                try Self.record(table.id, epoch: data.epoch, version: 0, schema: schema, in: db)
+                pending = data.entries
+                return .commit
+            }
+            for entry in pending {
+                try db.execute(sql: "ATTACH DATABASE ? AS seg", arguments: [volume.absolute(entry.segment)])
+                defer { try? db.execute(sql: "DETACH DATABASE seg") }
+                try db.inTransaction {
+                    try apply(table, from: "seg", in: db)
+                    try Self.record(table.id, epoch: data.epoch, version: entry.version, schema: schema, in: db)
+                    return .commit
                 }
             }
         }

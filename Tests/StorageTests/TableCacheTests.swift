@@ -19,20 +19,21 @@ import Testing
         try catalog.createDatabase(name: "d", properties: [])
     }
 
-    private func table(_ sql: String) throws -> TableInfo {
+    func table(_ sql: String) throws -> TableInfo {
         guard case .createTable(let c) = try Parser.parseOne(sql) else { throw CatalogError.invalidDefinition("") }
         return try #require(try catalog.createTable(database: "d", name: c.name.name, definition: TableDefinition.validate(c)))
     }
 
     @discardableResult
-    private func load(_ t: TableInfo, _ rows: [[Value]], ops: [Int64]? = nil) throws -> Int64 {
+    func load(_ t: TableInfo, _ rows: [[Value]], ops: [Int64]? = nil) throws -> Int64 {
         let (txn, segment) = try catalog.beginTransaction(tableID: t.id, label: "l") { volume.segmentPath(databaseID: t.databaseID, tableID: t.id, txnID: $0) }
         try Segment.write(to: volume.absolute(segment), columns: t.definition.columns.map { Relation.Column($0.name, $0.type) }, rows: rows, ops: ops)
         return try catalog.commitTransaction(txn, rowCount: Int64(rows.count))
     }
 
-    private func contents(_ t: TableInfo) throws -> [[Value]] {
-        try cache.catchUp(t, data: #require(try catalog.tableData(tableID: t.id)))
+    /// The table's rows after catching up with the catalog, or (`catchUp: false`) as the cache holds them now.
+    func contents(_ t: TableInfo, catchUp: Bool = true) throws -> [[Value]] {
+        if catchUp { try cache.catchUp(t, data: #require(try catalog.tableData(tableID: t.id))) }
         var select = Select()
         select.items = [SelectItem(expr: .star(qualifier: nil), alias: nil, text: "*")]
         select.from = [.table(QualifiedName([t.name]), alias: nil)]
@@ -91,5 +92,21 @@ import Testing
         #expect(volume.collectGarbage(keeping: try catalog.liveSegments()) == 1)
         #expect(volume.segments().isEmpty)
         #expect(try catalog.abortPreparedTransactions(reason: "restart") == 0)
+    }
+}
+
+extension TableCacheTests {
+    @Test func aCallerWithOlderCatalogDataNeverRollsTheCacheBack() throws {
+        let t = try table("create table stale (k int)")
+        try load(t, [[.int(1)]])
+        let old = try #require(try catalog.tableData(tableID: t.id))          // read before the next commit
+        try load(t, [[.int(2)]])
+        #expect(try contents(t) == [[.int(1)], [.int(2)]])
+        try cache.catchUp(t, data: old)                                          // late caller with version 1
+        #expect(try contents(t, catchUp: false) == [[.int(1)], [.int(2)]])
+        try catalog.truncateTable(database: "d", name: "stale")
+        #expect(try contents(t) == [])
+        try cache.catchUp(t, data: old)                                          // late caller from before TRUNCATE
+        #expect(try contents(t, catchUp: false) == [], "truncated rows must not come back")
     }
 }
