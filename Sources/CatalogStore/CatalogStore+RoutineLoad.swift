@@ -37,6 +37,14 @@ extension CatalogStore {
         }
     }
 
+    public func routineLoadJob(id: Int64) throws(CatalogError) -> StoredRoutineLoadJob? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [id]).map {
+                StoredRoutineLoadJob(id: $0["id"], databaseName: $0["database_name"], name: $0["name"], state: $0["state"], document: $0["document"])
+            }
+        }
+    }
+
     /// Jobs of a database (every database when nil), by ascending id.
     public func routineLoadJobs(database: String?) throws(CatalogError) -> [StoredRoutineLoadJob] {
         try read { db in

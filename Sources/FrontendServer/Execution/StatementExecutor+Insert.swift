@@ -121,7 +121,7 @@ extension StatementExecutor {
         if column.autoIncrement, let next = auto { auto = next + 1; return .int(next) }
         switch column.defaultValue {
         case .value(let v)?: return .string(v)
-        case .currentTimestamp?: return .string(Self.now())
+        case .currentTimestamp?: return .string(DateTimeText.format(Date()))
         case .expression(let e)? where e.lowercased().contains("uuid_numeric"):
             return .decimal(String(UInt64.random(in: 1...UInt64.max)))
         case .expression(let e)? where e.lowercased().contains("uuid"):
@@ -134,10 +134,4 @@ extension StatementExecutor {
         }
     }
 
-    static func now() -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: Date())
-    }
 }

@@ -40,7 +40,7 @@ extension StatementExecutor {
     /// if the scheduler changed the job in between.
     func modify(_ id: Int64, _ change: (inout RoutineLoadJob) throws(SQLError) -> Void) throws(SQLError) {
         for _ in 0..<5 {
-            guard let stored = try catalog({ try server.catalog.routineLoadJobs(database: nil) }).first(where: { $0.id == id }),
+            guard let stored = try catalog({ try server.catalog.routineLoadJob(id: id) }),
                   var job = RoutineLoadJob(stored: stored) else { throw SQLError(1105, "HY000", "routine load job \(id) cannot be read") }
             try change(&job)
             let document = String(decoding: (try? JSONEncoder().encode(job)) ?? Data(), as: UTF8.self)

@@ -115,12 +115,7 @@ struct InformationSchema {
         databaseNames().map { [.string("def"), .string($0), .string("utf8mb4"), .string("utf8mb4_general_ci"), .null] }
     }
 
-    static func datetime(_ t: Double) -> Value {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        f.locale = Locale(identifier: "en_US_POSIX")
-        return .string(f.string(from: Date(timeIntervalSince1970: t)))
-    }
+    static func datetime(_ t: Double) -> Value { .string(DateTimeText.format(epochSeconds: t)) }
 
     private func tablesRows() -> [[Value]] {
         var rows: [[Value]] = Self.tables.map { t in

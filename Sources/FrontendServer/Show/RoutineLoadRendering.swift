@@ -20,12 +20,7 @@ enum RoutineLoadRendering {
                 .string(job.displayedReason), .string(""), .string(job.otherMessage), .string(offsetLag(job, progress))]
     }
 
-    static func time(_ t: Double) -> Value {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return .string(f.string(from: Date(timeIntervalSince1970: t)))
-    }
+    static func time(_ t: Double) -> Value { .string(DateTimeText.format(epochSeconds: t)) }
 
     /// COLUMNS as StarRocks prints them: names, and `name=<expr>` with the expression re-rendered.
     static func columnText(_ mappings: [ColumnMapping]?) -> String {
