@@ -2,8 +2,17 @@
 public protocol KafkaMetadataSource {
     /// Partition ids of a topic; the error text is shown to users as StarRocks shows it.
     func partitions(brokers: String, topic: String, properties: [(String, String)]) throws -> [Int32]
-    /// Low and high watermarks of a partition.
-    func watermarks(brokers: String, topic: String, partition: Int32, properties: [(String, String)]) throws -> (low: Int64, high: Int64)
+    /// Low and high watermarks of the partitions, in one request round. A failure about one partition is
+    /// thrown as ``PartitionFailure``.
+    func watermarks(brokers: String, topic: String, partitions: [Int32], properties: [(String, String)]) throws -> [Int32: (low: Int64, high: Int64)]
+}
+
+/// A metadata request failed for one partition.
+public struct PartitionFailure: Error, CustomStringConvertible {
+    public var partition: Int32
+    public var message: String
+    public init(partition: Int32, message: String) { self.partition = partition; self.message = message }
+    public var description: String { message }
 }
 
 /// The scheduler's prepare step for a NEED_SCHEDULE job (reference routine_load.md §2.2, §3.8): discover the
@@ -23,21 +32,25 @@ extension RoutineLoadJob {
                 return
             }
         }
+        let marks: [Int32: (low: Int64, high: Int64)]
+        do {
+            marks = try kafka.watermarks(brokers: source.brokerList, topic: source.topic, partitions: partitions, properties: properties)
+        } catch {
+            let p = (error as? PartitionFailure)?.partition ?? partitions.first ?? 0
+            let reason = source.partitions == nil ? "failed to get offset of partition: \(p) in topic: \(source.topic), err: \(error)"
+                                                  : "there is an invalid custom partition: \(p) for topic: \(source.topic)"
+            try? pause(ErrorReason(code: ErrorReason.partitions, message: reason), at: now)
+            return
+        }
         var latest: [Int32: Int64] = [:]
         for (i, p) in partitions.enumerated() {
-            let marks: (low: Int64, high: Int64)
-            do { marks = try kafka.watermarks(brokers: source.brokerList, topic: source.topic, partition: p, properties: properties) } catch {
-                let reason = source.partitions == nil ? "failed to get offset of partition: \(p) in topic: \(source.topic), err: \(error)"
-                                                      : "there is an invalid custom partition: \(p) for topic: \(source.topic)"
-                try? pause(ErrorReason(code: ErrorReason.partitions, message: reason), at: now)
-                return
-            }
-            latest[p] = marks.high
+            guard let m = marks[p] else { continue }
+            latest[p] = m.high
             guard progress[p] == nil else { continue }
             let start = source.offsets?[i] ?? source.defaultOffset ?? .end
             switch start {
-            case .beginning: progress[p] = marks.low
-            case .end: progress[p] = marks.high
+            case .beginning: progress[p] = m.low
+            case .end: progress[p] = m.high
             case .offset(let n): progress[p] = n
             }
         }

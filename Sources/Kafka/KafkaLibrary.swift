@@ -12,5 +12,7 @@ public enum KafkaError: Error, Equatable, Sendable {
     case unreachable(String)
     case unknownTopic(String)
     case unknownPartition(topic: String, partition: Int32)
+    /// A request about one partition failed for another reason.
+    case partitionFailed(partition: Int32, String)
     case failed(String)
 }

@@ -29,16 +29,21 @@ public struct KafkaMetadataClient: Sendable {
         }
     }
 
-    /// The low and high watermarks of a partition: the first available offset and the next offset to be written.
-    public func watermarks(topic: String, partition: Int32) throws(KafkaError) -> (low: Int64, high: Int64) {
-        try withHandle { (rk) throws(KafkaError) -> (low: Int64, high: Int64) in
-            var low: Int64 = 0, high: Int64 = 0
-            let err = rd_kafka_query_watermark_offsets(rk, topic, partition, &low, &high, Int32(timeoutMilliseconds))
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                if err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { throw .unknownPartition(topic: topic, partition: partition) }
-                throw Self.error(err, topic: topic)
+    /// Low and high watermarks (first available offset, next offset to be written) of each partition, over
+    /// one connection.
+    public func watermarks(topic: String, partitions: [Int32]) throws(KafkaError) -> [Int32: (low: Int64, high: Int64)] {
+        try withHandle { (rk) throws(KafkaError) -> [Int32: (low: Int64, high: Int64)] in
+            var out: [Int32: (low: Int64, high: Int64)] = [:]
+            for p in partitions {
+                var low: Int64 = 0, high: Int64 = 0
+                let err = rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high, Int32(timeoutMilliseconds))
+                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    if err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { throw .unknownPartition(topic: topic, partition: p) }
+                    throw .partitionFailed(partition: p, String(cString: rd_kafka_err2str(err)))
+                }
+                out[p] = (low, high)
             }
-            return (low, high)
+            return out
         }
     }
 

@@ -12,9 +12,13 @@ import Testing
             if down { throw Down() }
             return partitions
         }
-        func watermarks(brokers: String, topic: String, partition: Int32, properties: [(String, String)]) throws -> (low: Int64, high: Int64) {
-            guard let m = marks[partition] else { throw Down() }
-            return m
+        func watermarks(brokers: String, topic: String, partitions: [Int32], properties: [(String, String)]) throws -> [Int32: (low: Int64, high: Int64)] {
+            var out: [Int32: (low: Int64, high: Int64)] = [:]
+            for p in partitions {
+                guard let m = marks[p] else { throw PartitionFailure(partition: p, message: "Broker: Unknown topic or partition") }
+                out[p] = m
+            }
+            return out
         }
     }
 

@@ -7,8 +7,8 @@ import Testing
         try cluster.createTopic("orders", partitions: 4)
         let client = KafkaMetadataClient(brokers: cluster.bootstrapServers)
         #expect(try client.partitions(topic: "orders") == [0, 1, 2, 3])
-        let marks = try client.watermarks(topic: "orders", partition: 3)
-        #expect(marks.low == 0 && marks.high == 0)
+        let marks = try client.watermarks(topic: "orders", partitions: [0, 3])
+        #expect(marks.count == 2 && marks[3]?.low == 0 && marks[3]?.high == 0)
     }
 
     /// librdkafka 2.0.2's mock cluster creates any topic a client asks about (4 partitions), so the
