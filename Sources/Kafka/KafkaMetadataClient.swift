@@ -48,18 +48,9 @@ public struct KafkaMetadataClient: Sendable {
     }
 
     private func withHandle<T>(_ body: (OpaquePointer) throws(KafkaError) -> T) throws(KafkaError) -> T {
-        let conf = rd_kafka_conf_new()
-        var errbuf = [CChar](repeating: 0, count: 512)
-        for (k, v) in [("bootstrap.servers", brokers), ("socket.timeout.ms", String(timeoutMilliseconds)),
-                       ("allow.auto.create.topics", "false"), ("log_level", "0")] + properties {
-            guard rd_kafka_conf_set(conf, k, v, &errbuf, errbuf.count) == RD_KAFKA_CONF_OK else {
-                rd_kafka_conf_destroy(conf)
-                throw .failed("failed to set '\(k)', value: '\(v)', err: \(String(cString: errbuf))")
-            }
-        }
-        guard let rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errbuf, errbuf.count) else {
-            throw .failed(String(cString: errbuf))              // conf is freed by rd_kafka_new on failure
-        }
+        let rk = try KafkaHandle.make(RD_KAFKA_CONSUMER, settings: [
+            ("bootstrap.servers", brokers), ("socket.timeout.ms", String(timeoutMilliseconds)),
+            ("allow.auto.create.topics", "false"), ("log_level", "0")] + properties)
         defer { rd_kafka_destroy(rk) }
         return try body(rk)
     }
