@@ -32,6 +32,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
+        .target(name: "LoadPipeline", dependencies: ["SQLParser", "Expressions", "CatalogStore", "Storage"]),
         .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser"]),
         .target(name: "FrontendServer", dependencies: [
             "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "JobScheduler",
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore"]),
+        .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "Expressions", "SQLParser", "CatalogStore"]),
         .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler", "SQLParser"]),
         .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage"]),
     ]

@@ -103,7 +103,8 @@ public final class QueryEngine {
 
     private static func load(_ relation: Relation, as name: String, into db: Database) throws {
         let cols = relation.columns.map { c -> String in
-            let affinity = SelectTranslator.affinity(c.type)
+            // An untyped (.null) column has no affinity: values keep the storage class they were given.
+            let affinity = c.type == .null ? "" : SelectTranslator.affinity(c.type)
             let collation = relation.caseInsensitive && affinity == "TEXT" ? " COLLATE NOCASE" : ""
             return "\"\(c.name.replacingAll("\"", with: "\"\""))\" \(affinity)\(collation)"
         }

@@ -57,11 +57,11 @@ enum DateTimeFunctions {
 }
 
 /// MySQL's date format specifiers (%Y %m %d %H %i %s ...), both ways.
-enum DateFormat {
+public enum DateFormat {
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     static let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
-    static func format(_ date: Date, _ format: String, _ tz: TimeZone) -> String {
+    public static func format(_ date: Date, _ format: String, _ tz: TimeZone) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = tz
         let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday, .nanosecond], from: date)

@@ -57,7 +57,7 @@ extension Value {
         default: return nil
         }
     }
-    var integer: Int64? {
+    public var integer: Int64? {
         switch self {
         case .int(let i): return i
         default: return number.flatMap { $0.isFinite && abs($0) < 9.2e18 ? Int64($0) : nil }

@@ -1,0 +1,224 @@
+import CatalogStore
+import Expressions
+import Foundation
+import SQLParser
+import Storage
+
+/// A source row that was not loaded, and why: what the error log shows.
+public struct RejectedRow: Codable, Equatable, Sendable {
+    public var row: String
+    public var reason: String
+    public init(row: String, reason: String) { self.row = row; self.reason = reason }
+}
+
+/// The rows of one task, ready for a segment, and their accounting (reference §7.4):
+/// total = loaded + filtered + unselected.
+public struct LoadResult: Sendable {
+    public var rows: [[Value]] = []
+    /// `__op` per row for PRIMARY KEY tables (0 upsert, 1 delete); nil when the load gives none.
+    public var ops: [Int64]?
+    public var filteredRows = 0
+    public var unselectedRows = 0
+    /// The first rejected rows, up to the batch's sample limit.
+    public var rejected: [RejectedRow] = []
+    public var loadedRows: Int { rows.count }
+    public var totalRows: Int { rows.count + filteredRows + unselectedRows }
+}
+
+/// Collects decoded source records of one task and turns them into table rows: COLUMNS mapping and
+/// expressions, type conversion with strict mode, NOT NULL and defaults, then WHERE. Expressions run on the
+/// same function library as queries (through an in-memory SQLite engine), so loads and SELECT agree.
+public final class LoadBatch {
+    public let plan: LoadPlan
+    private let sampleLimit: Int
+    private var records: [[Value]] = []
+    private var result = LoadResult()
+
+    public init(plan: LoadPlan, sampleLimit: Int = 100) {
+        self.plan = plan; self.sampleLimit = sampleLimit
+    }
+
+    public var recordCount: Int { records.count }
+
+    private func reject(_ row: @autoclosure () -> String, _ reason: String) {
+        result.filteredRows += 1
+        if result.rejected.count < sampleLimit { result.rejected.append(RejectedRow(row: row(), reason: reason)) }
+    }
+
+    /// Decodes one Kafka message (several rows per message are allowed in both formats).
+    public func add(_ message: UnsafeRawBufferPointer) {
+        switch plan.spec.format {
+        case .csv: addCSV(message)
+        case .json: addJSON(message)
+        }
+    }
+
+    private func addCSV(_ message: UnsafeRawBufferPointer) {
+        let width = plan.fieldNames.count
+        plan.csv.read(message) { fields in
+            guard fields.count == width else {
+                reject(fields.map { $0 ?? "\\N" }.joined(separator: plan.spec.columnSeparator),
+                       "Value count does not match column count. Expect \(width), but got \(fields.count).")
+                return
+            }
+            records.append(fields.map { $0.map(Value.string) ?? .null })
+        }
+    }
+
+    private func addJSON(_ message: UnsafeRawBufferPointer) {
+        let documents: [JSONValue]
+        do { documents = try JSONParser.parseSequence(message) } catch {
+            let text = String(decoding: message, as: UTF8.self)
+            let first = text.first { !$0.isWhitespace }
+            let reason = first == "{" || first == "[" ? "Failed to parse json: \(error.message)"
+                                                       : "illegal json started with \(first.map(String.init) ?? "")"
+            reject(text, reason)
+            return
+        }
+        for document in documents {
+            var value = document
+            if let root = plan.jsonRoot {
+                guard let v = root.extract(from: document) else { reject(document.text, "JSON root not found: \(root.text)"); continue }
+                value = v
+            }
+            switch value {
+            case .object: addObject(value)
+            case .array(let items):
+                guard plan.spec.stripOuterArray else {
+                    reject(value.text, "JSON data is an array, strip_outer_array must be set true")
+                    continue
+                }
+                for item in items {
+                    if case .object = item { addObject(item) } else { reject(item.text, "JSON array element is not an object") }
+                }
+            default:
+                reject(value.text, "illegal json started with \(value.text.prefix(1))")
+            }
+        }
+    }
+
+    private func addObject(_ object: JSONValue) {
+        var row = [Value](repeating: .null, count: plan.fieldNames.count)
+        if let paths = plan.jsonPaths {
+            for (i, path) in paths.prefix(row.count).enumerated() { row[i] = Self.value(path.extract(from: object)) }
+        } else {
+            for (i, name) in plan.fieldNames.enumerated() { row[i] = Self.value(object[name]) }
+        }
+        records.append(row)
+    }
+
+    static func value(_ json: JSONValue?) -> Value {
+        switch json {
+        case nil, .null?: return .null
+        case .bool(let b)?: return .string(b ? "true" : "false")
+        case .number(let n)?: return Int64(n).map(Value.int) ?? .string(n)
+        case .string(let s)?: return .string(s)
+        case let v?: return .string(v.text)
+        }
+    }
+
+    /// The source record as the error log shows it.
+    private func render(_ record: [Value]) -> String {
+        switch plan.spec.format {
+        case .csv: return record.map { $0.text ?? "\\N" }.joined(separator: plan.spec.columnSeparator)
+        case .json:
+            return "{" + zip(plan.fieldNames, record).map { name, v in
+                let json: String
+                switch v {
+                case .null: json = "null"
+                case .int, .double: json = v.text!
+                default: json = JSONValue.quoted(v.text ?? "")
+                }
+                return JSONValue.quoted(name) + ":" + json
+            }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Maps, converts and filters every collected record. `now` is the time of column defaults.
+    public func finish(now: Date = Date()) throws(LoadError) -> LoadResult {
+        let table = plan.spec.tableColumns
+        let derivedValues = try evaluateDerived()
+        var rows: [[Value]] = []
+        var ops: [Int64] = []
+        rows.reserveCapacity(records.count)
+        let strict = plan.spec.strictMode
+        for (r, record) in records.enumerated() {
+            var row = [Value](repeating: .null, count: table.count)
+            var failure: String?
+            columns: for (c, column) in table.enumerated() {
+                var raw: Value = .null
+                switch plan.sources[c] {
+                case .field(let f): raw = record[f]
+                case .derived(let d): raw = derivedValues[r][d]
+                case .absent:
+                    do { raw = try column.defaultValue(now: now) } catch { failure = error.message; break columns }
+                }
+                var v: Value = .null
+                do { v = try raw.converted(to: column.type) } catch {
+                    if strict { failure = "column '\(column.name)': \(error.message)"; break columns }
+                }
+                if v == .null, !column.nullable {
+                    failure = raw == .null ? "NULL value in non-nullable column '\(column.name)'"
+                                           : "column '\(column.name)': '\(raw.text ?? "")' cannot be converted to \(column.type.describeName) and the column is NOT NULL"
+                    break columns
+                }
+                row[c] = v
+            }
+            if let failure { reject(render(record), failure); continue }
+            rows.append(row)
+            switch plan.opSource {
+            case .field(let f): ops.append(record[f].integer ?? 0)
+            case .derived(let d): ops.append(derivedValues[r][d].integer ?? 0)
+            case .absent: break
+            }
+        }
+        var keep = [Bool](repeating: true, count: rows.count)
+        if let condition = plan.whereExpr, !rows.isEmpty {
+            let columns = table.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
+            let truth = try run([condition], over: Relation(schema: "", name: "__load", columns: columns, rows: rows))
+            for i in rows.indices { keep[i] = truth[i][0].integer.map { $0 != 0 } ?? false }
+        }
+        var out = result
+        if keep.contains(false) {
+            out.unselectedRows += keep.filter { !$0 }.count
+            out.rows = zip(rows, keep).filter(\.1).map(\.0)
+            if !ops.isEmpty { out.ops = zip(ops, keep).filter(\.1).map(\.0) }
+        } else {
+            out.rows = rows
+            if !ops.isEmpty { out.ops = ops }
+        }
+        return out
+    }
+
+    /// The COLUMNS expressions for every record, one array per record.
+    private func evaluateDerived() throws(LoadError) -> [[Value]] {
+        guard !plan.derived.isEmpty, !records.isEmpty else { return [] }
+        // Untyped source columns (SQLite: no affinity): values keep the type they were decoded with.
+        let columns = plan.fieldNames.map { Relation.Column($0, .null) }
+        return try run(plan.derived.map(\.expr), over: Relation(schema: "", name: "__source", columns: columns, rows: records))
+    }
+
+    private func run(_ exprs: [Expr], over relation: Relation) throws(LoadError) -> [[Value]] {
+        var select = Select()
+        select.items = exprs.enumerated().map { SelectItem(expr: $0.element, alias: "e\($0.offset)", text: "e\($0.offset)") }
+        select.from = [.table(QualifiedName([relation.name]), alias: nil)]
+        do {
+            let engine = try QueryEngine()
+            engine.timeZone = TimeZone(identifier: plan.spec.timeZone) ?? TimeZone(identifier: "UTC")!
+            let result = try engine.run(select, provider: OneRelation(relation: relation))
+            return result.rows
+        } catch let error as QueryError {
+            throw LoadError("failed to evaluate the load's expressions: \(error)")
+        } catch {
+            throw LoadError("failed to evaluate the load's expressions: \(error)")
+        }
+    }
+
+    private struct OneRelation: RelationProvider {
+        let relation: Relation
+        func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
+            guard name.parts.count == 1, name.name == relation.name else { throw .unknownTable(name.name) }
+            return relation
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import CatalogStore
+import SQLParser
+
+/// Everything a compute node needs to turn Kafka messages into rows of one table, as the FE sends it with a
+/// task: the format options and COLUMNS/WHERE of the job and the table's schema at scheduling time.
+public struct LoadSpec: Codable, Equatable, Sendable {
+    public enum Format: String, Codable, Sendable { case csv, json }
+
+    public var format: Format
+    /// Column separator and row delimiter as written (`\x01` and `0x01` hex forms allowed).
+    public var columnSeparator = "\t"
+    public var rowDelimiter = "\n"
+    /// Enclose and escape bytes; 0 means none.
+    public var enclose: UInt8 = 0
+    public var escape: UInt8 = 0
+    public var trimSpace = false
+    /// JSON options: a JSON array of JsonPath strings, a JsonPath root, and whether an outer array holds rows.
+    public var jsonPaths = ""
+    public var jsonRoot = ""
+    public var stripOuterArray = false
+    public var columns: [ColumnMapping]?
+    public var whereClause: String?
+    public var strictMode = false
+    /// Time zone of date functions (from_unixtime, now ...) in COLUMNS expressions.
+    public var timeZone = "UTC"
+    public var tableColumns: [TableColumn]
+    public var keysType: KeysType
+
+    public init(format: Format, tableColumns: [TableColumn], keysType: KeysType) {
+        self.format = format; self.tableColumns = tableColumns; self.keysType = keysType
+    }
+}
+
+/// A load that cannot run at all (bad expression, bad jsonpaths): the task fails with this text.
+public struct LoadError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,164 @@
+import CatalogStore
+import Expressions
+import Foundation
+import SQLParser
+import Testing
+@testable import LoadPipeline
+
+/// Loads the messages through a plan and returns the result.
+func load(_ spec: LoadSpec, _ messages: [String]) throws -> LoadResult {
+    let batch = LoadBatch(plan: try LoadPlan(spec))
+    for m in messages { Array(m.utf8).withUnsafeBytes { batch.add($0) } }
+    return try batch.finish()
+}
+
+func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = false) -> TableColumn {
+    TableColumn(name: name, type: type, isKey: key, nullable: nullable)
+}
+
+@Suite struct LoadBatchTests {
+    // Seed 004, CSV: example_tbl1 with COLUMNS naming a placeholder (temp_gender) that is not loaded.
+    let tbl1 = [column("order_id", .bigint, nullable: false, key: true), column("pay_dt", .date, nullable: false, key: true),
+                column("customer_name", .varchar(26)), column("nationality", .varchar(26)), column("price", .double)]
+    let seedCSV = ["2020050802,2020-05-08,Johann Georg Faust,Deutschland,male,895",
+                   "2020050802,2020-05-08,Julien Sorel,France,male,893",
+                   "2020050803,2020-05-08,Dorian Grey,UK,male,1262",
+                   "2020050901,2020-05-09,Anna Karenina\",Russia,female,175",
+                   "2020051001,2020-05-10,Tess Durbeyfield,US,female,986",
+                   "2020051101,2020-05-11,Edogawa Conan,japan,male,8924"]
+
+    @Test func seed004CSVLoadsFiveColumnsAndSkipsThePlaceholder() throws {
+        var spec = LoadSpec(format: .csv, tableColumns: tbl1, keysType: .duplicate)
+        spec.columnSeparator = ","
+        spec.columns = ["order_id", "pay_dt", "customer_name", "nationality", "temp_gender", "price"].map { ColumnMapping(name: $0) }
+        let r = try load(spec, seedCSV)
+        #expect(r.loadedRows == 6 && r.filteredRows == 0)
+        #expect(r.rows[3] == [.int(2020050901), .string("2020-05-09"), .string("Anna Karenina\""), .string("Russia"), .double(175)])
+        #expect(r.rows[0][2] == .string("Johann Georg Faust"))
+    }
+
+    @Test func seed004JSONDerivesPayDtWithFromUnixtime() throws {
+        let tbl2 = [column("commodity_id", .varchar(26), key: true), column("customer_name", .varchar(26), key: true),
+                    column("country", .varchar(26), key: true), column("pay_time", .bigint, key: true), column("pay_dt", .date, key: true),
+                    column("price", .double)]
+        var spec = LoadSpec(format: .json, tableColumns: tbl2, keysType: .aggregate)
+        spec.columns = ["commodity_id", "customer_name", "country", "pay_time", "price"].map { ColumnMapping(name: $0) }
+            + [ColumnMapping(name: "pay_dt", expression: "from_unixtime(pay_time, '%Y%m%d')")]
+        spec.jsonPaths = #"["$.commodity_id","$.customer_name","$.country","$.pay_time","$.price"]"#
+        let r = try load(spec, [
+            #"{"commodity_id": "1", "customer_name": "Mark Twain", "country": "US","pay_time": 1589191487,"price": 875}"#,
+            #"{"commodity_id": "2", "customer_name": "Oscar Wilde", "country": "UK","pay_time": 1589191487,"price": 895}"#,
+            #"{"commodity_id": "3", "customer_name": "Antoine de Saint-Exupéry","country": "France","pay_time": 1589191487,"price": 895}"#,
+        ])
+        #expect(r.loadedRows == 3 && r.filteredRows == 0)
+        #expect(r.rows[0] == [.string("1"), .string("Mark Twain"), .string("US"), .int(1589191487), .string("2020-05-11"), .double(875)])
+        #expect(r.rows[2][1] == .string("Antoine de Saint-Exupéry"))
+    }
+
+    @Test func jsonSimpleModeMatchesKeysByExactNameAndAcceptsNDJSONAndArrays() throws {
+        let table = [column("id", .int), column("name", .varchar(10))]
+        var spec = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)
+        var r = try load(spec, [#"{"id": 1, "name": "a", "extra": true}"# + "\n" + #"{"ID": 2, "id": 3}"#])
+        #expect(r.rows == [[.int(1), .string("a")], [.int(3), .null]])
+        r = try load(spec, [#"[{"id": 1}]"#])
+        #expect(r.loadedRows == 0 && r.filteredRows == 1)
+        #expect(r.rejected.first?.reason == "JSON data is an array, strip_outer_array must be set true")
+        spec.stripOuterArray = true
+        spec.jsonRoot = "$.data"
+        r = try load(spec, [#"{"data": [{"id": 1}, {"id": 2, "name": "b"}]}"#])
+        #expect(r.rows == [[.int(1), .null], [.int(2), .string("b")]])
+    }
+
+    @Test func malformedJSONIsAFilteredRowWithTheRawTextAndReason() throws {
+        let spec = LoadSpec(format: .json, tableColumns: [column("id", .int)], keysType: .duplicate)
+        let r = try load(spec, [#"{"id": 1"#, "hello", #"{"id": 2}"#])
+        #expect(r.loadedRows == 1 && r.filteredRows == 2 && r.totalRows == 3)
+        #expect(r.rejected[0].row == #"{"id": 1"# && r.rejected[0].reason.hasPrefix("Failed to parse json"))
+        #expect(r.rejected[1].reason == "illegal json started with h")
+    }
+
+    @Test func csvOptionsHexSeparatorEncloseEscapeTrimAndNull() throws {
+        let table = [column("a", .varchar(20)), column("b", .varchar(20)), column("c", .int)]
+        var spec = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)
+        spec.columnSeparator = "\\x01\\x02"
+        spec.rowDelimiter = "0x0a"
+        spec.enclose = UInt8(ascii: "\"")
+        spec.escape = UInt8(ascii: "\\")
+        spec.trimSpace = true
+        let sep = "\u{01}\u{02}"
+        let r = try load(spec, [" \"x\u{01}\u{02}y\" \(sep) b\\\"q \(sep)\\N\n\"he said \"\"hi\"\"\"\(sep)\(sep) 7 \n\n"])
+        #expect(r.rows == [[.string("x\u{01}\u{02}y"), .string("b\"q"), .null], [.string("he said \"hi\""), .string(""), .int(7)]], "\(r.rejected)")
+    }
+
+    @Test func wrongTypesFollowStrictModeAndNotNull() throws {
+        let table = [column("id", .int, nullable: false), column("score", .int)]
+        var spec = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)
+        spec.columnSeparator = ","
+        var r = try load(spec, ["1,abc", "x,2", "3,4", "5"])
+        // Non-strict: a bad value becomes NULL unless the column is NOT NULL.
+        #expect(r.rows == [[.int(1), .null], [.int(3), .int(4)]])
+        #expect(r.filteredRows == 2)
+        // Decoding rejects come first (while adding), conversion rejects when the batch finishes.
+        #expect(r.rejected.map(\.reason) == ["Value count does not match column count. Expect 2, but got 1.",
+                                             "column 'id': 'x' cannot be converted to int and the column is NOT NULL"])
+        spec.strictMode = true
+        r = try load(spec, ["1,abc", "3,4"])
+        #expect(r.rows == [[.int(3), .int(4)]])
+        #expect(r.rejected.first?.row == "1,abc" && r.rejected.first?.reason == "column 'score': 'abc' is not a valid int")
+    }
+
+    @Test func whereFiltersConvertedRowsAsUnselected() throws {
+        let table = [column("id", .int), column("price", .double)]
+        var spec = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)
+        spec.columnSeparator = ","
+        spec.whereClause = "price > 100 AND id <> 4"
+        let r = try load(spec, ["1,99", "2,101", "3,1000", "4,500", "oops"])
+        #expect(r.rows == [[.int(2), .double(101)], [.int(3), .double(1000)]])
+        #expect(r.unselectedRows == 2 && r.filteredRows == 1 && r.totalRows == 5)
+    }
+
+    @Test func expressionsCastsArithmeticAndConditionals() throws {
+        let table = [column("id", .bigint), column("total", .double), column("label", .varchar(40)), column("d", .datetime)]
+        var spec = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)
+        spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "qty"), ColumnMapping(name: "unit"), ColumnMapping(name: "name"),
+                        ColumnMapping(name: "ts"),
+                        ColumnMapping(name: "total", expression: "qty * unit"),
+                        ColumnMapping(name: "label", expression: "concat(upper(ifnull(name, 'none')), '-', if(qty > 10, 'big', 'small'))"),
+                        ColumnMapping(name: "d", expression: "str_to_date(ts, '%d/%m/%Y %H:%i')")]
+        let r = try load(spec, [#"{"id": 7, "qty": 12, "unit": 2.5, "ts": "03/04/2024 10:30"}"#, #"{"id": 8, "qty": 2, "unit": 1, "name": "x", "ts": "bad"}"#])
+        #expect(r.rows == [[.int(7), .double(30), .string("NONE-big"), .string("2024-04-03 10:30:00")],
+                           [.int(8), .double(2), .string("X-small"), .null]])
+    }
+
+    @Test func primaryKeyLoadsCarryOp() throws {
+        let table = [column("id", .int, nullable: false, key: true), column("v", .varchar(5))]
+        var spec = LoadSpec(format: .json, tableColumns: table, keysType: .primary)
+        spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "v"), ColumnMapping(name: "__op")]
+        let r = try load(spec, [#"{"id": 1, "v": "a", "__op": 0}{"id": 2, "__op": 1}"#])
+        #expect(r.ops == [0, 1])
+    }
+
+    @Test func badExpressionsAndPathsFailThePlanNotTheProcess() {
+        var spec = LoadSpec(format: .json, tableColumns: [column("id", .int)], keysType: .duplicate)
+        spec.jsonPaths = "[\"id\"]"
+        #expect(throws: LoadError.self) { try LoadPlan(spec) }
+        spec.jsonPaths = ""
+        spec.columns = [ColumnMapping(name: "id", expression: "1 +")]
+        #expect(throws: LoadError.self) { try LoadPlan(spec) }
+    }
+}
+
+@Suite struct JSONParserTests {
+    @Test func parsesDocumentsKeepingNumberText() throws {
+        let v = try JSONParser.parse(#"{"a": [1, -2.50, 3e2, true, null], "b": "x\"\u00e9\ud83d\ude00"}"#)
+        #expect(v["a"] == .array([.number("1"), .number("-2.50"), .number("3e2"), .bool(true), .null]))
+        #expect(v["b"] == .string("x\"é😀"))
+        #expect(v.text == #"{"a":[1,-2.50,3e2,true,null],"b":"x\"é😀"}"#)
+    }
+
+    @Test func rejectsMalformedInputWithoutCrashing() {
+        for bad in ["{", "[1,]", "{\"a\" 1}", "\"\\x\"", "01x", "tru", String(repeating: "[", count: 100_000), "{\"a\":\"\u{01}\"}"] {
+            #expect(throws: JSONParseError.self) { try JSONParser.parse(bad) }
+        }
+    }
+}
