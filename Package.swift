@@ -33,9 +33,11 @@ let package = Package(
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "LoadPipeline", dependencies: ["SQLParser", "Expressions", "CatalogStore", "Storage"]),
-        .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser"]),
+        .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser", "Expressions"]),
+        .target(name: "ComputeNode", dependencies: ["JobScheduler", "LoadPipeline", "Kafka", "Storage", "SQLParser"]),
         .target(name: "FrontendServer", dependencies: [
             "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "JobScheduler",
+            "LoadPipeline", "ComputeNode",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "tributary-fe", dependencies: [

@@ -121,3 +121,51 @@ extension CatalogStore {
         }
     }
 }
+
+/// Routine-load commits: data, offsets and statistics in one SQLite transaction.
+extension CatalogStore {
+    /// Finishes a load task's transaction together with its job (DESIGN.md, "Data flow" step 4). Inside one
+    /// SQLite transaction: the txn must be PREPARE; `update` receives the job as stored and returns its new
+    /// state and document, or throws to reject the task (stale task, job not RUNNING). With rows, the segment
+    /// becomes the table's next version and the txn VISIBLE; with none, the txn is ABORTED with
+    /// `emptyReason` while the job's offsets still move. A rejected task aborts the txn and changes nothing else.
+    /// Returns the new version, or nil when no segment was published.
+    @discardableResult
+    public func finishLoadTransaction(_ txnID: Int64, rowCount: Int64, jobID: Int64, emptyReason: String,
+                                      update: (StoredRoutineLoadJob) throws -> (state: String, document: String)) throws(CatalogError) -> Int64? {
+        do {
+            return try write { db -> Int64? in
+                guard let txn = try Row.fetchOne(db, sql: "SELECT table_id, state, segment FROM transactions WHERE id = ?", arguments: [txnID]) else {
+                    throw CatalogError.transaction("transaction \(txnID) does not exist")
+                }
+                let state: String = txn["state"]
+                guard state == TransactionState.prepare.rawValue else { throw CatalogError.transaction("transaction \(txnID) is \(state), not PREPARE") }
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [jobID]) else {
+                    throw CatalogError.transaction("routine load job \(jobID) does not exist")
+                }
+                let stored = StoredRoutineLoadJob(id: row["id"], databaseName: row["database_name"], name: row["name"], state: row["state"], document: row["document"])
+                let (newState, document): (String, String)
+                do { (newState, document) = try update(stored) } catch { throw CatalogError.transaction("\(error)") }
+                try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?", arguments: [newState, document, jobID])
+                guard rowCount > 0 else {
+                    try db.execute(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ?",
+                                   arguments: [emptyReason, Date().timeIntervalSince1970, txnID])
+                    return nil
+                }
+                let tableID: Int64 = txn["table_id"]
+                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tables WHERE id = ?", arguments: [tableID]) == 1 else {
+                    throw CatalogError.transaction("the table of transaction \(txnID) was dropped")
+                }
+                let version = (try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?", arguments: [tableID]) ?? 0) + 1
+                try db.execute(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [tableID, version, txnID, txn["segment"] as String, rowCount])
+                try db.execute(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?",
+                               arguments: [rowCount, Date().timeIntervalSince1970, txnID])
+                return version
+            }
+        } catch {
+            try? abortTransaction(txnID, reason: "\(error)")
+            throw error
+        }
+    }
+}

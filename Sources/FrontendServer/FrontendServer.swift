@@ -62,7 +62,8 @@ public final class FrontendServer: @unchecked Sendable {
         let listener = MySQLListener(server: context, logger: logger)
         try listener.start(host: config.bindAddress, port: config.queryPort)
         self.listener = listener
-        RoutineLoadDaemon(catalog: catalog, interval: Double(config.routineLoadSchedulerIntervalSeconds), logger: logger).start()
+        if config.embeddedComputeNode { context.loads.startEmbeddedNode(metaDir: config.metaDir, httpPort: config.httpPort) }
+        context.loads.start()
         logger.info("Tributary \(TributaryVersion.current) FE started (librdkafka \(KafkaLibrary.version)); meta_dir=\(config.metaDir)")
         logger.info("MySQL protocol listening on \(config.bindAddress):\(listener.port); connect with: mysql -h 127.0.0.1 -P \(listener.port) -u root")
     }

@@ -34,6 +34,11 @@ public struct RoutineLoadJob: Equatable, Sendable, Codable {
     public internal(set) var progress: [Int32: Int64] = [:]
     /// High watermark per partition at the last check (LatestSourcePosition).
     public internal(set) var latestOffsets: [Int32: Int64] = [:]
+    /// Kafka timestamp (ms) of the last consumed message per partition (TimestampProgress).
+    public internal(set) var timestampProgress: [Int32: Int64] = [:]
+    public internal(set) var statistics = RoutineLoadStatistics()
+    /// The three most recent error-log URLs.
+    public internal(set) var errorLogURLs: [String] = []
 
     public init(id: Int64, name: String, databaseName: String, tableName: String, definition: RoutineLoadDefinition, createTime: Double) {
         self.id = id; self.name = name; self.databaseName = databaseName; self.tableName = tableName
@@ -79,9 +84,15 @@ public struct RoutineLoadJob: Equatable, Sendable, Codable {
         otherMessage = ""
     }
 
-    /// The scheduler split the job into tasks.
+    /// The scheduler split the job into tasks (a RUNNING job re-split after a restart stays RUNNING).
     public mutating func started() throws(RoutineLoadError) {
+        if state == .running { return }
         try transition(to: .running)
+    }
+
+    /// The topic's partitions changed: back to NEED_SCHEDULE so the job is split again.
+    public mutating func reschedule() throws(RoutineLoadError) {
+        try transition(to: .needSchedule)
     }
 
     /// STOP by a user: final.
@@ -101,7 +112,7 @@ public struct RoutineLoadJob: Equatable, Sendable, Codable {
 extension RoutineLoadJob {
     private enum CodingKeys: String, CodingKey {
         case id, name, databaseName, tableName, definition, state, createTime, pauseTime, endTime, reason, otherMessage
-        case currentPartitions, progress, latestOffsets
+        case currentPartitions, progress, latestOffsets, timestampProgress, statistics, errorLogURLs
     }
 
     /// Documents written before a field existed still decode: fields added later default when absent.
@@ -121,5 +132,8 @@ extension RoutineLoadJob {
         currentPartitions = try c.decodeIfPresent([Int32].self, forKey: .currentPartitions) ?? []
         progress = try c.decodeIfPresent([Int32: Int64].self, forKey: .progress) ?? [:]
         latestOffsets = try c.decodeIfPresent([Int32: Int64].self, forKey: .latestOffsets) ?? [:]
+        timestampProgress = try c.decodeIfPresent([Int32: Int64].self, forKey: .timestampProgress) ?? [:]
+        statistics = try c.decodeIfPresent(RoutineLoadStatistics.self, forKey: .statistics) ?? RoutineLoadStatistics()
+        errorLogURLs = try c.decodeIfPresent([String].self, forKey: .errorLogURLs) ?? []
     }
 }

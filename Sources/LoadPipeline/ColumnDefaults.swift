@@ -8,7 +8,7 @@ extension TableColumn {
     public func defaultValue(now: Date = Date()) throws(ConversionError) -> Value {
         switch defaultValue {
         case .value(let v)?: return .string(v)
-        case .currentTimestamp?: return .string(DateFormat.format(now, "%Y-%m-%d %H:%i:%s", TimeZone.current))
+        case .currentTimestamp?: return .string(DateTimeText.format(now))
         case .expression(let e)? where e.lowercased().contains("uuid_numeric"):
             return .decimal(String(UInt64.random(in: 1...UInt64.max)))
         case .expression(let e)? where e.lowercased().contains("uuid"):

@@ -19,6 +19,16 @@ public struct FrontendConfig: Equatable, Sendable {
     /// TLS for MySQL clients (SSLRequest). With no certificate configured, a self-signed one is generated.
     /// Seconds between routine-load scheduler rounds (StarRocks: routine_load_scheduler_interval_millisecond, 10 s).
     public var routineLoadSchedulerIntervalSeconds = 10
+    /// Run a compute node inside the FE, so `tributary-fe` alone loads data.
+    public var embeddedComputeNode = true
+    /// Per-job task cap (StarRocks: max_routine_load_task_concurrent_num, 5).
+    public var maxRoutineLoadTaskConcurrentNum = 5
+    /// Task slots per compute node (StarRocks: max_routine_load_task_num_per_be, 16).
+    public var maxRoutineLoadTaskNumPerBe = 16
+    /// Bytes one task consumes at most (StarRocks: max_routine_load_batch_size, 4 GB).
+    public var maxRoutineLoadBatchSize: Int64 = 4_294_967_296
+    /// Seconds between heartbeats to compute nodes (StarRocks: heartbeat_timeout_second, 5).
+    public var heartbeatIntervalSeconds = 5
     public var enableSSL = true
     public var sslCertPath = ""
     public var sslKeyPath = ""
@@ -62,6 +72,16 @@ public struct FrontendConfig: Equatable, Sendable {
             case "qe_max_connection": int { config.qeMaxConnection = $0 }
             case "connect_timeout_second": int { config.connectTimeoutSeconds = $0 }
             case "routine_load_scheduler_interval_second": int { config.routineLoadSchedulerIntervalSeconds = max(1, $0) }
+            case "embedded_compute_node":
+                switch value.lowercased() {
+                case "true": config.embeddedComputeNode = true
+                case "false": config.embeddedComputeNode = false
+                default: warnings.append("fe.conf line \(n + 1): embedded_compute_node must be true or false, got '\(value)'; keeping the default")
+                }
+            case "max_routine_load_task_concurrent_num": int { config.maxRoutineLoadTaskConcurrentNum = max(1, $0) }
+            case "max_routine_load_task_num_per_be": int { config.maxRoutineLoadTaskNumPerBe = max(1, $0) }
+            case "max_routine_load_batch_size": int { config.maxRoutineLoadBatchSize = Int64(max(1, $0)) }
+            case "heartbeat_timeout_second": int { config.heartbeatIntervalSeconds = max(1, $0) }
             case "enable_ssl":
                 switch value.lowercased() {
                 case "true": config.enableSSL = true

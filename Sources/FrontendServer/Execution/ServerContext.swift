@@ -1,5 +1,6 @@
 import CatalogStore
 import Foundation
+import Logging
 import Storage
 import Synchronization
 
@@ -14,12 +15,15 @@ final class ServerContext: Sendable {
     let variables: SystemVariables
     let connections: ConnectionRegistry
     let config: FrontendConfig
+    /// The routine-load scheduler and the compute nodes it uses (started by ``FrontendServer``).
+    let loads: LoadCoordinator
     let startedAt = Date()
     private let questionCount = Atomic<Int>(0)
 
     init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, variables: SystemVariables, config: FrontendConfig, tls: TLSContext? = nil) {
         self.catalog = catalog; self.volume = volume; self.cache = cache; self.variables = variables; self.config = config; self.tls = tls
         connections = ConnectionRegistry()
+        loads = LoadCoordinator(catalog: catalog, volume: volume, cache: cache, config: config, logger: Logger(label: "tributary.routine-load"))
     }
 
     var uptimeSeconds: Int { Int(Date().timeIntervalSince(startedAt)) }

@@ -6,18 +6,25 @@ import SQLParser
 /// SHOW ROUTINE LOAD / SHOW CREATE ROUTINE LOAD text for a job (reference routine_load.md §4). JSON cells
 /// keep the key order the seed guide shows; every value is a string except in Statistic.
 enum RoutineLoadRendering {
-    /// The columns the seeds show, in their order, followed by OffsetLag.
+    /// The columns of StarRocks 3.2+ (and the seeds), in their order (reference §4.3).
     static let columns = ["Id", "Name", "CreateTime", "PauseTime", "EndTime", "DbName", "TableName", "State", "DataSourceType",
                           "CurrentTaskNum", "JobProperties", "DataSourceProperties", "CustomProperties", "Statistic", "Progress",
-                          "ReasonOfStateChanged", "ErrorLogUrls", "OtherMsg", "OffsetLag"]
+                          "TimestampProgress", "ReasonOfStateChanged", "ErrorLogUrls", "TrackingSQL", "OtherMsg",
+                          "LatestSourcePosition", "OffsetLag"]
 
-    static func row(_ job: RoutineLoadJob) -> [Value] {
+    /// A job's cells; `taskCount` is the number of tasks the scheduler holds for it.
+    static func row(_ job: RoutineLoadJob, taskCount: Int) -> [Value] {
         let progress = self.progress(job)
+        let urls = job.errorLogURLs.reversed().joined(separator: ", ")
+        let tracking = urls.isEmpty ? "" : "select tracking_log from information_schema.load_tracking_logs where job_id=\(job.id)"
         return [.string(String(job.id)), .string(job.name), time(job.createTime), job.pauseTime.map(time) ?? .null,
                 job.endTime.map(time) ?? .null, .string(job.databaseName), .string(job.tableName), .string(job.state.rawValue),
-                .string("KAFKA"), .string("0"), .string(jobProperties(job)), .string(dataSourceProperties(job)),
-                .string(customProperties(job)), .string(statistic()), .string(object(progress.map { ($0.0, .string($0.1)) })),
-                .string(job.displayedReason), .string(""), .string(job.otherMessage), .string(offsetLag(job, progress))]
+                .string("KAFKA"), .string(String(taskCount)), .string(jobProperties(job, taskCount: taskCount)), .string(dataSourceProperties(job)),
+                .string(customProperties(job)), .string(statistic(job.statistics)), .string(object(progress.map { ($0.0, .string($0.1)) })),
+                .string(object(job.timestampProgress.sorted { $0.key < $1.key }.map { (String($0.key), .string(String($0.value))) })),
+                .string(job.displayedReason), .string(urls), .string(tracking), .string(job.otherMessage),
+                .string(object(job.latestOffsets.sorted { $0.key < $1.key }.map { (String($0.key), .string(String($0.value))) })),
+                .string(offsetLag(job, progress))]
     }
 
     static func time(_ t: Double) -> Value { .string(DateTimeText.format(epochSeconds: t)) }
@@ -31,7 +38,7 @@ enum RoutineLoadRendering {
         }.joined(separator: ",")
     }
 
-    static func jobProperties(_ job: RoutineLoadJob) -> String {
+    static func jobProperties(_ job: RoutineLoadJob, taskCount: Int) -> String {
         let d = job.definition, j = d.job
         var pairs: [(String, JSON)] = [
             ("partitions", .string(d.load.partitions?.joined(separator: ",") ?? "*")),
@@ -50,7 +57,7 @@ enum RoutineLoadRendering {
             ("timezone", .string(j.timezone)), ("format", .string(j.format)), ("json_root", .string(j.jsonRoot)),
             ("strict_mode", .string(String(j.strictMode))), ("jsonpaths", .string(j.jsonpaths)),
             ("desireTaskConcurrentNum", .string(String(j.desiredConcurrentNumber))), ("maxErrorNum", .string(String(j.maxErrorNumber))),
-            ("strip_outer_array", .string(String(j.stripOuterArray))), ("currentTaskConcurrentNum", .string("0")),
+            ("strip_outer_array", .string(String(j.stripOuterArray))), ("currentTaskConcurrentNum", .string(String(taskCount))),
             ("maxBatchRows", .string(String(j.maxBatchRows))), ("maxFilterRatio", .string(String(j.maxFilterRatio))),
             ("taskConsumeSecond", .string(String(j.taskConsumeSecond))), ("taskTimeoutSecond", .string(String(j.taskTimeoutSecond))),
             ("log_rejected_record_num", .string(String(j.logRejectedRecordNum))), ("partial_update_mode", .string("null")),
@@ -81,9 +88,12 @@ enum RoutineLoadRendering {
         })
     }
 
-    static func statistic() -> String {
-        object(["receivedBytes", "errorRows", "committedTaskNum", "loadedRows", "loadRowsRate", "abortedTaskNum", "totalRows",
-                "unselectedRows", "receivedBytesRate"].map { ($0, JSON.number(0)) } + [("taskExecuteTimeMs", .number(1))])
+    /// Statistic in the seed's key order; numbers, not strings.
+    static func statistic(_ s: RoutineLoadStatistics) -> String {
+        object([("receivedBytes", s.receivedBytes), ("errorRows", s.errorRows), ("committedTaskNum", s.committedTaskNum),
+                ("loadedRows", s.loadedRows), ("loadRowsRate", s.loadRowsRate), ("abortedTaskNum", s.abortedTaskNum),
+                ("totalRows", s.totalRows), ("unselectedRows", s.unselectedRows), ("receivedBytesRate", s.receivedBytesRate),
+                ("taskExecuteTimeMs", s.taskExecuteTimeMs)].map { ($0.0, JSON.number($0.1)) })
     }
 
     /// Progress as StarRocks shows it: the last consumed offset (next − 1), OFFSET_ZERO when nothing was consumed

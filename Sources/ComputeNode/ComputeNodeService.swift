@@ -1,0 +1,49 @@
+import Foundation
+import JobScheduler
+
+/// A compute node's task table: accepts tasks, runs each on its own thread, and keeps the report until the
+/// FE has fetched it. Used in-process by the FE's embedded node and behind `tributary-cn`'s HTTP API.
+public final class ComputeNodeService: @unchecked Sendable {
+    public let runner: TaskRunner
+    public let slots: Int
+    private let lock = NSLock()
+    private var reports: [String: TaskReport] = [:]
+
+    public init(runner: TaskRunner, slots: Int = 16) {
+        self.runner = runner; self.slots = slots
+    }
+
+    public enum SubmitError: Error, CustomStringConvertible {
+        case tooManyTasks(Int)
+        public var description: String {
+            switch self { case .tooManyTasks(let n): return "failed to submit task. error code: TOO_MANY_TASKS, running tasks: \(n)" }
+        }
+    }
+
+    public var runningTasks: Int { lock.withLock { reports.values.filter { $0.status == .running }.count } }
+
+    /// Starts the task; a task id already known is accepted again without running twice.
+    public func submit(_ task: LoadTask) throws(SubmitError) {
+        let accepted: Result<Bool, SubmitError> = lock.withLock {
+            if reports[task.id] != nil { return .success(false) }
+            let running = reports.values.filter { $0.status == .running }.count
+            if running >= slots { return .failure(.tooManyTasks(running)) }
+            reports[task.id] = TaskReport(taskID: task.id, txnID: task.txnID, status: .running)
+            return .success(true)
+        }
+        guard try accepted.get() else { return }
+        let runner = self.runner
+        let thread = Thread { [weak self] in
+            let report = runner.run(task)
+            self?.lock.withLock { if self?.reports[task.id] != nil { self?.reports[task.id] = report } }
+        }
+        thread.name = "tributary-task"
+        thread.start()
+    }
+
+    /// The task's report; a finished report is handed out until ``forget(_:)``.
+    public func report(_ taskID: String) -> TaskReport? { lock.withLock { reports[taskID] } }
+
+    /// Drops a task's report (the FE has committed or aborted it). A still-running task finishes unobserved.
+    public func forget(_ taskID: String) { lock.withLock { _ = reports.removeValue(forKey: taskID) } }
+}

@@ -1,0 +1,29 @@
+import JobScheduler
+import Kafka
+
+/// librdkafka behind the scheduler's metadata protocol.
+struct LibrdkafkaMetadata: KafkaMetadataSource {
+    func partitions(brokers: String, topic: String, properties: [(String, String)]) throws -> [Int32] {
+        try KafkaMetadataClient(brokers: brokers, properties: properties).partitions(topic: topic)
+    }
+    func watermarks(brokers: String, topic: String, partitions: [Int32], properties: [(String, String)]) throws -> [Int32: (low: Int64, high: Int64)] {
+        do {
+            return try KafkaMetadataClient(brokers: brokers, properties: properties).watermarks(topic: topic, partitions: partitions)
+        } catch .unknownPartition(_, let p) {
+            throw PartitionFailure(partition: p, message: "Unknown partition \(p) of topic \(topic)")
+        } catch .partitionFailed(let p, let message) {
+            throw PartitionFailure(partition: p, message: message)
+        }
+    }
+}
+
+extension KafkaError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .unreachable(let m), .failed(let m): return m
+        case .unknownTopic(let t): return "Unknown topic or partition: \(t)"
+        case .unknownPartition(let t, let p): return "Unknown partition \(p) of topic \(t)"
+        case .partitionFailed(_, let m): return m
+        }
+    }
+}
