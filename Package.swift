@@ -6,12 +6,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tributary-fe", targets: ["tributary-fe"]),
+        .executable(name: "tributary-cn", targets: ["tributary-cn"]),
         .executable(name: "kafka-mock", targets: ["kafka-mock"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries (Debian: libssl-dev, librdkafka-dev). libsqlite3 is wired through GRDB's GRDBSQLite target.
@@ -34,11 +36,15 @@ let package = Package(
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "LoadPipeline", dependencies: ["SQLParser", "Expressions", "CatalogStore", "Storage"]),
         .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser", "Expressions"]),
-        .target(name: "ComputeNode", dependencies: ["JobScheduler", "LoadPipeline", "Kafka", "Storage", "SQLParser"]),
+        .target(name: "ComputeNode", dependencies: [
+            "JobScheduler", "LoadPipeline", "Kafka", "Storage", "SQLParser",
+            .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
         .target(name: "FrontendServer", dependencies: [
             "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "JobScheduler",
             "LoadPipeline", "ComputeNode",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .executableTarget(name: "tributary-fe", dependencies: [
             "FrontendServer",
@@ -46,6 +52,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .executableTarget(name: "tributary-cn", dependencies: [
+            "ComputeNode",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "kafka-mock", dependencies: [
             "Kafka",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

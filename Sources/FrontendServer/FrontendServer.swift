@@ -1,4 +1,6 @@
 import CatalogStore
+import ComputeNode
+import FlyingFox
 import Foundation
 import Kafka
 import Logging
@@ -13,6 +15,7 @@ public final class FrontendServer: @unchecked Sendable {
     public let config: FrontendConfig
     private let logger: Logger
     private var listener: MySQLListener?
+    private var httpServer: HTTPServer?
 
     public init(config: FrontendConfig, logger: Logger) {
         self.config = config
@@ -49,6 +52,25 @@ public final class FrontendServer: @unchecked Sendable {
         logger.info("recovered: \(aborted) unfinished transactions aborted, \(removed) orphaned segments removed, \(tables) tables cached")
     }
 
+    private var errorLogDirectory: String { config.metaDir + "/error_log" }
+
+    /// The HTTP port: error logs of the embedded compute node. A port that cannot be bound is logged, not fatal:
+    /// the MySQL side and loading keep working.
+    private func startHTTP() {
+        let server = HTTPServer(address: .inet(port: UInt16(clamping: config.httpPort)))
+        let directory = errorLogDirectory
+        let routes = DispatchSemaphore(value: 0)
+        Task { await ComputeNodeAPI.addErrorLogRoute(to: server, directory: directory); routes.signal() }
+        routes.wait()
+        do {
+            try ComputeNodeAPI.start(server)
+            httpServer = server
+            logger.info("HTTP listening on port \(config.httpPort)")
+        } catch {
+            logger.error("cannot serve HTTP on port \(config.httpPort): \(error); error-log URLs will not resolve")
+        }
+    }
+
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
         let catalog = try CatalogStore.open(directory: config.metaDir)
@@ -62,7 +84,8 @@ public final class FrontendServer: @unchecked Sendable {
         let listener = MySQLListener(server: context, logger: logger)
         try listener.start(host: config.bindAddress, port: config.queryPort)
         self.listener = listener
-        if config.embeddedComputeNode { context.loads.startEmbeddedNode(metaDir: config.metaDir, httpPort: config.httpPort) }
+        startHTTP()
+        if config.embeddedComputeNode { context.loads.startEmbeddedNode(errorLogDirectory: errorLogDirectory, httpPort: config.httpPort) }
         context.loads.start()
         logger.info("Tributary \(TributaryVersion.current) FE started (librdkafka \(KafkaLibrary.version)); meta_dir=\(config.metaDir)")
         logger.info("MySQL protocol listening on \(config.bindAddress):\(listener.port); connect with: mysql -h 127.0.0.1 -P \(listener.port) -u root")

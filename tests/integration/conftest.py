@@ -28,8 +28,9 @@ class FE:
     def __init__(self, meta_dir: pathlib.Path, config: str | None = None):
         self.meta_dir = meta_dir
         self.port = free_port()
+        self.http_port = free_port()
         self.config = meta_dir.parent / f"fe-{self.port}.conf"
-        self.config.write_text(self.DEFAULT_CONFIG + (config or ""))
+        self.config.write_text(self.DEFAULT_CONFIG + f"http_port = {self.http_port}\n" + (config or ""))
         self.log_path = meta_dir.parent / f"fe-{self.port}.log"
         self.proc = None
 

@@ -53,8 +53,8 @@ extension LoadCoordinator {
     static let embeddedNodeID: Int64 = 10001
 
     /// Registers the FE's in-process compute node; it is alive as long as the FE is.
-    func startEmbeddedNode(metaDir: String, httpPort: Int) {
-        let runner = TaskRunner(errorLogDirectory: metaDir + "/error_log", errorLogURLBase: "http://127.0.0.1:\(httpPort)")
+    func startEmbeddedNode(errorLogDirectory: String, httpPort: Int) {
+        let runner = TaskRunner(errorLogDirectory: errorLogDirectory, errorLogURLBase: "http://127.0.0.1:\(httpPort)")
         let service = ComputeNodeService(runner: runner, slots: 1_000)
         let now = Date().timeIntervalSince1970
         nodes.add(ComputeNodeState(id: Self.embeddedNodeID, host: "127.0.0.1", heartbeatPort: 9050, httpPort: httpPort, alive: true,

@@ -40,11 +40,13 @@ enum RoutineLoadRendering {
 
     static func jobProperties(_ job: RoutineLoadJob, taskCount: Int) -> String {
         let d = job.definition, j = d.job
+        // The seed guide's key order (StarRocks' HashMap order); keys the guide does not show come last.
         var pairs: [(String, JSON)] = [
             ("partitions", .string(d.load.partitions?.joined(separator: ",") ?? "*")),
             ("partial_update", .string(String(j.partialUpdate))),
             ("columnToColumnExpr", .string(columnText(d.load.columns))),
             ("maxBatchIntervalS", .string(String(j.maxBatchInterval))),
+            ("partial_update_mode", .string("null")),
             ("whereExpr", .string(d.load.whereClause.map { (try? Parser.parseExpression($0).sql) ?? $0 } ?? "*")),
         ]
         if j.format == "json" {
@@ -54,13 +56,14 @@ enum RoutineLoadRendering {
             pairs.append(("rowDelimiter", .string(d.load.rowDelimiter ?? "\n")))
         }
         pairs += [
-            ("timezone", .string(j.timezone)), ("format", .string(j.format)), ("json_root", .string(j.jsonRoot)),
-            ("strict_mode", .string(String(j.strictMode))), ("jsonpaths", .string(j.jsonpaths)),
+            ("timezone", .string(j.timezone)), ("format", .string(j.format)),
+            ("log_rejected_record_num", .string(String(j.logRejectedRecordNum))),
+            ("taskTimeoutSecond", .string(String(j.taskTimeoutSecond))), ("json_root", .string(j.jsonRoot)),
+            ("maxFilterRatio", .string(String(j.maxFilterRatio))), ("strict_mode", .string(String(j.strictMode))),
+            ("jsonpaths", .string(j.jsonpaths)), ("taskConsumeSecond", .string(String(j.taskConsumeSecond))),
             ("desireTaskConcurrentNum", .string(String(j.desiredConcurrentNumber))), ("maxErrorNum", .string(String(j.maxErrorNumber))),
             ("strip_outer_array", .string(String(j.stripOuterArray))), ("currentTaskConcurrentNum", .string(String(taskCount))),
-            ("maxBatchRows", .string(String(j.maxBatchRows))), ("maxFilterRatio", .string(String(j.maxFilterRatio))),
-            ("taskConsumeSecond", .string(String(j.taskConsumeSecond))), ("taskTimeoutSecond", .string(String(j.taskTimeoutSecond))),
-            ("log_rejected_record_num", .string(String(j.logRejectedRecordNum))), ("partial_update_mode", .string("null")),
+            ("maxBatchRows", .string(String(j.maxBatchRows))),
             ("pause_on_fatal_parse_error", .string(String(j.pauseOnFatalParseError))),
         ]
         if j.format == "csv" {

@@ -1,0 +1,249 @@
+"""Load execution end to end: kafka-mock (real Kafka protocol), kafka-python 2.0.2 producers, tributary-fe with
+its embedded compute node, and the mysql CLI. Rows land exactly once; SHOW ROUTINE LOAD reports the progress;
+bad rows pause the job with StarRocks' reason and their error log is served over HTTP."""
+import json
+import random
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from kafka import KafkaProducer
+
+from conftest import FE, SEEDS_DDL, mysql
+from test_kafka_mock import MOCK
+from test_routine_load import SEED_JOBS, vertical
+
+
+@pytest.fixture
+def mock():
+    """Starts kafka-mock with the given topics; returns the bootstrap address."""
+    procs = []
+
+    def start(*topics, brokers=1):
+        args = [MOCK, "--brokers", str(brokers)] + [a for t in topics for a in ("--topic", t)]
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        procs.append(proc)
+        return proc.stdout.readline().strip().split(": ", 1)[1]
+    yield start
+    for p in procs:
+        p.kill()
+        p.wait()
+
+
+@pytest.fixture
+def loading_fe(tmp_path):
+    """An FE whose scheduler round runs every second, as a user would tune it for a lab."""
+    servers = []
+
+    def start(extra=""):
+        fe = FE(tmp_path / f"meta{len(servers)}", config="routine_load_scheduler_interval_second = 1\n" + extra).start()
+        servers.append(fe)
+        return fe
+    yield start
+    for fe in servers:
+        fe.stop(signal.SIGKILL)
+
+
+def wait_until(check, timeout=60, interval=0.3):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out; last value: {last!r}")
+
+
+def show_job(fe, name, db):
+    rc, out, err = mysql(fe.port, f"SHOW ROUTINE LOAD FOR {name}\\G", db=db)
+    assert rc == 0, err
+    [row] = vertical(out)
+    return row
+
+
+def statistic(row):
+    return json.loads(row["Statistic"])
+
+
+def query(fe, sql, db=None):
+    rc, out, err = mysql(fe.port, sql, db=db)
+    assert rc == 0, err
+    return [line.split("\t") for line in out.splitlines()[1:]]
+
+
+def gen(producer, topic, start, count):
+    """What the seed lab's gen.py publishes: click events as JSON."""
+    sites = ["https://www.starrocks.io/", "https://www.starrocks.io/blog", "https://docs.starrocks.io/"]
+    for uid in range(start, start + count):
+        producer.send(topic, json.dumps({"uid": uid, "site": random.choice(sites), "vtime": 1718031441 + uid}).encode())
+    producer.flush()
+
+
+def test_seed_lab_loads_five_then_ten_rows_exactly_once(mock, loading_fe):
+    broker = mock("test2:1")
+    fe = loading_fe()
+    assert mysql(fe.port, SEEDS_DDL)[0] == 0
+    job = SEED_JOBS[1][1].replace("redpanda:29092", broker)           # the seed's CREATE ROUTINE LOAD, verbatim otherwise
+    rc, _, err = mysql(fe.port, job, db="quickstart")
+    assert rc == 0, err
+    producer = KafkaProducer(bootstrap_servers=broker)
+    gen(producer, "test2", 0, 5)
+    row = wait_until(lambda: (r := show_job(fe, "clicks", "quickstart")) and statistic(r)["loadedRows"] == 5 and r)
+    assert row["State"] == "RUNNING" and row["CurrentTaskNum"] == "1"
+    assert row["Progress"] == '{"0":"4"}' and row["LatestSourcePosition"] == '{"0":"5"}' and row["OffsetLag"] == '{"0":1}'
+    assert '"currentTaskConcurrentNum":"1"' in row["JobProperties"]
+    s = statistic(row)
+    assert s["totalRows"] == 5 and s["errorRows"] == 0 and s["committedTaskNum"] == 1 and s["receivedBytes"] > 0
+    assert list(json.loads(row["TimestampProgress"])) == ["0"]
+    assert query(fe, "SELECT count(*) FROM site_clicks", db="quickstart") == [["5"]]
+
+    gen(producer, "test2", 5, 5)                                       # "python gen.py 5" again
+    row = wait_until(lambda: (r := show_job(fe, "clicks", "quickstart")) and statistic(r)["loadedRows"] == 10 and r, timeout=40)
+    assert row["Progress"] == '{"0":"9"}'
+    assert query(fe, "SELECT count(*), count(DISTINCT uid), min(uid), max(uid) FROM site_clicks", db="quickstart") == [["10", "10", "0", "9"]]
+    rc, out, _ = mysql(fe.port, "SHOW ROUTINE LOAD TASK WHERE JobName = \"clicks\"\\G", db="quickstart")
+    [task] = vertical(out)
+    assert task["DataSourceProperties"].startswith('Progress:{"0":10}') and task["BeId"] in ("-1", "10001")
+
+
+def test_seed_004_csv_and_json_examples_give_the_documented_rows(mock, loading_fe):
+    broker = mock("ordertest1:5", "ordertest2:5")
+    fe = loading_fe()
+    assert mysql(fe.port, SEEDS_DDL)[0] == 0
+    placeholder = "<kafka_broker1_ip>:<kafka_broker1_port>,<kafka_broker2_ip>:<kafka_broker2_port>"
+    for _, sql in SEED_JOBS[2:4]:
+        rc, _, err = mysql(fe.port, sql.replace(placeholder, broker), db="example_db")
+        assert rc == 0, err
+    csv_rows = ["2020050802,2020-05-08,Johann Georg Faust,Deutschland,male,895",
+                "2020050802,2020-05-08,Julien Sorel,France,male,893",
+                "2020050803,2020-05-08,Dorian Grey,UK,male,1262",
+                '2020050901,2020-05-09,Anna Karenina",Russia,female,175',
+                "2020051001,2020-05-10,Tess Durbeyfield,US,female,986",
+                "2020051101,2020-05-11,Edogawa Conan,japan,male,8924"]
+    json_rows = ['{"commodity_id": "1", "customer_name": "Mark Twain", "country": "US","pay_time": 1589191487,"price": 875}',
+                 '{"commodity_id": "2", "customer_name": "Oscar Wilde", "country": "UK","pay_time": 1589191487,"price": 895}',
+                 '{"commodity_id": "3", "customer_name": "Antoine de Saint-Exupéry","country": "France","pay_time": 1589191487,"price": 895}']
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for i, r in enumerate(csv_rows):
+        producer.send("ordertest1", r.encode(), partition=i % 5)
+    for i, r in enumerate(json_rows):
+        producer.send("ordertest2", r.encode(), partition=i % 5)
+    producer.flush()
+    wait_until(lambda: statistic(show_job(fe, "example_tbl1_ordertest1", "example_db"))["loadedRows"] == 6)
+    wait_until(lambda: statistic(show_job(fe, "example_tbl2_ordertest2", "example_db"))["loadedRows"] == 3)
+    rows = query(fe, "SELECT * FROM example_tbl1 ORDER BY order_id, customer_name", db="example_db")
+    assert rows == [["2020050802", "2020-05-08", "Johann Georg Faust", "Deutschland", "895"],
+                    ["2020050802", "2020-05-08", "Julien Sorel", "France", "893"],
+                    ["2020050803", "2020-05-08", "Dorian Grey", "UK", "1262"],
+                    ["2020050901", "2020-05-09", 'Anna Karenina"', "Russia", "175"],
+                    ["2020051001", "2020-05-10", "Tess Durbeyfield", "US", "986"],
+                    ["2020051101", "2020-05-11", "Edogawa Conan", "japan", "8924"]]
+    rows = query(fe, "SELECT * FROM example_tbl2 ORDER BY commodity_id", db="example_db")
+    assert rows == [["1", "Mark Twain", "US", "1589191487", "2020-05-11", "875"],
+                    ["2", "Oscar Wilde", "UK", "1589191487", "2020-05-11", "895"],
+                    ["3", "Antoine de Saint-Exupéry", "France", "1589191487", "2020-05-11", "895"]]
+    row = show_job(fe, "example_tbl1_ordertest1", "example_db")
+    assert row["CurrentTaskNum"] == "1"             # min(1 alive node, 5 partitions, 5 desired, 5 max)
+    assert json.loads(row["Progress"]) == {"0": "1", "1": "0", "2": "0", "3": "0", "4": "0"}   # 6 rows over 5 partitions
+
+
+def test_bad_rows_pause_the_job_with_the_reason_and_resume_after_alter(mock, loading_fe):
+    broker = mock("orders:1", "events:1")
+    fe = loading_fe()
+    setup = """CREATE DATABASE d; USE d;
+        CREATE TABLE orders (id INT NOT NULL, qty INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);
+        CREATE TABLE events (id INT NOT NULL, name VARCHAR(20)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);"""
+    assert mysql(fe.port, setup)[0] == 0
+    jobs = f"""CREATE ROUTINE LOAD d.orders_job ON orders COLUMNS TERMINATED BY ","
+          PROPERTIES ("max_batch_interval" = "1")
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "orders", "property.kafka_default_offsets" = "OFFSET_BEGINNING");
+        CREATE ROUTINE LOAD d.events_job ON events PROPERTIES ("format" = "json", "max_batch_interval" = "1", "max_error_number" = "1")
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "events", "property.kafka_default_offsets" = "OFFSET_BEGINNING");"""
+    rc, _, err = mysql(fe.port, jobs, db="d")
+    assert rc == 0, err
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for m in ["1,10", "2,twenty", "3,30", "4"]:                       # a wrong-typed field and a short row
+        producer.send("orders", m.encode())
+    for m in ['{"id": 1, "name": "a"}', '{"id": 2, "name": ', '{"id": 3, "name": "c"}', 'not json']:
+        producer.send("events", m.encode())
+    producer.flush()
+
+    row = wait_until(lambda: (r := show_job(fe, "orders_job", "d")) and r["State"] == "PAUSED" and r)
+    assert row["ReasonOfStateChanged"].startswith(
+        "ErrorReason{errCode = 102, msg='Current error rows: 2 is more than max error num: 0. Check the 'TrackingSQL' field")
+    s = statistic(row)
+    assert (s["loadedRows"], s["errorRows"], s["totalRows"]) == (2, 2, 4)
+    assert query(fe, "SELECT id, qty FROM orders ORDER BY id", db="d") == [["1", "10"], ["3", "30"]]   # the good rows committed
+    url = row["ErrorLogUrls"]
+    assert url.startswith(f"http://127.0.0.1:{fe.http_port}/api/_load_error_log?file=")
+    assert row["TrackingSQL"].startswith("select tracking_log from information_schema.load_tracking_logs where job_id=")
+    log = urllib.request.urlopen(url, timeout=10).read().decode()
+    assert "Error: column 'qty': 'twenty' cannot be converted to int and the column is NOT NULL. Row: 2,twenty" in log
+    assert "Error: Value count does not match column count. Expect 2, but got 1.. Row: 4" in log
+
+    events = wait_until(lambda: (r := show_job(fe, "events_job", "d")) and r["State"] == "PAUSED" and r)
+    assert "Current error rows: 2 is more than max error num: 1" in events["ReasonOfStateChanged"]
+    assert statistic(events)["loadedRows"] == 2
+
+    rc, _, err = mysql(fe.port, """ALTER ROUTINE LOAD FOR orders_job PROPERTIES ("max_error_number" = "5");
+                                   RESUME ROUTINE LOAD FOR orders_job""", db="d")
+    assert rc == 0, err
+    for m in ["5,50", "6,x", "7,70"]:
+        producer.send("orders", m.encode())
+    producer.flush()
+    row = wait_until(lambda: (r := show_job(fe, "orders_job", "d")) and statistic(r)["loadedRows"] == 4 and r)
+    assert row["State"] == "RUNNING" and statistic(row)["errorRows"] == 3
+    assert query(fe, "SELECT count(*) FROM orders", db="d") == [["4"]]
+
+
+def test_where_and_max_filter_ratio(mock, loading_fe):
+    broker = mock("t:1")
+    fe = loading_fe()
+    assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.t (id INT NOT NULL, price DOUBLE) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+    rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.j ON t COLUMNS TERMINATED BY ",", COLUMNS(id, p, price = p * 2), WHERE price > 10
+        PROPERTIES ("max_batch_interval" = "1", "max_error_number" = "100", "max_filter_ratio" = "0.4")
+        FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "t", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+    assert rc == 0, err
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for m in ["1,3", "2,8", "3,20"]:
+        producer.send("t", m.encode())
+    producer.flush()
+    row = wait_until(lambda: (r := show_job(fe, "j", "d")) and statistic(r)["loadedRows"] == 2 and r)
+    assert statistic(row)["unselectedRows"] == 1
+    assert query(fe, "SELECT id, price FROM d.t ORDER BY id") == [["2", "16"], ["3", "40"]]
+    for m in ["x,40", "y,50", "6,50"]:                                # 2 of 3 filtered (bad ids): above max_filter_ratio 0.4
+        producer.send("t", m.encode())
+    producer.flush()
+    row = wait_until(lambda: (r := show_job(fe, "j", "d")) and r["State"] == "PAUSED" and r)
+    assert "too many filtered rows" in row["ReasonOfStateChanged"] and "'max_filter_ratio' property" in row["ReasonOfStateChanged"]
+    assert row["Progress"] == '{"0":"2"}'                              # the batch was not committed
+    assert query(fe, "SELECT count(*) FROM d.t") == [["2"]]
+
+
+def test_restart_mid_load_loses_and_duplicates_nothing_and_running_jobs_run_again(mock, loading_fe):
+    broker = mock("stream:4")
+    fe = loading_fe()
+    assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.s (id BIGINT NOT NULL, v VARCHAR(20)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+    rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.sj ON s PROPERTIES ("format" = "json", "max_batch_interval" = "1")
+        FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "stream", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+    assert rc == 0, err
+    producer = KafkaProducer(bootstrap_servers=broker)
+    total = 0
+    for round_ in range(6):
+        for _ in range(500):
+            producer.send("stream", json.dumps({"id": total, "v": f"r{round_}"}).encode(), key=str(total).encode())
+            total += 1
+        producer.flush()
+        if round_ in (1, 3):
+            fe.restart(signal.SIGKILL)                                 # kill -9 mid-load
+        time.sleep(0.3)
+    wait_until(lambda: query(fe, "SELECT count(*) FROM d.s") == [[str(total)]], timeout=90)
+    assert query(fe, "SELECT count(DISTINCT id), min(id), max(id) FROM d.s") == [[str(total), "0", str(total - 1)]]
+    row = show_job(fe, "sj", "d")
+    assert row["State"] == "RUNNING" and statistic(row)["loadedRows"] <= total
+    fe.restart(signal.SIGKILL)
+    row = wait_until(lambda: (r := show_job(fe, "sj", "d")) and r["State"] == "RUNNING" and r["CurrentTaskNum"] == "1" and r, timeout=30)
+    assert query(fe, "SELECT count(*) FROM d.s") == [[str(total)]]
