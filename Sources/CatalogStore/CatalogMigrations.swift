@@ -89,6 +89,20 @@ enum CatalogMigrations {
                 INSERT INTO sqlite_sequence (name, seq) VALUES ('routine_load_jobs', 10000);
                 """)
         }
+        m.registerMigration("2026-11-compute-nodes") { db in
+            try db.execute(sql: """
+                CREATE TABLE compute_nodes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL CHECK (kind IN ('COMPUTE NODE', 'BACKEND')),
+                    host TEXT NOT NULL,
+                    heartbeat_port INTEGER NOT NULL,
+                    created_at REAL NOT NULL,
+                    UNIQUE (host, heartbeat_port)
+                );
+                -- 10001 is the FE's embedded compute node.
+                INSERT INTO sqlite_sequence (name, seq) VALUES ('compute_nodes', 10001);
+                """)
+        }
         return m
     }
 }

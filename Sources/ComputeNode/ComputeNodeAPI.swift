@@ -14,8 +14,10 @@ public enum ComputeNodeAPI {
         public var startTime: Double
         public var cpuCores: Int
         public var runningTasks: Int
-        public init(version: String, startTime: Double, cpuCores: Int, runningTasks: Int) {
+        public var finishedTasks: Int
+        public init(version: String, startTime: Double, cpuCores: Int, runningTasks: Int, finishedTasks: Int) {
             self.version = version; self.startTime = startTime; self.cpuCores = cpuCores; self.runningTasks = runningTasks
+            self.finishedTasks = finishedTasks
         }
     }
 
@@ -36,7 +38,7 @@ public enum ComputeNodeAPI {
     public static func addNodeRoutes(to server: HTTPServer, service: ComputeNodeService, version: String, startTime: Double) async {
         await server.appendRoute("GET /api/heartbeat") { _ in
             json(HeartbeatInfo(version: version, startTime: startTime, cpuCores: ProcessInfo.processInfo.activeProcessorCount,
-                               runningTasks: service.runningTasks))
+                               runningTasks: service.runningTasks, finishedTasks: service.finishedTasks))
         }
         await server.appendRoute("POST /api/task") { request in
             let task: LoadTask

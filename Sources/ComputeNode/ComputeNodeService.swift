@@ -8,6 +8,7 @@ public final class ComputeNodeService: @unchecked Sendable {
     public let slots: Int
     private let lock = NSLock()
     private var reports: [String: TaskReport] = [:]
+    private var finished = 0
 
     public init(runner: TaskRunner, slots: Int = 16) {
         self.runner = runner; self.slots = slots
@@ -21,6 +22,8 @@ public final class ComputeNodeService: @unchecked Sendable {
     }
 
     public var runningTasks: Int { lock.withLock { reports.values.filter { $0.status == .running }.count } }
+    /// Tasks this node has finished since it started.
+    public var finishedTasks: Int { lock.withLock { finished } }
 
     /// Starts the task; a task id already known is accepted again without running twice.
     public func submit(_ task: LoadTask) throws(SubmitError) {
@@ -35,7 +38,11 @@ public final class ComputeNodeService: @unchecked Sendable {
         let runner = self.runner
         let thread = Thread { [weak self] in
             let report = runner.run(task)
-            self?.lock.withLock { if self?.reports[task.id] != nil { self?.reports[task.id] = report } }
+            guard let self else { return }
+            self.lock.withLock {
+                self.finished += 1
+                if self.reports[task.id] != nil { self.reports[task.id] = report }
+            }
         }
         thread.name = "tributary-task"
         thread.start()

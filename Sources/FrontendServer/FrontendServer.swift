@@ -86,6 +86,8 @@ public final class FrontendServer: @unchecked Sendable {
         self.listener = listener
         startHTTP()
         if config.embeddedComputeNode { context.loads.startEmbeddedNode(errorLogDirectory: errorLogDirectory, httpPort: config.httpPort) }
+        for record in try catalog.computeNodes() { context.loads.register(record) }
+        context.loads.startHeartbeats(interval: Double(config.heartbeatIntervalSeconds))
         context.loads.start()
         logger.info("Tributary \(TributaryVersion.current) FE started (librdkafka \(KafkaLibrary.version)); meta_dir=\(config.metaDir)")
         logger.info("MySQL protocol listening on \(config.bindAddress):\(listener.port); connect with: mysql -h 127.0.0.1 -P \(listener.port) -u root")

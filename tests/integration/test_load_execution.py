@@ -2,6 +2,7 @@
 its embedded compute node, and the mysql CLI. Rows land exactly once; SHOW ROUTINE LOAD reports the progress;
 bad rows pause the job with StarRocks' reason and their error log is served over HTTP."""
 import json
+import pathlib
 import random
 import signal
 import subprocess
@@ -247,3 +248,74 @@ def test_restart_mid_load_loses_and_duplicates_nothing_and_running_jobs_run_agai
     fe.restart(signal.SIGKILL)
     row = wait_until(lambda: (r := show_job(fe, "sj", "d")) and r["State"] == "RUNNING" and r["CurrentTaskNum"] == "1" and r, timeout=30)
     assert query(fe, "SELECT count(*) FROM d.s") == [[str(total)]]
+
+
+CN = str(pathlib.Path(MOCK).with_name("tributary-cn"))
+
+
+def start_cn(tmp_path, name):
+    from conftest import free_port
+    port = free_port()
+    log = open(tmp_path / f"{name}.log", "ab")
+    proc = subprocess.Popen([CN, "--port", str(port)], stdout=subprocess.PIPE, stderr=log, cwd=tmp_path, text=True)
+    assert proc.stdout.readline().startswith("tributary-cn ready"), (tmp_path / f"{name}.log").read_text()
+    return proc, port
+
+
+def cn_info(port):
+    return json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/heartbeat", timeout=5).read())
+
+
+def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, loading_fe, tmp_path):
+    broker = mock("wide:6")
+    fe = loading_fe("heartbeat_timeout_second = 1\n")
+    (cn1, port1), (cn2, port2) = start_cn(tmp_path, "cn1"), start_cn(tmp_path, "cn2")
+    try:
+        rc, _, err = mysql(fe.port, f'ALTER SYSTEM ADD COMPUTE NODE "127.0.0.1:{port1}", "127.0.0.1:{port2}"')
+        assert rc == 0, err
+        rc, _, err = mysql(fe.port, f'ALTER SYSTEM ADD COMPUTE NODE "127.0.0.1:{port1}"')
+        assert f"ERROR 1064 (HY000) at line 1: Compute node already exists with same host 127.0.0.1 and port {port1}" in err
+        rc, _, err = mysql(fe.port, 'ALTER SYSTEM ADD COMPUTE NODE "127.0.0.1:99999"')
+        assert "Port is out of range: 99999" in err
+        rc, _, err = mysql(fe.port, 'ALTER SYSTEM DROP COMPUTE NODE "127.0.0.1:1"')
+        assert "compute node does not exists[127.0.0.1:1]" in err
+
+        def nodes():
+            rc, out, _ = mysql(fe.port, "SHOW COMPUTE NODES\\G")
+            return vertical(out)
+        alive = wait_until(lambda: (n := nodes()) and sum(r["Alive"] == "true" for r in n) == 3 and n, timeout=20)
+        assert sorted(int(r["HeartbeatPort"]) for r in alive if r["ComputeNodeId"] != "10001") == sorted([port1, port2])
+        assert all(r["StatusCode"] == "OK" and r["LastHeartbeat"] != "NULL" for r in alive)
+        rc, out, _ = mysql(fe.port, "SHOW FRONTENDS\\G")
+        assert vertical(out)[0]["Role"] == "LEADER" and vertical(out)[0]["QueryPort"] == str(fe.port)
+
+        assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.w (id BIGINT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+        rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.wj ON w PROPERTIES ("format" = "json", "max_batch_interval" = "1")
+            FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "wide", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+        assert rc == 0, err
+        row = wait_until(lambda: (r := show_job(fe, "wj", "d")) and r["State"] == "RUNNING" and r)
+        assert row["CurrentTaskNum"] == "3"                            # min(3 alive nodes, 6 partitions, 5, 5)
+        producer = KafkaProducer(bootstrap_servers=broker)
+        total = 0
+        for round_ in range(8):
+            for _ in range(300):
+                producer.send("wide", json.dumps({"id": total}).encode(), key=str(total).encode())
+                total += 1
+            producer.flush()
+            if round_ == 2:
+                wait_until(lambda: cn_info(port1)["finishedTasks"] > 0 and cn_info(port2)["finishedTasks"] > 0, timeout=30)
+                cn1.kill()                                             # kill -9 a node mid-load
+                cn1.wait()
+            time.sleep(0.3)
+        wait_until(lambda: query(fe, "SELECT count(*) FROM d.w") == [[str(total)]], timeout=90)
+        assert query(fe, "SELECT count(DISTINCT id) FROM d.w") == [[str(total)]]
+        dead = wait_until(lambda: [r for r in nodes() if r["HeartbeatPort"] == str(port1) and r["Alive"] == "false"], timeout=20)
+        assert dead[0]["ErrMsg"] != ""
+        row = show_job(fe, "wj", "d")
+        assert row["State"] == "RUNNING" and row["CurrentTaskNum"] == "3"
+        rc, _, err = mysql(fe.port, f'ALTER SYSTEM DROP COMPUTE NODE "127.0.0.1:{port1}"')
+        assert rc == 0, err
+        assert len(nodes()) == 2
+    finally:
+        for p in (cn1, cn2):
+            p.kill()

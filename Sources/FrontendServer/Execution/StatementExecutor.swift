@@ -35,6 +35,7 @@ final class StatementExecutor {
         case .kill(let id, let queryOnly): try kill(id, queryOnly: queryOnly); return .done
         case .user(let u): return try executeUser(u)
         case .routineLoad(let r): return try executeRoutineLoad(r)
+        case .cluster(let c): return try executeCluster(c)
         }
     }
 

@@ -1,3 +1,4 @@
+import CatalogStore
 import ComputeNode
 import Foundation
 import JobScheduler
@@ -21,6 +22,8 @@ struct EmbeddedNodeConnection: ComputeNodeConnection {
 /// A registered compute node and what heartbeats learned about it (SHOW COMPUTE NODES).
 struct ComputeNodeState: Sendable {
     var id: Int64
+    /// `COMPUTE NODE` or `BACKEND`; both run tasks.
+    var kind = "COMPUTE NODE"
     var host: String
     var heartbeatPort: Int
     var httpPort: Int
@@ -29,6 +32,8 @@ struct ComputeNodeState: Sendable {
     var lastStartTime: Double?
     var errorMessage = ""
     var failedHeartbeats = 0
+    var version = ""
+    var cpuCores = 0
     var embedded: Bool
     var connection: any ComputeNodeConnection
 }
@@ -60,5 +65,48 @@ extension LoadCoordinator {
         nodes.add(ComputeNodeState(id: Self.embeddedNodeID, host: "127.0.0.1", heartbeatPort: 9050, httpPort: httpPort, alive: true,
                                    lastHeartbeat: now, lastStartTime: now, embedded: true,
                                    connection: EmbeddedNodeConnection(service: service)))
+    }
+}
+
+extension LoadCoordinator {
+    /// Registers a node added with ALTER SYSTEM (or loaded from the catalog at start): not alive until its
+    /// first heartbeat answers.
+    func register(_ record: ComputeNodeRecord) {
+        nodes.add(ComputeNodeState(id: record.id, kind: record.kind, host: record.host, heartbeatPort: record.heartbeatPort,
+                                   httpPort: record.heartbeatPort, alive: false, embedded: false,
+                                   connection: HTTPNodeConnection(host: record.host, port: record.heartbeatPort)))
+    }
+
+    /// One heartbeat to every registered node (reference catalog_sql.md §3.3): an answer makes a node alive and
+    /// clears ErrMsg; after 3 failures in a row it is dead, and its running tasks are re-planned elsewhere.
+    func heartbeat(now: Double) {
+        for node in nodes.all where !node.embedded {
+            guard let connection = node.connection as? HTTPNodeConnection else { continue }
+            do {
+                let info = try connection.heartbeat()
+                nodes.update(node.id) {
+                    $0.alive = true; $0.failedHeartbeats = 0; $0.errorMessage = ""; $0.lastHeartbeat = now
+                    $0.version = info.version; $0.cpuCores = info.cpuCores; $0.lastStartTime = info.startTime
+                }
+            } catch {
+                nodes.update(node.id) {
+                    $0.failedHeartbeats += 1
+                    $0.errorMessage = "\(error)"
+                    if $0.failedHeartbeats >= 3 { $0.alive = false }
+                }
+            }
+        }
+    }
+
+    /// Heartbeats every `interval` seconds on a thread of their own.
+    func startHeartbeats(interval: Double) {
+        let thread = Thread { [self] in
+            while true {
+                heartbeat(now: Date().timeIntervalSince1970)
+                Thread.sleep(forTimeInterval: interval)
+            }
+        }
+        thread.name = "tributary-heartbeat"
+        thread.start()
     }
 }

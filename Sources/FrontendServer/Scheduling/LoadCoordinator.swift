@@ -168,7 +168,9 @@ final class LoadCoordinator: @unchecked Sendable {
         }
         var load: [Int64: Int] = [:]
         for n in nodes.alive { load[n.id] = 0 }
-        for (_, list) in lock.withLock({ tasks }) { for t in list where t.isRunning { if let id = t.nodeID, load[id] != nil { load[id]! += 1 } } }
+        // Running tasks per node: other jobs' as stored, this job's as being updated in this pass.
+        let others = lock.withLock { tasks.filter { $0.key != job.id }.values.flatMap { $0 } }
+        for t in others + running where t.isRunning { if let id = t.nodeID, load[id] != nil { load[id]! += 1 } }
         guard let nodeID = RoutineLoadPlanner.chooseNode(previous: task.previousNodeID, running: load, slots: config.maxRoutineLoadTaskNumPerBe),
               let node = nodes.node(nodeID) else {
             task.notBefore = now + interval

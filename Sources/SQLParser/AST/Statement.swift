@@ -15,6 +15,7 @@ public enum Statement: Equatable, Sendable {
     case kill(connectionID: Int64, queryOnly: Bool)
     case user(UserStatement)
     case routineLoad(RoutineLoadStatement)
+    case cluster(ClusterStatement)
     case transaction(TransactionCommand)
     /// A statement made only of comments (e.g. `/* ping */`): answered with OK.
     case empty
@@ -94,4 +95,18 @@ public struct Insert: Equatable, Sendable {
     public init(table: QualifiedName, columns: [String]?, label: String?, source: Source) {
         self.table = table; self.columns = columns; self.label = label; self.source = source
     }
+}
+
+/// Which kind of worker an ALTER SYSTEM / SHOW statement is about.
+public enum NodeKind: String, Equatable, Sendable {
+    case computeNode = "COMPUTE NODE", backend = "BACKEND"
+}
+
+/// Cluster management: ALTER SYSTEM ADD/DROP COMPUTE NODE|BACKEND "host:port" [, ...]; SHOW COMPUTE NODES |
+/// BACKENDS | FRONTENDS.
+public enum ClusterStatement: Equatable, Sendable {
+    case addNodes(NodeKind, [String])
+    case dropNodes(NodeKind, [String])
+    case showNodes(NodeKind)
+    case showFrontends
 }

@@ -5,6 +5,9 @@ extension Parser {
         if acceptKeywords("ROUTINE", "LOAD") { return try parseShowRoutineLoad(all: false) }
         if acceptKeywords("ALL", "ROUTINE", "LOAD") { return try parseShowRoutineLoad(all: true) }
         if acceptKeywords("CREATE", "ROUTINE", "LOAD") { return .routineLoad(.showCreate(try qualifiedName())) }
+        if acceptKeywords("COMPUTE", "NODES") { return .cluster(.showNodes(.computeNode)) }
+        if acceptKeyword("BACKENDS") { return .cluster(.showNodes(.backend)) }
+        if acceptKeyword("FRONTENDS") { return .cluster(.showFrontends) }
         let full = acceptKeyword("FULL")
         var scope: VariableScope?
         if acceptKeyword("GLOBAL") { scope = .global } else if acceptKeyword("SESSION") || acceptKeyword("LOCAL") { scope = .session }

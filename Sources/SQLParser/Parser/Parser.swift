@@ -80,6 +80,7 @@ public struct Parser {
         case "ALTER":
             advance()
             if acceptKeywords("ROUTINE", "LOAD") { return try parseAlterRoutineLoad() }
+            if acceptKeyword("SYSTEM") { return try parseAlterSystem() }
             try expectKeyword("USER")
             return try parseAlterUser()
         case "PAUSE", "RESUME", "STOP":

@@ -1,0 +1,55 @@
+import ComputeNode
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A blocking HTTP/JSON call, for the coordinator and heartbeat threads (never a client connection's thread).
+enum BlockingHTTP {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func call(_ method: String, _ url: String, body: Data? = nil, timeout: Double = 3) throws -> (status: Int, body: Data) {
+        guard let u = URL(string: url) else { throw Failure(description: "invalid URL \(url)") }
+        var request = URLRequest(url: u, timeoutInterval: timeout)
+        request.httpMethod = method
+        if let body { request.httpBody = body; request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            if let error { box.result = .failure(Failure(description: error.localizedDescription)) }
+            else { box.result = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())) }
+            done.signal()
+        }.resume()
+        done.wait()
+        return try box.result!.get()
+    }
+
+    private final class ResultBox: @unchecked Sendable { var result: Result<(status: Int, body: Data), any Error>? }
+}
+
+/// A `tributary-cn` reached over its HTTP API (``ComputeNodeAPI``).
+struct HTTPNodeConnection: ComputeNodeConnection {
+    let base: String
+
+    init(host: String, port: Int) { base = "http://\(host):\(port)" }
+
+    func submit(_ task: LoadTask) throws {
+        let (status, body) = try BlockingHTTP.call("POST", base + "/api/task", body: try JSONEncoder().encode(task))
+        guard status == 200 else { throw BlockingHTTP.Failure(description: String(decoding: body, as: UTF8.self)) }
+    }
+
+    func report(_ taskID: String) throws -> TaskReport? {
+        let (status, body) = try BlockingHTTP.call("GET", base + "/api/task?id=" + taskID)
+        if status == 404 { return nil }
+        guard status == 200 else { throw BlockingHTTP.Failure(description: "HTTP \(status)") }
+        return try JSONDecoder().decode(TaskReport.self, from: body)
+    }
+
+    func forget(_ taskID: String) { _ = try? BlockingHTTP.call("DELETE", base + "/api/task?id=" + taskID) }
+
+    func heartbeat() throws -> ComputeNodeAPI.HeartbeatInfo {
+        let (status, body) = try BlockingHTTP.call("GET", base + "/api/heartbeat", timeout: 2)
+        guard status == 200 else { throw BlockingHTTP.Failure(description: "HTTP \(status)") }
+        return try JSONDecoder().decode(ComputeNodeAPI.HeartbeatInfo.self, from: body)
+    }
+}
