@@ -67,6 +67,9 @@ let package = Package(
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore"]),
+        .testTarget(name: "ComputeNodeTests", dependencies: [
+            "ComputeNode", "Kafka", "LoadPipeline", "CatalogStore", "SQLParser", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "Expressions", "SQLParser", "CatalogStore"]),
         .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler", "SQLParser"]),
         .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage"]),

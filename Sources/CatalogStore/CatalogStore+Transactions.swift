@@ -129,6 +129,7 @@ extension CatalogStore {
     /// state and document, or throws to reject the task (stale task, job not RUNNING). With rows, the segment
     /// becomes the table's next version and the txn VISIBLE; with none, the txn is ABORTED with
     /// `emptyReason` while the job's offsets still move. A rejected task aborts the txn and changes nothing else.
+    /// A repeated call for a VISIBLE txn changes nothing and returns its version again.
     /// Returns the new version, or nil when no segment was published.
     @discardableResult
     public func finishLoadTransaction(_ txnID: Int64, rowCount: Int64, jobID: Int64, emptyReason: String,
@@ -139,6 +140,10 @@ extension CatalogStore {
                     throw CatalogError.transaction("transaction \(txnID) does not exist")
                 }
                 let state: String = txn["state"]
+                // A repeated report of a committed task is answered with the version it already made.
+                if state == TransactionState.visible.rawValue {
+                    return try Int64.fetchOne(db, sql: "SELECT version FROM manifest WHERE txn_id = ?", arguments: [txnID])
+                }
                 guard state == TransactionState.prepare.rawValue else { throw CatalogError.transaction("transaction \(txnID) is \(state), not PREPARE") }
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [jobID]) else {
                     throw CatalogError.transaction("routine load job \(jobID) does not exist")
@@ -164,7 +169,7 @@ extension CatalogStore {
                 return version
             }
         } catch {
-            try? abortTransaction(txnID, reason: "\(error)")
+            try? abortTransaction(txnID, reason: "\(error)")       // only a PREPARE transaction is changed
             throw error
         }
     }

@@ -126,3 +126,14 @@ import Testing
         #expect(try Parser.parse("-- nothing\n/* here */") == [.empty])
     }
 }
+
+@Suite struct ClusterStatementTests {
+    @Test func alterSystemAndShowNodes() throws {
+        #expect(try Parser.parseOne(#"ALTER SYSTEM ADD COMPUTE NODE "cn1:9050", "cn2:9050""#) == .cluster(.addNodes(.computeNode, ["cn1:9050", "cn2:9050"])))
+        #expect(try Parser.parseOne(#"alter system drop backend "be:9050" from warehouse default_warehouse force"#) == .cluster(.dropNodes(.backend, ["be:9050"])))
+        #expect(try Parser.parseOne("SHOW COMPUTE NODES") == .cluster(.showNodes(.computeNode)))
+        #expect(try Parser.parseOne("show backends") == .cluster(.showNodes(.backend)))
+        #expect(try Parser.parseOne("SHOW FRONTENDS") == .cluster(.showFrontends))
+        #expect(throws: ParseError.self) { try Parser.parseOne("ALTER SYSTEM ADD COMPUTE NODE cn1") }
+    }
+}

@@ -1,0 +1,50 @@
+import CatalogStore
+import Foundation
+import GRDB
+import Kafka
+import LoadPipeline
+import SQLParser
+import Testing
+@testable import ComputeNode
+
+@Suite struct TaskRunnerTests {
+    private func task(_ brokers: String, begin: [Int32: Int64], root: String) -> LoadTask {
+        var spec = LoadSpec(format: .csv, tableColumns: [TableColumn(name: "id", type: .int, isKey: true, nullable: false),
+                                                         TableColumn(name: "name", type: .varchar(10), isKey: false, nullable: true)],
+                            keysType: .duplicate)
+        spec.columnSeparator = ","
+        return LoadTask(id: "t1", jobID: 1, label: "j-1-t1", txnID: 42, brokers: brokers, topic: "csv", properties: [], begin: begin,
+                        spec: spec, volumeRoot: root, segment: "db1/t1/txn42.seg", consumeSeconds: 5, maxBatchRows: 1000, maxBatchBytes: 1 << 30)
+    }
+
+    @Test func aTaskConsumesToTheEndWritesTheSegmentAndTheErrorLog() throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("csv", partitions: 2)
+        let producer = try KafkaProducer(brokers: cluster.bootstrapServers)
+        for (i, m) in ["1,a", "2,b", "x,c", "3,d\n4,e"].enumerated() { try producer.send(topic: "csv", partition: Int32(i % 2), value: Array(m.utf8)) }
+        try producer.flush()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let runner = TaskRunner(errorLogDirectory: root + "/error_log", errorLogURLBase: "http://node:8040")
+        let report = runner.run(task(cluster.bootstrapServers, begin: [0: 0, 1: 0], root: root))
+        #expect(report.status == .finished, "\(report.failure ?? "")")
+        let outcome = try #require(report.outcome)
+        #expect(outcome.endOffsets == [0: 2, 1: 2] && outcome.latestOffsets == [0: 2, 1: 2])
+        #expect(outcome.loadedRows == 4 && outcome.filteredRows == 1)
+        let count = try DatabaseQueue(path: root + "/db1/t1/txn42.seg").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rows") }
+        #expect(count == 4)
+        let url = try #require(outcome.errorLogURL)
+        #expect(url == "http://node:8040/api/_load_error_log?file=error_log_j-1-t1_42")
+        let log = try String(contentsOfFile: root + "/error_log/error_log_j-1-t1_42", encoding: .utf8)
+        #expect(log == "Error: column 'id': 'x' cannot be converted to int and the column is NOT NULL. Row: x,c\n")
+    }
+
+    @Test func anOffsetOutsideTheLogFailsTheTaskWithStarRocksAdvice() throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("csv", partitions: 1)
+        let runner = TaskRunner(errorLogDirectory: "/tmp", errorLogURLBase: "")
+        let report = runner.run(task(cluster.bootstrapServers, begin: [0: 100], root: "/tmp"))
+        #expect(report.status == .failed)
+        #expect(report.failure?.contains("this is no data in partition: 0 at offset: 100. you can modify kafka_offsets by alter routine load") == true)
+    }
+}
