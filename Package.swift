@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "Storage", dependencies: [
             "SQLParser", "Expressions", "CatalogStore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "LoadPipeline", dependencies: ["SQLParser", "Expressions", "CatalogStore", "Storage"]),

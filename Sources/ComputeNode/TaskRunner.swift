@@ -28,39 +28,45 @@ public struct TaskRunner: Sendable {
         }
     }
 
+    /// What one consumer of a task read and made of it.
+    private struct GroupResult {
+        var next: [Int32: Int64] = [:], timestamps: [Int32: Int64] = [:], latest: [Int32: Int64] = [:]
+        var bytes: Int64 = 0
+        var result = LoadResult()
+    }
+
+    /// Up to this many consumers share a task's partitions, each decoding on its own thread
+    /// (StarRocks' BE: max_consumer_num_per_group = 3).
+    static let maxConsumersPerTask = 3
+
     private func execute(_ task: LoadTask, started: DispatchTime) throws -> TaskOutcome {
         let plan = try LoadPlan(task.spec)
-        let batch = LoadBatch(plan: plan)
-        let consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: task.begin,
-                                                  properties: task.properties.map { ($0.key, $0.value) })
-        var next: [Int32: Int64] = [:], timestamps: [Int32: Int64] = [:], latest: [Int32: Int64] = [:]
-        var atEnd = Set<Int32>()
-        var bytes: Int64 = 0
+        let partitions = task.begin.keys.sorted()
+        let n = max(1, min(Self.maxConsumersPerTask, partitions.count))
+        let groups = (0..<n).map { g in stride(from: g, to: partitions.count, by: n).map { partitions[$0] } }
         let deadline = started.uptimeNanoseconds + UInt64(task.consumeSeconds * 1e9)
-        while atEnd.count < task.begin.count, bytes < task.maxBatchBytes, batch.recordCount < task.maxBatchRows {
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard now < deadline else { break }
-            let wait = Int32(min(100, max(1, (deadline - now) / 1_000_000)))
-            let events: [KafkaConsumerEvent]
-            do {
-                events = try consumer.poll(timeoutMilliseconds: wait) { m in
-                    batch.add(m.payload)
-                    next[m.partition] = m.offset + 1
-                    if m.timestamp >= 0 { timestamps[m.partition] = m.timestamp }
-                    bytes += Int64(m.payload.count)
-                    atEnd.remove(m.partition)
-                }
-            } catch {
-                throw Self.consumeFailure(error, at: next, begin: task.begin)
-            }
-            for case .endOfPartition(let p, let end) in events {
-                atEnd.insert(p)
-                latest[p] = end
-                // An end beyond the last message (transaction markers) still moves the offset.
-                if end > (next[p] ?? task.begin[p] ?? end) { next[p] = end }
-            }
+        let results = ResultSlots<GroupResult>(count: n)
+        DispatchQueue.concurrentPerform(iterations: n) { g in
+            let begin = Dictionary(uniqueKeysWithValues: groups[g].map { ($0, task.begin[$0]!) })
+            results.set(g, Result {
+                try consume(task, plan: plan, begin: begin, deadline: deadline,
+                            maxRows: max(1, task.maxBatchRows / n), maxBytes: max(1, task.maxBatchBytes / Int64(n)))
+            })
         }
-        let result = try batch.finish()
+        var merged = GroupResult()
+        for r in results.all {
+            let part = try r.get()
+            merged.next.merge(part.next) { $1 }
+            merged.timestamps.merge(part.timestamps) { $1 }
+            merged.latest.merge(part.latest) { $1 }
+            merged.bytes += part.bytes
+            merged.result.rows += part.result.rows
+            if let ops = part.result.ops { merged.result.ops = (merged.result.ops ?? []) + ops }
+            merged.result.filteredRows += part.result.filteredRows
+            merged.result.unselectedRows += part.result.unselectedRows
+            merged.result.rejected += part.result.rejected
+        }
+        let result = merged.result
         if !result.rows.isEmpty {
             let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
             try Segment.write(to: (task.volumeRoot as NSString).appendingPathComponent(task.segment), columns: columns,
@@ -69,9 +75,46 @@ public struct TaskRunner: Sendable {
         var url: String?
         if !result.rejected.isEmpty { url = try writeErrorLog(task, result.rejected) }
         let elapsed = Int64((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
-        return TaskOutcome(endOffsets: next, timestamps: timestamps, latestOffsets: latest, loadedRows: Int64(result.loadedRows),
-                           filteredRows: Int64(result.filteredRows), unselectedRows: Int64(result.unselectedRows),
-                           receivedBytes: bytes, executeMillis: max(1, elapsed), errorLogURL: url)
+        return TaskOutcome(endOffsets: merged.next, timestamps: merged.timestamps, latestOffsets: merged.latest,
+                           loadedRows: Int64(result.loadedRows), filteredRows: Int64(result.filteredRows),
+                           unselectedRows: Int64(result.unselectedRows), receivedBytes: merged.bytes, executeMillis: max(1, elapsed),
+                           errorLogURL: url)
+    }
+
+    /// One consumer: reads its partitions until the deadline, its share of the row/byte caps, or the end of
+    /// every partition, then maps and converts what it read.
+    private func consume(_ task: LoadTask, plan: LoadPlan, begin: [Int32: Int64], deadline: UInt64,
+                         maxRows: Int, maxBytes: Int64) throws -> GroupResult {
+        let batch = LoadBatch(plan: plan)
+        let consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: begin,
+                                                  properties: task.properties.map { ($0.key, $0.value) })
+        var out = GroupResult()
+        var atEnd = Set<Int32>()
+        while atEnd.count < begin.count, out.bytes < maxBytes, batch.recordCount < maxRows {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { break }
+            let wait = Int32(min(100, max(1, (deadline - now) / 1_000_000)))
+            let events: [KafkaConsumerEvent]
+            do {
+                events = try consumer.poll(timeoutMilliseconds: wait) { m in
+                    batch.add(m.payload)
+                    out.next[m.partition] = m.offset + 1
+                    if m.timestamp >= 0 { out.timestamps[m.partition] = m.timestamp }
+                    out.bytes += Int64(m.payload.count)
+                    atEnd.remove(m.partition)
+                }
+            } catch {
+                throw Self.consumeFailure(error, at: out.next, begin: begin)
+            }
+            for case .endOfPartition(let p, let end) in events {
+                atEnd.insert(p)
+                out.latest[p] = end
+                // An end beyond the last message (transaction markers) still moves the offset.
+                if end > (out.next[p] ?? begin[p] ?? end) { out.next[p] = end }
+            }
+        }
+        out.result = try batch.finish()
+        return out
     }
 
     /// The task's failure text for a consumer error; an offset outside the log gets StarRocks' advice.
@@ -91,4 +134,13 @@ public struct TaskRunner: Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: (errorLogDirectory as NSString).appendingPathComponent(name)))
         return errorLogURLBase + "/api/_load_error_log?file=" + name
     }
+}
+
+/// One result slot per concurrent worker.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<T, any Error>?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<T, any Error>) { lock.withLock { slots[i] = r } }
+    var all: [Result<T, any Error>] { lock.withLock { slots.map { $0 ?? .failure(LoadError("a consumer did not finish")) } } }
 }

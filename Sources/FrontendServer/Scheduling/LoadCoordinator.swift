@@ -265,6 +265,7 @@ final class LoadCoordinator: @unchecked Sendable {
             logger.info("routine load task \(task.id) of job \(task.jobID) was not committed: \(error)")
             return task.renewed(now: now, notBefore: now + interval, message: "previous task aborted because of \(error)")
         }
+        logger.debug("routine load task \(task.id) of job \(task.jobID): \(outcome.loadedRows) rows in \(outcome.executeMillis) ms, committed \(Int((Date().timeIntervalSince1970 - (task.executeStartTime ?? now)) * 1000)) ms after start")
         if outcome.loadedRows == 0, let segment = task.segment { volume.remove(segment) }
         if let table = try? catalog.table(database: committed?.databaseName ?? "", name: committed?.tableName ?? ""),
            let data = try? catalog.tableData(tableID: table.id) {
