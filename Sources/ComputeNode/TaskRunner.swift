@@ -119,8 +119,9 @@ public struct TaskRunner: Sendable {
 
     /// The task's failure text for a consumer error; an offset outside the log gets StarRocks' advice.
     static func consumeFailure(_ error: KafkaError, at next: [Int32: Int64], begin: [Int32: Int64]) -> LoadError {
-        guard case .partitionFailed(let p, let text) = error else { return LoadError("\(error)") }
-        guard text.lowercased().contains("offset out of range") else { return LoadError(text) }
+        guard case .partitionFailed(let p, let text) = error, text.lowercased().contains("offset out of range") else {
+            return LoadError("kafka consume failed, err: \(error)")
+        }
         return LoadError("\(text), this is no data in partition: \(p) at offset: \(next[p] ?? begin[p] ?? -1). "
             + "you can modify kafka_offsets by alter routine load, then resume the job. "
             + "refer to https://docs.starrocks.io/docs/sql-reference/sql-statements/data-manipulation/ALTER_ROUTINE_LOAD")

@@ -16,3 +16,15 @@ public enum KafkaError: Error, Equatable, Sendable {
     case partitionFailed(partition: Int32, String)
     case failed(String)
 }
+
+/// librdkafka's text, as users see it in reasons and messages.
+extension KafkaError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .unreachable(let m), .failed(let m): return m
+        case .unknownTopic(let t): return "Unknown topic or partition: \(t)"
+        case .unknownPartition(let t, let p): return "Unknown partition \(p) of topic \(t)"
+        case .partitionFailed(_, let m): return m
+        }
+    }
+}

@@ -27,6 +27,7 @@ def mock():
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         procs.append(proc)
         return proc.stdout.readline().strip().split(": ", 1)[1]
+    start.procs = procs
     yield start
     for p in procs:
         p.kill()
@@ -105,9 +106,13 @@ def test_seed_lab_loads_five_then_ten_rows_exactly_once(mock, loading_fe):
     row = wait_until(lambda: (r := show_job(fe, "clicks", "quickstart")) and statistic(r)["loadedRows"] == 10 and r, timeout=40)
     assert row["Progress"] == '{"0":"9"}'
     assert query(fe, "SELECT count(*), count(DISTINCT uid), min(uid), max(uid) FROM site_clicks", db="quickstart") == [["10", "10", "0", "9"]]
-    rc, out, _ = mysql(fe.port, "SHOW ROUTINE LOAD TASK WHERE JobName = \"clicks\"\\G", db="quickstart")
-    [task] = vertical(out)
-    assert task["DataSourceProperties"].startswith('Progress:{"0":10}') and task["BeId"] in ("-1", "10001")
+    def task():
+        rc, out, _ = mysql(fe.port, "SHOW ROUTINE LOAD TASK WHERE JobName = \"clicks\"\\G", db="quickstart")
+        [t] = vertical(out)
+        return t
+    caught_up = wait_until(lambda: (t := task()) and t["Message"].startswith("there is no new data") and t)
+    assert caught_up["Message"] == "there is no new data in kafka, wait for 10 seconds to schedule again"
+    assert caught_up["DataSourceProperties"] == 'Progress:{"0":10},LatestOffset:{"0":10}' and caught_up["Timeout"] == "60"
 
 
 def test_seed_004_csv_and_json_examples_give_the_documented_rows(mock, loading_fe):
@@ -319,3 +324,29 @@ def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, load
     finally:
         for p in (cn1, cn2):
             p.kill()
+
+
+def test_kafka_going_away_keeps_the_job_running_and_loses_nothing(mock, loading_fe):
+    broker = mock("gone:1")
+    fe = loading_fe()
+    assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.g (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+    rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.gj ON g PROPERTIES ("max_batch_interval" = "1")
+        FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "gone", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+    assert rc == 0, err
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for i in range(3):
+        producer.send("gone", str(i).encode())
+    producer.flush()
+    wait_until(lambda: statistic(show_job(fe, "gj", "d"))["loadedRows"] == 3)
+    producer.close(timeout=1)
+    for proc in mock.procs:
+        proc.kill()                                                    # the broker goes away
+
+    def task_message():
+        rc, out, _ = mysql(fe.port, "SHOW ROUTINE LOAD TASK WHERE JobName = \"gj\"\\G", db="d")
+        rows = vertical(out)
+        return rows and rows[0]["Message"].startswith("failed to check task ready to execute, err:") and rows[0]["Message"]
+    wait_until(task_message, timeout=40)
+    row = show_job(fe, "gj", "d")
+    assert row["State"] == "RUNNING" and row["Progress"] == '{"0":"2"}'
+    assert query(fe, "SELECT count(*) FROM d.g") == [["3"]] and fe.alive()

@@ -16,14 +16,3 @@ struct LibrdkafkaMetadata: KafkaMetadataSource {
         }
     }
 }
-
-extension KafkaError: CustomStringConvertible {
-    public var description: String {
-        switch self {
-        case .unreachable(let m), .failed(let m): return m
-        case .unknownTopic(let t): return "Unknown topic or partition: \(t)"
-        case .unknownPartition(let t, let p): return "Unknown partition \(p) of topic \(t)"
-        case .partitionFailed(_, let m): return m
-        }
-    }
-}

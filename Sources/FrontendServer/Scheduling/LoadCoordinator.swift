@@ -161,9 +161,15 @@ final class LoadCoordinator: @unchecked Sendable {
         let interval = Double(job.definition.job.maxBatchInterval)
         let begin = Dictionary(uniqueKeysWithValues: task.partitions.compactMap { p in job.progress[p].map { (p, $0) } })
         guard begin.count == task.partitions.count else { return nil }
-        if !hasNewData(job, begin: begin) {
+        switch readiness(job, begin: begin) {
+        case .ready: break
+        case .noNewData:
             task.notBefore = now + interval
             task.message = "there is no new data in kafka, wait for \(job.definition.job.maxBatchInterval) seconds to schedule again"
+            return task
+        case .failed(let error):
+            task.notBefore = now + interval
+            task.message = "failed to check task ready to execute, err: \(error)"
             return task
         }
         var load: [Int64: Int] = [:]
@@ -206,13 +212,19 @@ final class LoadCoordinator: @unchecked Sendable {
         return task
     }
 
+    enum Readiness { case ready, noNewData, failed(String) }
+
     /// Whether any partition has data past the task's begin offsets: the cached LatestSourcePosition first,
-    /// then Kafka (§3.5 step 2). A Kafka failure counts as ready, so the node reports the real error.
-    private func hasNewData(_ job: RoutineLoadJob, begin: [Int32: Int64]) -> Bool {
-        if begin.contains(where: { p, o in (job.latestOffsets[p] ?? 0) > o }) { return true }
-        guard let marks = try? kafka.watermarks(brokers: job.definition.source.brokerList, topic: job.definition.source.topic,
-                                                partitions: Array(begin.keys), properties: Self.kafkaProperties(job)) else { return true }
-        return begin.contains { p, o in (marks[p]?.high ?? 0) > o }
+    /// then Kafka (§3.5 step 2). A failed query re-queues the task; the job stays RUNNING (§2.6).
+    private func readiness(_ job: RoutineLoadJob, begin: [Int32: Int64]) -> Readiness {
+        if begin.contains(where: { p, o in (job.latestOffsets[p] ?? 0) > o }) { return .ready }
+        do {
+            let marks = try kafka.watermarks(brokers: job.definition.source.brokerList, topic: job.definition.source.topic,
+                                             partitions: Array(begin.keys), properties: Self.kafkaProperties(job))
+            return begin.contains { p, o in (marks[p]?.high ?? 0) > o } ? .ready : .noNewData
+        } catch {
+            return .failed("\(error)")
+        }
     }
 
     /// Looks at a running task: its report, its node, its timeout. Returns the renewed task when it ended.
