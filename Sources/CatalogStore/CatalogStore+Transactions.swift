@@ -62,10 +62,14 @@ extension CatalogStore {
         }
     }
 
-    public func abortTransaction(_ txnID: Int64, reason: String) throws(CatalogError) {
+    /// Aborts a PREPARE transaction. Returns false (and changes nothing) if it is not PREPARE: a committed
+    /// transaction's segment must then be kept.
+    @discardableResult
+    public func abortTransaction(_ txnID: Int64, reason: String) throws(CatalogError) -> Bool {
         try write { db in
             try db.execute(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ? AND state = 'PREPARE'",
                            arguments: [reason, Date().timeIntervalSince1970, txnID])
+            return db.changesCount == 1
         }
     }
 

@@ -56,7 +56,7 @@ extension RoutineLoadJob {
     }
 
     /// A task was aborted: counted, shown in OtherMsg, and for the reasons StarRocks pauses on, the job pauses.
-    public mutating func taskAborted(reason: String, at now: Double) {
+    public mutating func taskAborted(reason: String, nodeID: Int64, at now: Double) {
         statistics.abortedTaskNum += 1
         otherMessage = "[\(DateTimeText.format(epochSeconds: now))] \(reason)"
         if reason.contains("too many filtered rows") {
@@ -64,7 +64,7 @@ extension RoutineLoadJob {
                 + "you can set 'max_filter_ratio' property to a greater value through ALTER ROUTINE LOAD and RESUME the job"
             try? pause(ErrorReason(code: ErrorReason.tooManyFailureRows, message: message), at: now)
         } else if reason.lowercased().contains("offset out of range") {
-            try? pause(ErrorReason(code: ErrorReason.tasksAbort, message: reason), at: now)
+            try? pause(ErrorReason(code: ErrorReason.tasksAbort, message: "be \(nodeID) abort task with reason: \(reason)"), at: now)
         }
     }
 }

@@ -36,7 +36,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -191,6 +191,21 @@ public final class LoadBatch {
         return out
     }
 
+    /// Evaluates COLUMNS expressions and WHERE once over an all-NULL row, so an unknown function or column
+    /// is found when the task is planned rather than on every node.
+    public static func check(_ plan: LoadPlan) throws(LoadError) {
+        guard !plan.derived.isEmpty || plan.whereExpr != nil else { return }
+        let batch = LoadBatch(plan: plan)
+        batch.records = [[Value](repeating: .null, count: plan.fieldNames.count)]
+        _ = try batch.evaluateDerived()
+        if let condition = plan.whereExpr {
+            let table = plan.spec.tableColumns
+            let columns = table.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
+            _ = try batch.run([condition], over: Relation(schema: "", name: "__load", columns: columns,
+                                                          rows: [[Value](repeating: .null, count: table.count)]))
+        }
+    }
+
     /// The COLUMNS expressions for every record, one array per record.
     private func evaluateDerived() throws(LoadError) -> [[Value]] {
         guard !plan.derived.isEmpty, !records.isEmpty else { return [] }

@@ -39,6 +39,9 @@ import Testing
         let again = try store.finishLoadTransaction(txn, rowCount: 5, jobID: job, emptyReason: "empty") { _ in ("RUNNING", "v2") }
         #expect(again == 1)
         #expect(try store.routineLoadJob(id: job)?.document == "v1")
+        // Dropping the task afterwards must not abort it (its segment is now part of the table).
+        #expect(try store.abortTransaction(txn, reason: "job paused") == false)
+        #expect(try txnState(store, txn) == "VISIBLE")
     }
 
     @Test func aStaleTaskIsRejectedAndItsTransactionAbortedWithNothingElseChanged() throws {

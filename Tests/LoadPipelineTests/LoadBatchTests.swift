@@ -138,6 +138,17 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
         #expect(r.ops == [0, 1])
     }
 
+    @Test func unknownFunctionsAndColumnsAreFoundBeforeAnyRowIsRead() throws {
+        var spec = LoadSpec(format: .csv, tableColumns: [column("id", .int), column("v", .int)], keysType: .duplicate)
+        spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "v", expression: "no_such_function(id)")]
+        #expect(throws: LoadError.self) { try LoadBatch.check(try LoadPlan(spec)) }
+        spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "v", expression: "id + 1")]
+        spec.whereClause = "nosuchcolumn > 1"
+        #expect(throws: LoadError.self) { try LoadBatch.check(try LoadPlan(spec)) }
+        spec.whereClause = "v > 1"
+        try LoadBatch.check(try LoadPlan(spec))
+    }
+
     @Test func badExpressionsAndPathsFailThePlanNotTheProcess() {
         var spec = LoadSpec(format: .json, tableColumns: [column("id", .int)], keysType: .duplicate)
         spec.jsonPaths = "[\"id\"]"

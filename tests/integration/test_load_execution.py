@@ -350,3 +350,26 @@ def test_kafka_going_away_keeps_the_job_running_and_loses_nothing(mock, loading_
     row = show_job(fe, "gj", "d")
     assert row["State"] == "RUNNING" and row["Progress"] == '{"0":"2"}'
     assert query(fe, "SELECT count(*) FROM d.g") == [["3"]] and fe.alive()
+
+
+def test_jobs_that_cannot_run_pause_with_starrocks_reasons(mock, loading_fe):
+    broker = mock("few:1")
+    fe = loading_fe()
+    assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.f (id INT NOT NULL, v INT) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for i in range(3):
+        producer.send("few", f"{i},{i}".encode())
+    producer.flush()
+    rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.beyond ON f COLUMNS TERMINATED BY ","
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "few", "kafka_partitions" = "0", "kafka_offsets" = "100");
+        CREATE ROUTINE LOAD d.badexpr ON f COLUMNS TERMINATED BY ",", COLUMNS(id, x, v = no_such_function(x))
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "few", "kafka_partitions" = "0", "kafka_offsets" = "OFFSET_BEGINNING")""",
+                    db="d")
+    assert rc == 0, err
+    beyond = wait_until(lambda: (r := show_job(fe, "beyond", "d")) and r["State"] == "PAUSED" and r)
+    assert beyond["ReasonOfStateChanged"] == ("ErrorReason{errCode = 104, msg='FE aborts the task with reason: failed to check task ready "
+                                              "to execute, err: partition 0 offset 100 has no data'}")
+    bad = wait_until(lambda: (r := show_job(fe, "badexpr", "d")) and r["State"] == "PAUSED" and r)
+    assert bad["ReasonOfStateChanged"].startswith("ErrorReason{errCode = 103, msg='failed to create task: ")
+    assert "no_such_function" in bad["ReasonOfStateChanged"]
+    assert query(fe, "SELECT count(*) FROM d.f") == [["0"]]

@@ -1,6 +1,7 @@
 import CatalogStore
 import Expressions
 import Foundation
+import LoadPipeline
 import SQLParser
 import Storage
 
@@ -119,19 +120,7 @@ extension StatementExecutor {
 
     private func defaultValue(_ column: TableColumn, auto: inout Int64?) throws(ConversionError) -> Value {
         if column.autoIncrement, let next = auto { auto = next + 1; return .int(next) }
-        switch column.defaultValue {
-        case .value(let v)?: return .string(v)
-        case .currentTimestamp?: return .string(DateTimeText.format(Date()))
-        case .expression(let e)? where e.lowercased().contains("uuid_numeric"):
-            return .decimal(String(UInt64.random(in: 1...UInt64.max)))
-        case .expression(let e)? where e.lowercased().contains("uuid"):
-            return .string(UUID().uuidString.lowercased())
-        case .expression(let e)?: throw ConversionError("unsupported default expression \(e)")
-        case .null?: return .null
-        case nil:
-            if column.nullable { return .null }
-            throw ConversionError("Field '\(column.name)' doesn't have a default value")
-        }
+        return try column.defaultValue()
     }
 
 }

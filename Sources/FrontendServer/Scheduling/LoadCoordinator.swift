@@ -97,7 +97,10 @@ final class LoadCoordinator: @unchecked Sendable {
     private func schedule(_ job: RoutineLoadJob, stored: StoredRoutineLoadJob?, now: Double) {
         guard let current = stored ?? (try? catalog.routineLoadJob(id: job.id)) ?? nil else { return }
         var prepared = job
-        prepared.prepare(using: kafka, at: now)
+        // A RUNNING job that only lost its tasks (FE restart) keeps its partitions and offsets: a Kafka hiccup
+        // must not pause it (§2.6: discovery failures of RUNNING jobs are ignored).
+        let resplit = job.state == .running && !job.currentPartitions.isEmpty && job.currentPartitions.allSatisfy { job.progress[$0] != nil }
+        if !resplit { prepared.prepare(using: kafka, at: now) }
         let n = RoutineLoadPlanner.concurrency(aliveNodes: nodes.alive.count, partitions: prepared.currentPartitions.count,
                                                desired: prepared.definition.job.desiredConcurrentNumber,
                                                maxConcurrent: config.maxRoutineLoadTaskConcurrentNum)
@@ -127,9 +130,11 @@ final class LoadCoordinator: @unchecked Sendable {
         for t in dropped where t.isRunning { abort(t, reason: reason) }
     }
 
+    /// Aborts a task's transaction and deletes its segment, unless the transaction already committed.
     private func abort(_ task: RoutineLoadTask, reason: String) {
-        if task.txnID > 0 { try? catalog.abortTransaction(task.txnID, reason: reason) }
-        if let segment = task.segment { volume.remove(segment) }
+        if task.txnID > 0, (try? catalog.abortTransaction(task.txnID, reason: reason)) == true, let segment = task.segment {
+            volume.remove(segment)
+        }
         if let id = task.nodeID, let node = nodes.node(id) { node.connection.forget(task.id) }
     }
 
@@ -148,7 +153,12 @@ final class LoadCoordinator: @unchecked Sendable {
             if task.isRunning {
                 if let next = collect(task, now: now) { list[i] = next; changed = true; job = nil }
             } else if now >= task.notBefore {
-                guard let j = currentJob(), j.state == .running else { dropTasks(jobID, reason: "the job is not RUNNING"); return }
+                guard let j = currentJob(), j.state == .running else {
+                    // Keep what this pass changed, then drop everything (running tasks are aborted).
+                    lock.withLock { if tasks[jobID] != nil { tasks[jobID] = list } }
+                    dropTasks(jobID, reason: "the job is not RUNNING")
+                    return
+                }
                 if let next = start(task, job: j, running: list, now: now) { list[i] = next; changed = true }
             }
         }
@@ -160,7 +170,8 @@ final class LoadCoordinator: @unchecked Sendable {
         var task = task
         let interval = Double(job.definition.job.maxBatchInterval)
         let begin = Dictionary(uniqueKeysWithValues: task.partitions.compactMap { p in job.progress[p].map { (p, $0) } })
-        guard begin.count == task.partitions.count else { return nil }
+        guard begin.count == task.partitions.count,
+              let table = (try? catalog.table(database: job.databaseName, name: job.tableName)) ?? nil else { return nil }
         switch readiness(job, begin: begin) {
         case .ready: break
         case .noNewData:
@@ -171,6 +182,15 @@ final class LoadCoordinator: @unchecked Sendable {
             task.notBefore = now + interval
             task.message = "failed to check task ready to execute, err: \(error)"
             return task
+        case .noData(let p, let o):
+            let reason = "FE aborts the task with reason: failed to check task ready to execute, err: partition \(p) offset \(o) has no data"
+            modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.tasksAbort, message: reason), at: now) }
+            return nil
+        }
+        do { try LoadBatch.check(try LoadPlan(Self.spec(job, table))) } catch {
+            // A load that cannot be planned (bad COLUMNS expression, bad jsonpaths) would fail on every node.
+            modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.createTasks, message: "failed to create task: \(error)"), at: now) }
+            return nil
         }
         var load: [Int64: Int] = [:]
         for n in nodes.alive { load[n.id] = 0 }
@@ -184,7 +204,6 @@ final class LoadCoordinator: @unchecked Sendable {
                 + "you can set max_routine_load_task_num_per_be bigger in fe.conf, current value is \(config.maxRoutineLoadTaskNumPerBe)"
             return task
         }
-        guard let table = try? catalog.table(database: job.databaseName, name: job.tableName) else { return nil }
         let label = "\(job.name)-\(job.id)-\(task.id)"
         guard let (txn, segment) = try? catalog.beginTransaction(tableID: table.id, label: label, segmentPath: {
             self.volume.segmentPath(databaseID: table.databaseID, tableID: table.id, txnID: $0)
@@ -212,7 +231,7 @@ final class LoadCoordinator: @unchecked Sendable {
         return task
     }
 
-    enum Readiness { case ready, noNewData, failed(String) }
+    enum Readiness { case ready, noNewData, failed(String), noData(partition: Int32, offset: Int64) }
 
     /// Whether any partition has data past the task's begin offsets: the cached LatestSourcePosition first,
     /// then Kafka (§3.5 step 2). A failed query re-queues the task; the job stays RUNNING (§2.6).
@@ -221,7 +240,13 @@ final class LoadCoordinator: @unchecked Sendable {
         do {
             let marks = try kafka.watermarks(brokers: job.definition.source.brokerList, topic: job.definition.source.topic,
                                              partitions: Array(begin.keys), properties: Self.kafkaProperties(job))
-            return begin.contains { p, o in (marks[p]?.high ?? 0) > o } ? .ready : .noNewData
+            // Partitions in order; the first that decides wins (§3.5 step 2).
+            for (p, o) in begin.sorted(by: { $0.key < $1.key }) {
+                guard let high = marks[p]?.high else { continue }
+                if high > o { return .ready }
+                if high < o { return .noData(partition: p, offset: o) }
+            }
+            return .noNewData
         } catch {
             return .failed("\(error)")
         }
@@ -240,14 +265,14 @@ final class LoadCoordinator: @unchecked Sendable {
             guard lost || now - start > timeout else { return nil }
             let reason = lost ? "compute node \(nodeID) is not available" : "timeout by txn manager"
             abort(task, reason: reason)
-            modifyJob(task.jobID) { $0.taskAborted(reason: reason, at: now) }
+            modifyJob(task.jobID) { $0.taskAborted(reason: reason, nodeID: nodeID, at: now) }
             return task.renewed(now: now, notBefore: now + interval, message: "previous task aborted because of \(reason)")
         }
         defer { node?.connection.forget(task.id) }
         guard report.status == .finished, let outcome = report.outcome else {
             let reason = report.failure ?? "unknown failure"
             abort(task, reason: reason)
-            modifyJob(task.jobID) { $0.taskAborted(reason: reason, at: now) }
+            modifyJob(task.jobID) { $0.taskAborted(reason: reason, nodeID: nodeID, at: now) }
             logger.warning("routine load task \(task.id) of job \(task.jobID) failed: \(reason)")
             return task.renewed(now: now, notBefore: now + interval, message: "previous task aborted because of \(reason)")
         }
@@ -260,7 +285,7 @@ final class LoadCoordinator: @unchecked Sendable {
         if let job, job.exceedsFilterRatio(outcome) {
             let reason = "too many filtered rows: \(outcome.filteredRows) of \(outcome.totalRows) rows were filtered"
             abort(task, reason: reason)
-            modifyJob(task.jobID) { $0.taskAborted(reason: reason, at: now) }
+            modifyJob(task.jobID) { $0.taskAborted(reason: reason, nodeID: nodeID, at: now) }
             return task.renewed(now: now, notBefore: now + interval, message: "previous task aborted because of \(reason)")
         }
         var committed: RoutineLoadJob?

@@ -1,6 +1,7 @@
 import Expressions
 import Foundation
 import JobScheduler
+import LoadPipeline
 import SQLParser
 
 /// SHOW ROUTINE LOAD / SHOW CREATE ROUTINE LOAD text for a job (reference routine_load.md §4). JSON cells
@@ -203,19 +204,6 @@ enum RoutineLoadRendering {
         }.joined(separator: ",") + "}"
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (one escaping rule for every JSON Tributary writes).
+    static func quote(_ s: String) -> String { JSONValue.quoted(s) }
 }
