@@ -61,6 +61,13 @@ public struct FrontendConfig: Equatable, Sendable {
             func int(_ apply: (Int) -> Void) {
                 if let v = Int(value), v >= 0 { apply(v) } else { warnings.append("fe.conf line \(n + 1): \(key) must be a non-negative integer, got '\(value)'; keeping the default") }
             }
+            func bool(_ apply: (Bool) -> Void) {
+                switch value.lowercased() {
+                case "true": apply(true)
+                case "false": apply(false)
+                default: warnings.append("fe.conf line \(n + 1): \(key) must be true or false, got '\(value)'; keeping the default")
+                }
+            }
             switch key {
             case "query_port": int { config.queryPort = $0 }
             case "http_port": int { config.httpPort = $0 }
@@ -72,22 +79,12 @@ public struct FrontendConfig: Equatable, Sendable {
             case "qe_max_connection": int { config.qeMaxConnection = $0 }
             case "connect_timeout_second": int { config.connectTimeoutSeconds = $0 }
             case "routine_load_scheduler_interval_second": int { config.routineLoadSchedulerIntervalSeconds = max(1, $0) }
-            case "embedded_compute_node":
-                switch value.lowercased() {
-                case "true": config.embeddedComputeNode = true
-                case "false": config.embeddedComputeNode = false
-                default: warnings.append("fe.conf line \(n + 1): embedded_compute_node must be true or false, got '\(value)'; keeping the default")
-                }
+            case "embedded_compute_node": bool { config.embeddedComputeNode = $0 }
             case "max_routine_load_task_concurrent_num": int { config.maxRoutineLoadTaskConcurrentNum = max(1, $0) }
             case "max_routine_load_task_num_per_be": int { config.maxRoutineLoadTaskNumPerBe = max(1, $0) }
             case "max_routine_load_batch_size": int { config.maxRoutineLoadBatchSize = Int64(max(1, $0)) }
             case "heartbeat_timeout_second": int { config.heartbeatIntervalSeconds = max(1, $0) }
-            case "enable_ssl":
-                switch value.lowercased() {
-                case "true": config.enableSSL = true
-                case "false": config.enableSSL = false
-                default: warnings.append("fe.conf line \(n + 1): enable_ssl must be true or false, got '\(value)'; keeping the default")
-                }
+            case "enable_ssl": bool { config.enableSSL = $0 }
             case "ssl_cert_path": config.sslCertPath = value
             case "ssl_key_path": config.sslKeyPath = value
             default:
