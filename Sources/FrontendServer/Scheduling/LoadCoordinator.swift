@@ -28,6 +28,8 @@ final class LoadCoordinator: @unchecked Sendable {
     /// Tasks by job id (guarded by `lock`; changed only on the coordinator thread).
     private var tasks: [Int64: [RoutineLoadTask]] = [:]
     private var nextRound: Double = 0
+    /// The round right after start only gives RUNNING jobs their tasks back; the others wait for the regular round.
+    private var restartRound = false
 
     init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, config: FrontendConfig, logger: Logger,
          kafka: any KafkaMetadataSource = LibrdkafkaMetadata()) {
@@ -40,7 +42,8 @@ final class LoadCoordinator: @unchecked Sendable {
     private func setTasks(_ jobID: Int64, _ list: [RoutineLoadTask]?) { lock.withLock { tasks[jobID] = list } }
 
     func start() {
-        nextRound = Date().timeIntervalSince1970 + 1          // the first round soon after start: RUNNING jobs resume
+        nextRound = Date().timeIntervalSince1970 + 1          // soon after start: RUNNING jobs resume
+        restartRound = true
         let thread = Thread { [self] in
             while true {
                 tick(now: Date().timeIntervalSince1970)
@@ -54,20 +57,21 @@ final class LoadCoordinator: @unchecked Sendable {
     /// One pass of the scheduler (also driven directly by tests).
     func tick(now: Double) {
         if now >= nextRound {
-            jobRound(now: now)
-            nextRound = now + Double(config.routineLoadSchedulerIntervalSeconds)
+            jobRound(now: now, runningOnly: restartRound)
+            nextRound = now + (restartRound ? Double(config.routineLoadSchedulerIntervalSeconds) - 1 : Double(config.routineLoadSchedulerIntervalSeconds))
+            restartRound = false
         }
         for jobID in lock.withLock({ Array(tasks.keys) }) { advance(jobID, now: now) }
     }
 
     // MARK: - Job round
 
-    private func jobRound(now: Double) {
+    private func jobRound(now: Double, runningOnly: Bool = false) {
         guard let stored = try? catalog.routineLoadJobs(database: nil) else { return }
         var seen = Set<Int64>()
         for s in stored {
             seen.insert(s.id)
-            guard let job = RoutineLoadJob(stored: s) else { continue }
+            guard let job = RoutineLoadJob(stored: s), !runningOnly || job.state == .running else { continue }
             switch job.state {
             case .needSchedule:
                 dropTasks(job.id, reason: "the job is rescheduled")
