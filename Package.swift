@@ -73,6 +73,7 @@ let package = Package(
         ]),
         .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "Expressions", "SQLParser", "CatalogStore"]),
         .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler", "SQLParser"]),
-        .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage", "ComputeNode"]),
+        .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage", "ComputeNode", "JobScheduler",
+                                                             .product(name: "Logging", package: "swift-log")]),
     ]
 )
