@@ -260,12 +260,16 @@ final class LoadCoordinator: @unchecked Sendable {
     private func collect(_ task: RoutineLoadTask, now: Double) -> RoutineLoadTask? {
         guard let nodeID = task.nodeID, let start = task.executeStartTime else { return nil }
         let node = nodes.node(nodeID)
-        let report = node.flatMap { try? $0.connection.report(task.id) }
+        var report: TaskReport?
+        var unreachable = false
+        do { report = try node?.connection.report(task.id) } catch { unreachable = true }
         let job = loadJob(task.jobID)
         let interval = Double(job?.definition.job.maxBatchInterval ?? 10)
         let timeout = Double(job?.definition.job.taskTimeoutSecond ?? 60)
         guard let report, report.status != .running else {
-            let lost = node == nil || node?.alive == false || (node != nil && report == nil)
+            // Lost: the node was dropped, heartbeats declared it dead, or it answers but no longer knows the task
+            // (it restarted). A node that does not answer one poll is given until heartbeats decide.
+            let lost = node == nil || node?.alive == false || (!unreachable && report == nil)
             guard lost || now - start > timeout else { return nil }
             let reason = lost ? "compute node \(nodeID) is not available" : "timeout by txn manager"
             abort(task, reason: reason)
