@@ -39,7 +39,21 @@ public struct TaskRunner: Sendable {
     /// (StarRocks' BE: max_consumer_num_per_group = 3).
     static let maxConsumersPerTask = 3
 
+    /// A task from the network is checked before anything runs: its segment must stay inside the volume and
+    /// its limits must be usable.
+    static func validate(_ task: LoadTask) throws(LoadError) {
+        let parts = task.segment.split(separator: "/")
+        guard !task.segment.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), task.segment.hasSuffix(".seg") else {
+            throw LoadError("invalid segment path: \(task.segment)")
+        }
+        guard task.consumeSeconds.isFinite, task.consumeSeconds > 0, task.consumeSeconds <= 86_400 else {
+            throw LoadError("invalid consume time: \(task.consumeSeconds)")
+        }
+        guard task.maxBatchRows > 0, task.maxBatchBytes > 0 else { throw LoadError("invalid batch limits") }
+    }
+
     private func execute(_ task: LoadTask, started: DispatchTime) throws -> TaskOutcome {
+        try Self.validate(task)
         let plan = try LoadPlan(task.spec)
         let partitions = task.begin.keys.sorted()
         let n = max(1, min(Self.maxConsumersPerTask, partitions.count))

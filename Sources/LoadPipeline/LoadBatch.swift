@@ -139,6 +139,9 @@ public final class LoadBatch {
     public func finish(now: Date = Date()) throws(LoadError) -> LoadResult {
         let table = plan.spec.tableColumns
         let derivedValues = try evaluateDerived()
+        guard plan.derived.isEmpty || derivedValues.count == records.count else {
+            throw LoadError("the load's expressions returned \(derivedValues.count) rows for \(records.count) records")
+        }
         var rows: [[Value]] = []
         var ops: [Int64] = []
         rows.reserveCapacity(records.count)

@@ -47,4 +47,19 @@ import Testing
         #expect(report.status == .failed)
         #expect(report.failure?.contains("this is no data in partition: 0 at offset: 100. you can modify kafka_offsets by alter routine load") == true)
     }
+
+    @Test func tasksFromTheNetworkCannotWriteOutsideTheVolumeOrBreakTheNode() {
+        let runner = TaskRunner(errorLogDirectory: "/tmp", errorLogURLBase: "")
+        var bad = task("127.0.0.1:1", begin: [0: 0], root: "/tmp")
+        bad.segment = "../../etc/evil.seg"
+        #expect(runner.run(bad).failure == "invalid segment path: ../../etc/evil.seg")
+        bad = task("127.0.0.1:1", begin: [0: 0], root: "/tmp")
+        bad.consumeSeconds = -5
+        #expect(runner.run(bad).failure == "invalid consume time: -5.0")
+        bad.consumeSeconds = .nan
+        #expect(runner.run(bad).status == .failed)
+        bad = task("127.0.0.1:1", begin: [0: 0], root: "/tmp")
+        bad.maxBatchRows = 0
+        #expect(runner.run(bad).failure == "invalid batch limits")
+    }
 }

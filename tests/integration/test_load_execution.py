@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -291,6 +292,13 @@ def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, load
         alive = wait_until(lambda: (n := nodes()) and sum(r["Alive"] == "true" for r in n) == 3 and n, timeout=20)
         assert sorted(int(r["HeartbeatPort"]) for r in alive if r["ComputeNodeId"] != "10001") == sorted([port1, port2])
         assert all(r["StatusCode"] == "OK" and r["LastHeartbeat"] != "NULL" for r in alive)
+        # Garbage on the node's API is refused without hurting the node.
+        for path, body in [("/api/task", b"garbage"), ("/api/task", b'{"id": 1}'), ("/api/_load_error_log?file=../../etc/passwd", None)]:
+            request = urllib.request.Request(f"http://127.0.0.1:{port2}{path}", data=body, method="POST" if body else "GET")
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=5)
+            assert refused.value.code == 400
+        assert cn_info(port2)["runningTasks"] == 0
         rc, out, _ = mysql(fe.port, "SHOW FRONTENDS\\G")
         assert vertical(out)[0]["Role"] == "LEADER" and vertical(out)[0]["QueryPort"] == str(fe.port)
 
