@@ -190,6 +190,8 @@ def test_bad_rows_pause_the_job_with_the_reason_and_resume_after_alter(mock, loa
     log = urllib.request.urlopen(url, timeout=10).read().decode()
     assert "Error: column 'qty': 'twenty' cannot be converted to int and the column is NOT NULL. Row: 2,twenty" in log
     assert "Error: Value count does not match column count. Expect 2, but got 1.. Row: 4" in log
+    rc, out, err = mysql(fe.port, row["TrackingSQL"])                  # what TrackingSQL says to run
+    assert rc == 0 and "Row: 2,twenty" in out, err
 
     events = wait_until(lambda: (r := show_job(fe, "events_job", "d")) and r["State"] == "PAUSED" and r)
     assert "Current error rows: 2 is more than max error num: 1" in events["ReasonOfStateChanged"]

@@ -36,6 +36,7 @@ struct InformationSchema {
         ("KEY_COLUMN_USAGE", ["CONSTRAINT_CATALOG", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME", "TABLE_CATALOG", "TABLE_SCHEMA",
             "TABLE_NAME", "COLUMN_NAME"].map { Col($0, text) } + [Col("ORDINAL_POSITION", .bigint), Col("POSITION_IN_UNIQUE_CONSTRAINT", .bigint)]
             + ["REFERENCED_TABLE_SCHEMA", "REFERENCED_TABLE_NAME", "REFERENCED_COLUMN_NAME"].map { Col($0, text) }),
+        ("LOAD_TRACKING_LOGS", [Col("ID", .bigint), Col("JOB_ID", .bigint)] + ["LABEL", "DATABASE_NAME", "TRACKING_LOG", "TYPE"].map { Col($0, text) }),
         ("PARTITIONS", ["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "PARTITION_NAME", "SUBPARTITION_NAME"].map { Col($0, text) }
             + [Col("PARTITION_ORDINAL_POSITION", .bigint), Col("TABLE_ROWS", .bigint), Col("PARTITION_COMMENT", text)]),
         ("REFERENTIAL_CONSTRAINTS", ["CONSTRAINT_CATALOG", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME", "UNIQUE_CONSTRAINT_CATALOG",
@@ -82,6 +83,7 @@ struct InformationSchema {
         case "COLLATIONS": rows = Charsets.collations.map { [.string($0.name), .string($0.charset), .int($0.id), .string($0.isDefault ? "Yes" : ""), .string("Yes"), .int(1)] }
         case "ENGINES": rows = [Charsets.engine.map(Value.string)]
         case "ROUTINE_LOAD_JOBS": rows = routineLoadJobs()
+        case "LOAD_TRACKING_LOGS": rows = loadTrackingLogs()
         default: rows = []
         }
         var relation = Relation(schema: Self.name, name: entry.name, columns: entry.columns, rows: rows)
@@ -109,6 +111,19 @@ struct InformationSchema {
             return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], shown[7], shown[8], .int(Int64(tasks)),
                     shown[10], shown[11], shown[12], shown[13], shown[14], shown[16], .string(job.errorLogURLs.reversed().joined(separator: ",")),
                     shown[18], shown[19], shown[20], shown[21], shown[15]]
+        }
+    }
+
+    /// The rejected rows of each routine-load job with error logs (what TrackingSQL selects): the job's latest
+    /// error logs, fetched from the nodes that wrote them.
+    private func loadTrackingLogs() -> [[Value]] {
+        let jobs = ((try? server.catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
+        return jobs.filter { !$0.errorLogURLs.isEmpty && privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }.map { job in
+            let log = job.errorLogURLs.reversed().compactMap { url -> String? in
+                guard let (status, body) = try? BlockingHTTP.call("GET", url), status == 200 else { return nil }
+                return String(decoding: body, as: UTF8.self)
+            }.joined()
+            return [.int(job.id), .int(job.id), .string(job.name), .string(job.databaseName), log.isEmpty ? .null : .string(log), .string("ROUTINE_LOAD")]
         }
     }
 
