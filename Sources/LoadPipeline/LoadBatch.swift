@@ -146,24 +146,26 @@ public final class LoadBatch {
         var ops: [Int64] = []
         rows.reserveCapacity(records.count)
         let strict = plan.spec.strictMode
+        // Per-column facts hoisted out of the row loop (this loop runs for every loaded row).
+        let types = table.map(\.type), nullable = table.map(\.nullable), sources = plan.sources
         for (r, record) in records.enumerated() {
             var row = [Value](repeating: .null, count: table.count)
             var failure: String?
-            columns: for (c, column) in table.enumerated() {
+            columns: for c in 0..<types.count {
                 var raw: Value = .null
-                switch plan.sources[c] {
+                switch sources[c] {
                 case .field(let f): raw = record[f]
                 case .derived(let d): raw = derivedValues[r][d]
                 case .absent:
-                    do { raw = try column.defaultValue(now: now) } catch { failure = error.message; break columns }
+                    do { raw = try table[c].defaultValue(now: now) } catch { failure = error.message; break columns }
                 }
                 var v: Value = .null
-                do { v = try raw.converted(to: column.type) } catch {
-                    if strict { failure = "column '\(column.name)': \(error.message)"; break columns }
+                do { v = try raw.converted(to: types[c]) } catch {
+                    if strict { failure = "column '\(table[c].name)': \(error.message)"; break columns }
                 }
-                if v == .null, !column.nullable {
-                    failure = raw == .null ? "NULL value in non-nullable column '\(column.name)'"
-                                           : "column '\(column.name)': '\(raw.text ?? "")' cannot be converted to \(column.type.describeName) and the column is NOT NULL"
+                if v == .null, !nullable[c] {
+                    failure = raw == .null ? "NULL value in non-nullable column '\(table[c].name)'"
+                                           : "column '\(table[c].name)': '\(raw.text ?? "")' cannot be converted to \(types[c].describeName) and the column is NOT NULL"
                     break columns
                 }
                 row[c] = v
