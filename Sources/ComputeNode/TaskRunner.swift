@@ -28,16 +28,27 @@ public struct TaskRunner: Sendable {
         }
     }
 
-    /// What one consumer of a task read and made of it.
+    /// What one consumer of a task read and made of it (its rows went to the segment as it read).
     private struct GroupResult {
         var next: [Int32: Int64] = [:], timestamps: [Int32: Int64] = [:], latest: [Int32: Int64] = [:]
         var bytes: Int64 = 0
-        var result = LoadResult()
+        var records = 0
+        var loaded = 0, filtered = 0, unselected = 0
+        var rejected: [RejectedRow] = []
+
+        mutating func add(_ r: LoadResult) {
+            loaded += r.loadedRows; filtered += r.filteredRows; unselected += r.unselectedRows
+            rejected += r.rejected.prefix(max(0, TaskRunner.rejectedSample - rejected.count))
+        }
     }
 
     /// Up to this many consumers share a task's partitions, each decoding on its own thread
     /// (StarRocks' BE: max_consumer_num_per_group = 3).
     static let maxConsumersPerTask = 3
+    /// Records decoded before they are converted and streamed into the segment, so writing overlaps reading.
+    static let chunkRecords = 16_384
+    /// Rejected rows kept for the error log per task.
+    static let rejectedSample = 100
 
     /// A task from the network is checked before anything runs: its segment must stay inside the volume and
     /// its limits must be usable.
@@ -55,6 +66,8 @@ public struct TaskRunner: Sendable {
     private func execute(_ task: LoadTask, started: DispatchTime) throws -> TaskOutcome {
         try Self.validate(task)
         let plan = try LoadPlan(task.spec)
+        let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
+        let segment = try SegmentWriter(path: (task.volumeRoot as NSString).appendingPathComponent(task.segment), columns: columns)
         let partitions = task.begin.keys.sorted()
         let n = max(1, min(Self.maxConsumersPerTask, partitions.count))
         let groups = (0..<n).map { g in stride(from: g, to: partitions.count, by: n).map { partitions[$0] } }
@@ -63,48 +76,51 @@ public struct TaskRunner: Sendable {
         DispatchQueue.concurrentPerform(iterations: n) { g in
             let begin = Dictionary(uniqueKeysWithValues: groups[g].map { ($0, task.begin[$0]!) })
             results.set(g, Result {
-                try consume(task, plan: plan, begin: begin, deadline: deadline,
+                try consume(task, plan: plan, begin: begin, into: segment, deadline: deadline,
                             maxRows: max(1, task.maxBatchRows / n), maxBytes: max(1, task.maxBatchBytes / Int64(n)))
             })
         }
         var merged = GroupResult()
-        for r in results.all {
-            let part = try r.get()
-            merged.next.merge(part.next) { $1 }
-            merged.timestamps.merge(part.timestamps) { $1 }
-            merged.latest.merge(part.latest) { $1 }
-            merged.bytes += part.bytes
-            merged.result.rows += part.result.rows
-            if let ops = part.result.ops { merged.result.ops = (merged.result.ops ?? []) + ops }
-            merged.result.filteredRows += part.result.filteredRows
-            merged.result.unselectedRows += part.result.unselectedRows
-            merged.result.rejected += part.result.rejected
-        }
-        let result = merged.result
-        if !result.rows.isEmpty {
-            let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
-            try Segment.write(to: (task.volumeRoot as NSString).appendingPathComponent(task.segment), columns: columns,
-                              rows: result.rows, ops: result.ops)
+        do {
+            for r in results.all {
+                let part = try r.get()
+                merged.next.merge(part.next) { $1 }
+                merged.timestamps.merge(part.timestamps) { $1 }
+                merged.latest.merge(part.latest) { $1 }
+                merged.bytes += part.bytes
+                merged.loaded += part.loaded; merged.filtered += part.filtered; merged.unselected += part.unselected
+                merged.rejected += part.rejected.prefix(max(0, Self.rejectedSample - merged.rejected.count))
+            }
+            if merged.loaded > 0 { try segment.finish() } else { segment.cancel() }
+        } catch {
+            segment.cancel()
+            throw error
         }
         var url: String?
-        if !result.rejected.isEmpty { url = try writeErrorLog(task, result.rejected) }
+        if !merged.rejected.isEmpty { url = try writeErrorLog(task, merged.rejected) }
         let elapsed = Int64((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return TaskOutcome(endOffsets: merged.next, timestamps: merged.timestamps, latestOffsets: merged.latest,
-                           loadedRows: Int64(result.loadedRows), filteredRows: Int64(result.filteredRows),
-                           unselectedRows: Int64(result.unselectedRows), receivedBytes: merged.bytes, executeMillis: max(1, elapsed),
+                           loadedRows: Int64(merged.loaded), filteredRows: Int64(merged.filtered),
+                           unselectedRows: Int64(merged.unselected), receivedBytes: merged.bytes, executeMillis: max(1, elapsed),
                            errorLogURL: url)
     }
 
     /// One consumer: reads its partitions until the deadline, its share of the row/byte caps, or the end of
-    /// every partition, then maps and converts what it read.
-    private func consume(_ task: LoadTask, plan: LoadPlan, begin: [Int32: Int64], deadline: UInt64,
+    /// every partition, streaming converted rows into the segment every ``chunkRecords`` records.
+    private func consume(_ task: LoadTask, plan: LoadPlan, begin: [Int32: Int64], into segment: SegmentWriter, deadline: UInt64,
                          maxRows: Int, maxBytes: Int64) throws -> GroupResult {
         let batch = LoadBatch(plan: plan)
         let consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: begin,
                                                   properties: task.properties.map { ($0.key, $0.value) })
         var out = GroupResult()
         var atEnd = Set<Int32>()
-        while atEnd.count < begin.count, out.bytes < maxBytes, batch.recordCount < maxRows {
+        func drain() throws {
+            out.records += batch.recordCount
+            let r = try batch.finish()
+            if !r.rows.isEmpty { try segment.append(r.rows, ops: r.ops) }
+            out.add(r)
+        }
+        while atEnd.count < begin.count, out.bytes < maxBytes, out.records + batch.recordCount < maxRows {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { break }
             let wait = Int32(min(100, max(1, (deadline - now) / 1_000_000)))
@@ -126,8 +142,9 @@ public struct TaskRunner: Sendable {
                 // An end beyond the last message (transaction markers) still moves the offset.
                 if end > (out.next[p] ?? begin[p] ?? end) { out.next[p] = end }
             }
+            if batch.recordCount >= Self.chunkRecords { try drain() }
         }
-        out.result = try batch.finish()
+        try drain()
         return out
     }
 

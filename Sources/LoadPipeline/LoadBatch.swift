@@ -135,8 +135,10 @@ public final class LoadBatch {
         }
     }
 
-    /// Maps, converts and filters every collected record. `now` is the time of column defaults.
+    /// Maps, converts and filters every record collected since the last call, and starts over empty (a load
+    /// may drain a batch several times while it reads). `now` is the time of column defaults.
     public func finish(now: Date = Date()) throws(LoadError) -> LoadResult {
+        defer { records.removeAll(keepingCapacity: true); result = LoadResult() }
         let table = plan.spec.tableColumns
         let derivedValues = try evaluateDerived()
         guard plan.derived.isEmpty || derivedValues.count == records.count else {

@@ -1,0 +1,115 @@
+import Expressions
+import Foundation
+import GRDBSQLite
+
+/// Why a segment could not be written.
+public struct SegmentError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Writes one segment incrementally, so a load can stream rows into it while it still reads: a temporary
+/// SQLite file without a journal (it is private until renamed) inside one transaction; ``finish()`` records the
+/// row count, commits, fsyncs and renames it into place; ``cancel()`` (or dropping an unfinished writer)
+/// deletes it. Values are bound through SQLite's C API: this is the hot path of every load. Thread-safe:
+/// concurrent appends are serialized.
+public final class SegmentWriter: @unchecked Sendable {
+    private let path: String
+    private let temp: String
+    private let columnCount: Int
+    private let lock = NSLock()
+    private var db: OpaquePointer?
+    private var insert: OpaquePointer?
+    public private(set) var rowCount = 0
+
+    public init(path: String, columns: [Relation.Column]) throws {
+        self.path = path
+        temp = path + ".tmp"
+        columnCount = columns.count
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: temp)
+        guard sqlite3_open_v2(temp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else {
+            defer { cleanUp() }
+            throw error("cannot create segment \(temp)")
+        }
+        let defs = columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" } + ["\"__op\" INTEGER NOT NULL DEFAULT 0"]
+        do {
+            try exec("""
+                PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;
+                CREATE TABLE segment_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE rows (\(defs.joined(separator: ", ")));
+                """)
+            let marks = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
+            guard sqlite3_prepare_v2(db, "INSERT INTO rows VALUES (\(marks))", -1, &insert, nil) == SQLITE_OK else { throw error("prepare") }
+        } catch {
+            cleanUp()
+            throw error
+        }
+    }
+
+    deinit { cleanUp() }
+
+    /// Appends rows (and their `__op`, 0 when nil).
+    public func append(_ rows: [[Value]], ops: [Int64]? = nil) throws {
+        try lock.withLock {
+            guard let insert else { throw SegmentError(description: "segment \(path) is closed") }
+            for (i, row) in rows.enumerated() {
+                for (c, value) in row.prefix(columnCount).enumerated() { Self.bind(value, to: insert, at: Int32(c + 1)) }
+                sqlite3_bind_int64(insert, Int32(columnCount + 1), ops?[i] ?? 0)
+                let rc = sqlite3_step(insert)
+                sqlite3_reset(insert)
+                guard rc == SQLITE_DONE else { throw error("insert") }
+            }
+            rowCount += rows.count
+        }
+    }
+
+    /// Commits and durably publishes the segment at its path.
+    public func finish() throws {
+        try lock.withLock {
+            sqlite3_finalize(insert)
+            insert = nil
+            try exec("INSERT INTO segment_meta VALUES ('format', '\(Segment.format)'), ('row_count', '\(rowCount)'); COMMIT;")
+            guard sqlite3_close(db) == SQLITE_OK else { throw error("close") }
+            db = nil
+            let fd = open(temp, O_RDONLY)
+            guard fd >= 0 else { throw SegmentError(description: "cannot reopen \(temp)") }
+            defer { close(fd) }
+            guard fsync(fd) == 0 else { throw SegmentError(description: "fsync of \(temp) failed") }
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: temp, toPath: path)
+        }
+    }
+
+    /// Abandons the segment: nothing is left on disk.
+    public func cancel() { lock.withLock { cleanUp() } }
+
+    private func cleanUp() {
+        if let insert { sqlite3_finalize(insert) }
+        insert = nil
+        if let db { sqlite3_close(db) }
+        if db != nil { try? FileManager.default.removeItem(atPath: temp) }
+        db = nil
+    }
+
+    private func exec(_ sql: String) throws {
+        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw error("write") }
+    }
+
+    private func error(_ what: String) -> SegmentError {
+        SegmentError(description: "segment \(what) failed: " + (db.map { String(cString: sqlite3_errmsg($0)) } ?? "no database"))
+    }
+
+    /// SQLITE_TRANSIENT: SQLite copies the text before the Swift string goes away.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bind(_ value: Value, to statement: OpaquePointer, at index: Int32) {
+        switch value {
+        case .null: sqlite3_bind_null(statement, index)
+        case .int(let v): sqlite3_bind_int64(statement, index, v)
+        case .double(let d): sqlite3_bind_double(statement, index, d)
+        case .decimal(let s): sqlite3_bind_double(statement, index, Double(s) ?? 0)
+        case .string(let s): sqlite3_bind_text(statement, index, s, -1, transient)
+        case .bytes(let b): b.withUnsafeBytes { _ = sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
+        }
+    }
+}
