@@ -61,11 +61,11 @@ public struct JSONParseError: Error, Equatable, Sendable {
 /// A strict RFC 8259 parser over bytes with a nesting limit; `parseSequence` reads concatenated documents
 /// (NDJSON or several objects in one message).
 public struct JSONParser {
-    private let bytes: UnsafeRawBufferPointer
-    private var i = 0
+    let bytes: UnsafeRawBufferPointer
+    var i = 0
     private static let maxDepth = 512
 
-    private init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     /// Every document in the text, separated by whitespace.
     public static func parseSequence(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> [JSONValue] {
@@ -89,13 +89,13 @@ public struct JSONParser {
         return documents[0]
     }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
     }
 
-    private func fail(_ what: String) -> JSONParseError { JSONParseError(message: "\(what) at offset \(i)") }
+    func fail(_ what: String) -> JSONParseError { JSONParseError(message: "\(what) at offset \(i)") }
 
-    private mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < Self.maxDepth else { throw fail("JSON nested too deeply") }
         skipSpace()
         guard i < bytes.count else { throw fail("unexpected end of JSON") }
@@ -148,7 +148,7 @@ public struct JSONParser {
         i += n
     }
 
-    private mutating func number() throws(JSONParseError) -> String {
+    mutating func number() throws(JSONParseError) -> String {
         let start = i
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
         func digits(_ p: inout JSONParser) -> Int {
@@ -166,7 +166,7 @@ public struct JSONParser {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
     }
 
-    private mutating func string() throws(JSONParseError) -> String {
+    mutating func string() throws(JSONParseError) -> String {
         i += 1                                           // opening quote
         let start = i
         // Fast path: no escapes.

@@ -66,7 +66,14 @@ public final class LoadBatch {
         }
     }
 
+    /// Whether flat objects take ``JSONRowScanner`` (tests turn it off to compare with the tree path).
+    var fastPath = true
+
     private func addJSON(_ message: UnsafeRawBufferPointer) {
+        if fastPath, let scanner = plan.scanner, let rows = scanner.rows(message) {
+            records += rows
+            return
+        }
         let documents: [JSONValue]
         do { documents = try JSONParser.parseSequence(message) } catch {
             let text = String(decoding: message, as: UTF8.self)

@@ -26,6 +26,8 @@ public struct LoadPlan: Sendable {
     /// Where `__op` comes from, for PRIMARY KEY tables.
     public let opSource: Source
     public let csv: CSVReader
+    /// The JSON fast path, when every wanted field is a distinct top-level key and there is no json_root.
+    let scanner: JSONRowScanner?
 
     public init(_ spec: LoadSpec) throws(LoadError) {
         self.spec = spec
@@ -73,7 +75,24 @@ public struct LoadPlan: Sendable {
             jsonPaths = nil
         }
         jsonRoot = spec.format == .json && !spec.jsonRoot.trimmed.isEmpty ? try JSONPath(spec.jsonRoot) : nil
+        scanner = Self.scanner(fieldNames: fields, paths: jsonPaths, root: jsonRoot, format: spec.format)
         csv = CSVReader(separator: spec.columnSeparator, delimiter: spec.rowDelimiter, enclose: spec.enclose,
                         escape: spec.escape, trimSpace: spec.trimSpace)
+    }
+
+    private static func scanner(fieldNames: [String], paths: [JSONPath]?, root: JSONPath?, format: LoadSpec.Format) -> JSONRowScanner? {
+        guard format == .json, root == nil else { return nil }
+        var keys: [String]
+        if let paths {
+            keys = []
+            for path in paths.prefix(fieldNames.count) {
+                guard path.steps.count == 1, case .key(let k) = path.steps[0] else { return nil }
+                keys.append(k)
+            }
+        } else {
+            keys = fieldNames
+        }
+        guard Set(keys).count == keys.count else { return nil }
+        return JSONRowScanner(fields: Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }), width: fieldNames.count)
     }
 }

@@ -173,3 +173,51 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
         }
     }
 }
+
+/// The JSON fast path must give exactly what the tree parser gives, or step aside.
+@Suite struct JSONRowScannerTests {
+    let messages = [
+        #"{"id": 1, "name": "a"}"#, #"{"name":"b","id":2,"extra":{"x":[1,2,{"y":null}]}}"#, #"{"id": 3}{"id": 4, "name": "d"}"#,
+        "{\"id\": 5, \"name\": \"tab\\there \\u00e9\"}\n{\"id\": 6}", #"{"id": -7.5, "name": true}"#, #"{"id": 99999999999999999999}"#,
+        #"{"id": 1, "id": 2}"#, #"{"name": {"nested": [1, "two"]}, "id": null}"#, #"{}"#, #"  {"id":8}  "#,
+        #"[{"id": 9}]"#, #"{"id": 1"#, "nope", "", #"{"i\"d": 1}"#, #"{"id": 1,}"#, #"{"id": 1} trailing"#, "{\"id\": tru}",
+    ]
+
+    private func rows(_ spec: LoadSpec, _ message: String, fast: Bool) throws -> (LoadResult, [RejectedRow]) {
+        let batch = LoadBatch(plan: try LoadPlan(spec))
+        batch.fastPath = fast
+        Array(message.utf8).withUnsafeBytes { batch.add($0) }
+        let r = try batch.finish()
+        return (r, r.rejected)
+    }
+
+    @Test func fastAndTreePathsAgreeOnEveryMessage() throws {
+        let table = [column("id", .varchar(40)), column("name", .varchar(40))]
+        var simple = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)
+        var paths = simple
+        paths.jsonPaths = #"["$.name", "$.id"]"#
+        paths.columns = [ColumnMapping(name: "name"), ColumnMapping(name: "id")]
+        simple.stripOuterArray = false
+        for spec in [simple, paths] {
+            #expect(try LoadPlan(spec).scanner != nil)
+            for m in messages {
+                let (fast, fastRejected) = try rows(spec, m, fast: true)
+                let (tree, treeRejected) = try rows(spec, m, fast: false)
+                #expect(fast.rows == tree.rows, "\(m)")
+                #expect(fastRejected == treeRejected && fast.filteredRows == tree.filteredRows, "\(m)")
+            }
+        }
+    }
+
+    @Test func nestedPathsRootsAndRepeatedKeysUseTheTreePath() throws {
+        var spec = LoadSpec(format: .json, tableColumns: [column("a", .int), column("b", .int)], keysType: .duplicate)
+        spec.jsonPaths = #"["$.a.b", "$.b"]"#
+        #expect(try LoadPlan(spec).scanner == nil)
+        spec.jsonPaths = ""
+        spec.jsonRoot = "$.data"
+        #expect(try LoadPlan(spec).scanner == nil)
+        spec.jsonRoot = ""
+        spec.columns = [ColumnMapping(name: "a"), ColumnMapping(name: "a")]
+        #expect(try LoadPlan(spec).scanner == nil)
+    }
+}
