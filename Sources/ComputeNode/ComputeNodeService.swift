@@ -8,7 +8,10 @@ public final class ComputeNodeService: @unchecked Sendable {
     public let slots: Int
     private let lock = NSLock()
     private var reports: [String: TaskReport] = [:]
+    /// When each finished report was written; reports nobody fetched (the FE restarted) are dropped after a while.
+    private var finishedAt: [String: Double] = [:]
     private var finished = 0
+    static let uncollectedReportSeconds: Double = 600
 
     public init(runner: TaskRunner, slots: Int = 16) {
         self.runner = runner; self.slots = slots
@@ -28,6 +31,11 @@ public final class ComputeNodeService: @unchecked Sendable {
     /// Starts the task; a task id already known is accepted again without running twice.
     public func submit(_ task: LoadTask) throws(SubmitError) {
         let accepted: Result<Bool, SubmitError> = lock.withLock {
+            let now = Date().timeIntervalSince1970
+            for (id, at) in finishedAt where now - at > Self.uncollectedReportSeconds {
+                reports.removeValue(forKey: id)
+                finishedAt.removeValue(forKey: id)
+            }
             if reports[task.id] != nil { return .success(false) }
             let running = reports.values.filter { $0.status == .running }.count
             if running >= slots { return .failure(.tooManyTasks(running)) }
@@ -41,7 +49,10 @@ public final class ComputeNodeService: @unchecked Sendable {
             guard let self else { return }
             self.lock.withLock {
                 self.finished += 1
-                if self.reports[task.id] != nil { self.reports[task.id] = report }
+                if self.reports[task.id] != nil {
+                    self.reports[task.id] = report
+                    self.finishedAt[task.id] = Date().timeIntervalSince1970
+                }
             }
         }
         thread.name = "tributary-task"
@@ -52,5 +63,10 @@ public final class ComputeNodeService: @unchecked Sendable {
     public func report(_ taskID: String) -> TaskReport? { lock.withLock { reports[taskID] } }
 
     /// Drops a task's report (the FE has committed or aborted it). A still-running task finishes unobserved.
-    public func forget(_ taskID: String) { lock.withLock { _ = reports.removeValue(forKey: taskID) } }
+    public func forget(_ taskID: String) {
+        lock.withLock {
+            reports.removeValue(forKey: taskID)
+            finishedAt.removeValue(forKey: taskID)
+        }
+    }
 }

@@ -23,7 +23,6 @@ public struct LoadResult: Sendable {
     public var rejected: [RejectedRow] = []
     public var loadedRows: Int { rows.count }
     public var totalRows: Int { rows.count + filteredRows + unselectedRows }
-    public init() {}
 }
 
 /// Collects decoded source records of one task and turns them into table rows: COLUMNS mapping and
