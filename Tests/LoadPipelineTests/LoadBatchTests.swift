@@ -221,3 +221,52 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
         #expect(try LoadPlan(spec).scanner == nil)
     }
 }
+
+/// Random bytes through every decoder: rows or rejects, never a crash.
+@Suite struct LoadFuzzTests {
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func randomMessagesNeverCrashTheDecoders() throws {
+        var rng = SplitMix(state: 42)
+        let alphabet = Array(#"{}[]",:\0123456789abcnulltrue-.eE "#.utf8) + [0x01, 0x0A, 0xFF, 0xC3]
+        let table = [column("a", .int), column("b", .varchar(8)), column("c", .double, nullable: false)]
+        var csv = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)
+        csv.columnSeparator = ","
+        csv.enclose = UInt8(ascii: "\"")
+        csv.escape = UInt8(ascii: "\\")
+        csv.trimSpace = true
+        var json = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)
+        json.stripOuterArray = true
+        var derived = json
+        derived.columns = [ColumnMapping(name: "a"), ColumnMapping(name: "b"), ColumnMapping(name: "c", expression: "a * 2 + length(b)")]
+        derived.whereClause = "c > 0"
+        // After every random message comes a valid one: garbage must never crash a decoder or spill into the
+        // next message, so every valid message still loads.
+        let valid: [(LoadSpec, String, [Value])] = [
+            (csv, "1,x,2.5", [.int(1), .string("x"), .double(2.5)]),
+            (json, #"{"a": 1, "b": "x", "c": 2.5}"#, [.int(1), .string("x"), .double(2.5)]),
+            (derived, #"{"a": 1, "b": "x"}"#, [.int(1), .string("x"), .double(3)]),
+        ]
+        for (spec, message, row) in valid {
+            let batch = LoadBatch(plan: try LoadPlan(spec))
+            for _ in 0..<3000 {
+                let length = Int.random(in: 0...40, using: &rng)
+                let bytes = (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+                bytes.withUnsafeBytes { batch.add($0) }
+                Array(message.utf8).withUnsafeBytes { batch.add($0) }
+            }
+            let r = try batch.finish()
+            #expect(r.rows.filter { $0 == row }.count >= 3000)
+            #expect(r.filteredRows > 0)
+        }
+    }
+}
