@@ -183,6 +183,7 @@ def test_bad_rows_pause_the_job_with_the_reason_and_resume_after_alter(mock, loa
         "ErrorReason{errCode = 102, msg='Current error rows: 2 is more than max error num: 0. Check the 'TrackingSQL' field")
     s = statistic(row)
     assert (s["loadedRows"], s["errorRows"], s["totalRows"]) == (2, 2, 4)
+    assert row["CurrentTaskNum"] == "0" and '"currentTaskConcurrentNum":"0"' in row["JobProperties"]
     assert query(fe, "SELECT id, qty FROM orders ORDER BY id", db="d") == [["1", "10"], ["3", "30"]]   # the good rows committed
     url = row["ErrorLogUrls"]
     assert url.startswith(f"http://127.0.0.1:{fe.http_port}/api/_load_error_log?file=")

@@ -154,7 +154,7 @@ extension StatementExecutor {
         if let name = show.name, jobs.isEmpty {
             throw .ddl("There is no running job named \(name.name) in db \(database). Include history? \(show.all), you can try `show all routine load job for job_name` if you want to list stopped and cancelled jobs")
         }
-        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: jobs.map { RoutineLoadRendering.row($0, taskCount: server.loads.tasks(of: $0.id).count) })
+        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: jobs.map { RoutineLoadRendering.row($0, taskCount: server.loads.shownTasks(of: $0).count) })
         guard show.whereClause != nil || !show.orderBy.isEmpty || show.limit != nil else { return result }
         let textColumns = result.columns
         result.columns[0].type = .bigint                                   // Id and CurrentTaskNum compare as numbers
@@ -179,7 +179,7 @@ extension StatementExecutor {
             throw .ddl("The job named \(name)does not exists or job state is stopped or cancelled")
         }
         guard let job = try jobs(in: database).first(where: { $0.name == name && !$0.state.isFinal }) else { return ResultSet(textColumns: columns, rows: []) }
-        let rows: [[Value]] = server.loads.tasks(of: job.id).map { t in
+        let rows: [[Value]] = server.loads.shownTasks(of: job).map { t in
             let progress = "{" + t.partitions.sorted().map { "\"\($0)\":\(t.begin[$0] ?? job.progress[$0] ?? -1)" }.joined(separator: ",") + "}"
             let latest = t.partitions.compactMap { p in job.latestOffsets[p].map { "\"\(p)\":\($0)" } }
             let source = "Progress:\(progress),LatestOffset:" + (latest.isEmpty ? "null" : "{" + latest.joined(separator: ",") + "}")

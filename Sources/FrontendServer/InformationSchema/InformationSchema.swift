@@ -106,7 +106,7 @@ struct InformationSchema {
     private func routineLoadJobs() -> [[Value]] {
         let jobs = ((try? server.catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
         return jobs.filter { privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }.map { job in
-            let tasks = server.loads.tasks(of: job.id).count
+            let tasks = server.loads.shownTasks(of: job).count
             let shown = RoutineLoadRendering.row(job, taskCount: tasks)       // SHOW ROUTINE LOAD's 22 cells
             return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], shown[7], shown[8], .int(Int64(tasks)),
                     shown[10], shown[11], shown[12], shown[13], shown[14], shown[16], .string(job.errorLogURLs.reversed().joined(separator: ",")),

@@ -36,8 +36,11 @@ final class LoadCoordinator: @unchecked Sendable {
         self.catalog = catalog; self.volume = volume; self.cache = cache; self.config = config; self.logger = logger; self.kafka = kafka
     }
 
-    /// The tasks of a job, for SHOW ROUTINE LOAD TASK and CurrentTaskNum.
     func tasks(of jobID: Int64) -> [RoutineLoadTask] { lock.withLock { tasks[jobID] ?? [] } }
+
+    /// The tasks SHOW reports for a job (SHOW ROUTINE LOAD TASK, CurrentTaskNum): none unless it is RUNNING, as
+    /// StarRocks clears tasks on every other state, even before this scheduler has dropped them.
+    func shownTasks(of job: RoutineLoadJob) -> [RoutineLoadTask] { job.state == .running ? tasks(of: job.id) : [] }
 
     private func setTasks(_ jobID: Int64, _ list: [RoutineLoadTask]?) { lock.withLock { tasks[jobID] = list } }
 
