@@ -28,6 +28,8 @@ final class LoadCoordinator: @unchecked Sendable {
     /// Tasks by job id (guarded by `lock`; changed only on the coordinator thread).
     private var tasks: [Int64: [RoutineLoadTask]] = [:]
     private var nextRound: Double = 0
+    /// When a task on a remote node was last polled: nodes over HTTP are asked every 100 ms, not every tick.
+    private var lastPoll: [String: Double] = [:]
     /// The round right after start only gives RUNNING jobs their tasks back; the others wait for the regular round.
     private var restartRound = false
 
@@ -134,7 +136,10 @@ final class LoadCoordinator: @unchecked Sendable {
     /// Forgets a job's tasks; running ones have their transactions aborted (a late report is then rejected).
     private func dropTasks(_ jobID: Int64, reason: String) {
         let dropped = lock.withLock { tasks.removeValue(forKey: jobID) } ?? []
-        for t in dropped where t.isRunning { abort(t, reason: reason) }
+        for t in dropped where t.isRunning {
+            abort(t, reason: reason)
+            lastPoll.removeValue(forKey: t.id)
+        }
     }
 
     /// Aborts a task's transaction and deletes its segment, unless the transaction already committed.
@@ -158,7 +163,14 @@ final class LoadCoordinator: @unchecked Sendable {
         for i in list.indices {
             let task = list[i]
             if task.isRunning {
-                if let next = collect(task, now: now) { list[i] = next; changed = true; job = nil }
+                if let id = task.nodeID, nodes.node(id)?.embedded == false {
+                    if now - (lastPoll[task.id] ?? 0) < 0.1 { continue }
+                    lastPoll[task.id] = now
+                }
+                if let next = collect(task, now: now) {
+                    lastPoll.removeValue(forKey: task.id)
+                    list[i] = next; changed = true; job = nil
+                }
             } else if now >= task.notBefore {
                 guard let j = currentJob(), j.state == .running else {
                     // Keep what this pass changed, then drop everything (running tasks are aborted).
