@@ -10,6 +10,13 @@ public struct StoredRoutineLoadJob: Equatable, Sendable {
     public var document: String
 }
 
+extension StoredRoutineLoadJob {
+    /// A `routine_load_jobs` row.
+    init(row: Row) {
+        self.init(id: row["id"], databaseName: row["database_name"], name: row["name"], state: row["state"], document: row["document"])
+    }
+}
+
 extension CatalogStore {
     /// Stores a new job; `document` receives the new id. Refuses a name used by a non-final job of the database.
     public func createRoutineLoadJob(database: String, name: String, state: String, finalStates: [String],
@@ -39,9 +46,7 @@ extension CatalogStore {
 
     public func routineLoadJob(id: Int64) throws(CatalogError) -> StoredRoutineLoadJob? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [id]).map {
-                StoredRoutineLoadJob(id: $0["id"], databaseName: $0["database_name"], name: $0["name"], state: $0["state"], document: $0["document"])
-            }
+            try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [id]).map(StoredRoutineLoadJob.init(row:))
         }
     }
 
@@ -51,7 +56,7 @@ extension CatalogStore {
             let rows = database == nil
                 ? try Row.fetchAll(db, sql: "SELECT * FROM routine_load_jobs ORDER BY id")
                 : try Row.fetchAll(db, sql: "SELECT * FROM routine_load_jobs WHERE database_name = ? ORDER BY id", arguments: [database])
-            return rows.map { StoredRoutineLoadJob(id: $0["id"], databaseName: $0["database_name"], name: $0["name"], state: $0["state"], document: $0["document"]) }
+            return rows.map(StoredRoutineLoadJob.init(row:))
         }
     }
 }

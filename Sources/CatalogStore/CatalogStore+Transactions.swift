@@ -152,7 +152,7 @@ extension CatalogStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [jobID]) else {
                     throw CatalogError.transaction("routine load job \(jobID) does not exist")
                 }
-                let stored = StoredRoutineLoadJob(id: row["id"], databaseName: row["database_name"], name: row["name"], state: row["state"], document: row["document"])
+                let stored = StoredRoutineLoadJob(row: row)
                 let (newState, document): (String, String)
                 do { (newState, document) = try update(stored) } catch { throw CatalogError.transaction("\(error)") }
                 try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?", arguments: [newState, document, jobID])

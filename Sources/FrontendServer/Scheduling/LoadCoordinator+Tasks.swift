@@ -62,7 +62,8 @@ extension LoadCoordinator {
             modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.tasksAbort, message: reason), at: now) }
             return nil
         }
-        do { try LoadBatch.check(try LoadPlan(Self.spec(job, table))) } catch {
+        let spec = Self.spec(job, table)
+        do { try LoadBatch.check(try LoadPlan(spec)) } catch {
             // A load that cannot be planned (bad COLUMNS expression, bad jsonpaths) would fail on every node.
             modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.createTasks, message: "failed to create task: \(error)"), at: now) }
             return nil
@@ -85,7 +86,7 @@ extension LoadCoordinator {
         }) else { return nil }
         let loadTask = LoadTask(id: task.id, jobID: job.id, label: label, txnID: txn, brokers: job.definition.source.brokerList,
                                 topic: job.definition.source.topic, properties: job.definition.source.customProperties.filter { $0.key != "kafka_default_offsets" },
-                                begin: begin, spec: Self.spec(job, table), volumeRoot: volume.root, segment: segment,
+                                begin: begin, spec: spec, volumeRoot: volume.root, segment: segment,
                                 consumeSeconds: Double(job.definition.job.taskConsumeSecond), maxBatchRows: job.definition.job.maxBatchRows,
                                 maxBatchBytes: config.maxRoutineLoadBatchSize)
         task.nodeID = nodeID
