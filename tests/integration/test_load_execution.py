@@ -262,9 +262,9 @@ def test_restart_mid_load_loses_and_duplicates_nothing_and_running_jobs_run_agai
 CN = str(pathlib.Path(MOCK).with_name("tributary-cn"))
 
 
-def start_cn(tmp_path, name):
+def start_cn(tmp_path, name, port=None):
     from conftest import free_port
-    port = free_port()
+    port = port or free_port()
     log = open(tmp_path / f"{name}.log", "ab")
     proc = subprocess.Popen([CN, "--port", str(port)], stdout=subprocess.PIPE, stderr=log, cwd=tmp_path, text=True)
     assert proc.stdout.readline().startswith("tributary-cn ready"), (tmp_path / f"{name}.log").read_text()
@@ -328,13 +328,19 @@ def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, load
         wait_until(lambda: query(fe, "SELECT count(*) FROM d.w") == [[str(total)]], timeout=90)
         assert query(fe, "SELECT count(DISTINCT id) FROM d.w") == [[str(total)]]
         dead = wait_until(lambda: [r for r in nodes() if r["HeartbeatPort"] == str(port1) and r["Alive"] == "false"], timeout=20)
-        assert dead[0]["ErrMsg"] != ""
+        # CONNECTING: the restarted FE has never heard from this node.
+        assert dead[0]["ErrMsg"] != "" and dead[0]["StatusCode"] == "CONNECTING"
+        cn1, _ = start_cn(tmp_path, "cn1-again", port=port1)          # the node comes back: alive again
+        back = wait_until(lambda: [r for r in nodes() if r["HeartbeatPort"] == str(port1) and r["Alive"] == "true"], timeout=20)
+        assert back[0]["ErrMsg"] == "" and back[0]["StatusCode"] == "OK"
         row = show_job(fe, "wj", "d")
         # Split again after the FE restart over the nodes alive then: the embedded node and cn2.
         assert row["State"] == "RUNNING" and row["CurrentTaskNum"] == "2"
-        rc, _, err = mysql(fe.port, f'ALTER SYSTEM DROP COMPUTE NODE "127.0.0.1:{port1}"')
+        rc, _, err = mysql(fe.port, f'ALTER SYSTEM DROP COMPUTE NODE "127.0.0.1:{port1}"; ALTER SYSTEM ADD BACKEND "127.0.0.1:{port1}"')
         assert rc == 0, err
         assert len(nodes()) == 2
+        backend = wait_until(lambda: (b := vertical(mysql(fe.port, "SHOW BACKENDS\\G")[1])) and b[0]["Alive"] == "true" and b, timeout=20)
+        assert backend[0]["HeartbeatPort"] == str(port1) and backend[0]["BackendId"] not in ("10001",)
     finally:
         for p in (cn1, cn2):
             p.kill()
