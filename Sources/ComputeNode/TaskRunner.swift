@@ -73,13 +73,21 @@ public struct TaskRunner: Sendable {
         let groups = (0..<n).map { g in stride(from: g, to: partitions.count, by: n).map { partitions[$0] } }
         let deadline = started.uptimeNanoseconds + UInt64(task.consumeSeconds * 1e9)
         let results = ResultSlots<GroupResult>(count: n)
-        DispatchQueue.concurrentPerform(iterations: n) { g in
+        let budget = TaskBudget(rows: task.maxBatchRows, bytes: task.maxBatchBytes)
+        // One thread per consumer, all at once: concurrentPerform would run only as many as there are cores, and a
+        // consumer spends much of its time waiting on fetches.
+        let done = DispatchGroup()
+        for g in 0..<n {
             let begin = Dictionary(uniqueKeysWithValues: groups[g].map { ($0, task.begin[$0]!) })
-            results.set(g, Result {
-                try consume(task, plan: plan, begin: begin, into: segment, deadline: deadline,
-                            maxRows: max(1, task.maxBatchRows / n), maxBytes: max(1, task.maxBatchBytes / Int64(n)))
-            })
+            done.enter()
+            Thread.detachNewThread {
+                results.set(g, Result {
+                    try consume(task, plan: plan, begin: begin, into: segment, deadline: deadline, budget: budget)
+                })
+                done.leave()
+            }
         }
+        done.wait()
         var merged = GroupResult()
         do {
             for r in results.all {
@@ -105,22 +113,23 @@ public struct TaskRunner: Sendable {
                            errorLogURL: url)
     }
 
-    /// One consumer: reads its partitions until the deadline, its share of the row/byte caps, or the end of
-    /// every partition, streaming converted rows into the segment every ``chunkRecords`` records.
+    /// One consumer: reads its partitions until the deadline, the task's shared row/byte budget is spent, or the
+    /// end of every partition, streaming converted rows into the segment every ``chunkRecords`` records.
     private func consume(_ task: LoadTask, plan: LoadPlan, begin: [Int32: Int64], into segment: SegmentWriter, deadline: UInt64,
-                         maxRows: Int, maxBytes: Int64) throws -> GroupResult {
+                         budget: TaskBudget) throws -> GroupResult {
         let batch = LoadBatch(plan: plan)
         let consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: begin,
                                                   properties: task.properties.map { ($0.key, $0.value) })
         var out = GroupResult()
         var atEnd = Set<Int32>()
+        var counted = 0, countedBytes: Int64 = 0          // what this consumer has charged to the budget
         func drain() throws {
             out.records += batch.recordCount
             let r = try batch.finish()
             if !r.rows.isEmpty { try segment.append(r.rows, ops: r.ops) }
             out.add(r)
         }
-        while atEnd.count < begin.count, out.bytes < maxBytes, out.records + batch.recordCount < maxRows {
+        while atEnd.count < begin.count, budget.remains {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { break }
             let wait = Int32(min(100, max(1, (deadline - now) / 1_000_000)))
@@ -136,6 +145,8 @@ public struct TaskRunner: Sendable {
             } catch {
                 throw Self.consumeFailure(error, at: out.next, begin: begin)
             }
+            budget.spend(rows: out.records + batch.recordCount - counted, bytes: out.bytes - countedBytes)
+            counted = out.records + batch.recordCount; countedBytes = out.bytes
             for case .endOfPartition(let p, let end) in events {
                 atEnd.insert(p)
                 out.latest[p] = end
@@ -166,6 +177,18 @@ public struct TaskRunner: Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: (errorLogDirectory as NSString).appendingPathComponent(name)))
         return errorLogURLBase + "/api/_load_error_log?file=" + name
     }
+}
+
+/// The row and byte caps of one task, shared by its consumers: whichever reads faster may take more, so a task
+/// is not cut short while one consumer still has data and another has used up an even share. Checked per poll,
+/// so a task may go over by one poll batch per consumer.
+final class TaskBudget: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rows: Int
+    private var bytes: Int64
+    init(rows: Int, bytes: Int64) { self.rows = rows; self.bytes = bytes }
+    var remains: Bool { lock.withLock { rows > 0 && bytes > 0 } }
+    func spend(rows r: Int, bytes b: Int64) { lock.withLock { rows -= r; bytes -= b } }
 }
 
 /// One result slot per concurrent worker.

@@ -69,10 +69,7 @@ public final class LoadBatch {
     var fastPath = true
 
     private func addJSON(_ message: UnsafeRawBufferPointer) {
-        if fastPath, let scanner = plan.scanner, let rows = scanner.rows(message) {
-            records += rows
-            return
-        }
+        if fastPath, let scanner = plan.scanner, scanner.rows(message, into: &records) { return }
         let documents: [JSONValue]
         do { documents = try JSONParser.parseSequence(message) } catch {
             let text = String(decoding: message, as: UTF8.self)

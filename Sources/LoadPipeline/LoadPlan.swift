@@ -93,6 +93,6 @@ public struct LoadPlan: Sendable {
             keys = fieldNames
         }
         guard Set(keys).count == keys.count else { return nil }
-        return JSONRowScanner(fields: Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }), width: fieldNames.count)
+        return JSONRowScanner(keys: keys, width: fieldNames.count)
     }
 }

@@ -19,6 +19,9 @@ public final class SegmentWriter: @unchecked Sendable {
     private let lock = NSLock()
     private var db: OpaquePointer?
     private var insert: OpaquePointer?
+    /// The same INSERT for ``rowsPerInsert`` rows at once: one statement step per group of rows instead of per row.
+    private var insertMany: OpaquePointer?
+    static let rowsPerInsert = 32
     public private(set) var rowCount = 0
 
     public init(path: String, columns: [Relation.Column]) throws {
@@ -38,8 +41,10 @@ public final class SegmentWriter: @unchecked Sendable {
                 CREATE TABLE segment_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE rows (\(defs.joined(separator: ", ")));
                 """)
-            let marks = Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")
-            guard sqlite3_prepare_v2(db, "INSERT INTO rows VALUES (\(marks))", -1, &insert, nil) == SQLITE_OK else { throw error("prepare") }
+            let marks = "(" + Array(repeating: "?", count: columns.count + 1).joined(separator: ", ") + ")"
+            let many = Array(repeating: marks, count: Self.rowsPerInsert).joined(separator: ", ")
+            guard sqlite3_prepare_v2(db, "INSERT INTO rows VALUES \(marks)", -1, &insert, nil) == SQLITE_OK,
+                  sqlite3_prepare_v2(db, "INSERT INTO rows VALUES \(many)", -1, &insertMany, nil) == SQLITE_OK else { throw error("prepare") }
         } catch {
             cleanUp()
             throw error
@@ -51,13 +56,21 @@ public final class SegmentWriter: @unchecked Sendable {
     /// Appends rows (and their `__op`, 0 when nil).
     public func append(_ rows: [[Value]], ops: [Int64]? = nil) throws {
         try lock.withLock {
-            guard let insert else { throw SegmentError(description: "segment \(path) is closed") }
-            for (i, row) in rows.enumerated() {
-                for (c, value) in row.prefix(columnCount).enumerated() { Self.bind(value, to: insert, at: Int32(c + 1)) }
-                sqlite3_bind_int64(insert, Int32(columnCount + 1), ops?[i] ?? 0)
-                let rc = sqlite3_step(insert)
-                sqlite3_reset(insert)
+            guard let insert, let insertMany else { throw SegmentError(description: "segment \(path) is closed") }
+            let width = columnCount + 1
+            var i = 0
+            while i < rows.count {
+                let group = rows.count - i >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+                let statement = group == 1 ? insert : insertMany
+                for k in 0..<group {
+                    let base = Int32(k * width)
+                    for (c, value) in rows[i + k].prefix(columnCount).enumerated() { Self.bind(value, to: statement, at: base + Int32(c + 1)) }
+                    sqlite3_bind_int64(statement, base + Int32(width), ops?[i + k] ?? 0)
+                }
+                let rc = sqlite3_step(statement)
+                sqlite3_reset(statement)
                 guard rc == SQLITE_DONE else { throw error("insert") }
+                i += group
             }
             rowCount += rows.count
         }
@@ -67,7 +80,8 @@ public final class SegmentWriter: @unchecked Sendable {
     public func finish() throws {
         try lock.withLock {
             sqlite3_finalize(insert)
-            insert = nil
+            sqlite3_finalize(insertMany)
+            insert = nil; insertMany = nil
             try exec("INSERT INTO segment_meta VALUES ('format', '\(Segment.format)'), ('row_count', '\(rowCount)'); COMMIT;")
             guard sqlite3_close(db) == SQLITE_OK else { throw error("close") }
             db = nil
@@ -85,7 +99,8 @@ public final class SegmentWriter: @unchecked Sendable {
 
     private func cleanUp() {
         if let insert { sqlite3_finalize(insert) }
-        insert = nil
+        if let insertMany { sqlite3_finalize(insertMany) }
+        insert = nil; insertMany = nil
         if let db { sqlite3_close(db) }
         if db != nil { try? FileManager.default.removeItem(atPath: temp) }
         db = nil
@@ -108,7 +123,14 @@ public final class SegmentWriter: @unchecked Sendable {
         case .int(let v): sqlite3_bind_int64(statement, index, v)
         case .double(let d): sqlite3_bind_double(statement, index, d)
         case .decimal(let s): sqlite3_bind_double(statement, index, Double(s) ?? 0)
-        case .string(let s): sqlite3_bind_text(statement, index, s, -1, transient)
+        case .string(var s):
+            s.withUTF8 { u in
+                u.withMemoryRebound(to: CChar.self) { c in
+                    // An empty buffer may have no address, and a NULL pointer would bind NULL, not ''.
+                    if let base = c.baseAddress { _ = sqlite3_bind_text(statement, index, base, Int32(c.count), transient) }
+                    else { _ = sqlite3_bind_text(statement, index, "", 0, nil) }
+                }
+            }
         case .bytes(let b): b.withUnsafeBytes { _ = sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
         }
     }

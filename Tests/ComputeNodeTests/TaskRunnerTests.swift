@@ -39,6 +39,23 @@ import Testing
         #expect(log == "Error: column 'id': 'x' cannot be converted to int and the column is NOT NULL. Row: x,c\n")
     }
 
+    @Test func consumersShareTheTaskRowCapSoOneWithMoreDataIsNotCutShort() throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("csv", partitions: 3)
+        let producer = try KafkaProducer(brokers: cluster.bootstrapServers)
+        for i in 0..<6000 { try producer.send(topic: "csv", partition: 0, value: Array("\(i),p0".utf8)) }
+        for p: Int32 in [1, 2] { for i in 0..<10 { try producer.send(topic: "csv", partition: p, value: Array("\(i),p\(p)".utf8)) } }
+        try producer.flush()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var t = task(cluster.bootstrapServers, begin: [0: 0, 1: 0, 2: 0], root: root)
+        t.maxBatchRows = 2000
+        let outcome = try #require(TaskRunner(errorLogDirectory: root, errorLogURLBase: "").run(t).outcome)
+        // Three consumers, one per partition: an even split (666 rows each) would stop partition 0 after one poll.
+        #expect(outcome.loadedRows >= 2000 && outcome.loadedRows <= 2000 + 3 * 1024, "\(outcome.loadedRows)")
+        #expect(outcome.endOffsets[0].map { $0 >= 1980 && $0 < 6000 } == true)
+    }
+
     @Test func anOffsetOutsideTheLogFailsTheTaskWithStarRocksAdvice() throws {
         let cluster = try KafkaMockCluster()
         try cluster.createTopic("csv", partitions: 1)

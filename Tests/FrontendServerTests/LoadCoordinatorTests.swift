@@ -64,4 +64,16 @@ import Testing
         #expect(grown.progress[2] == 0)                                         // the new partition starts at kafka_default_offsets
         #expect(coordinator.tasks(of: id).flatMap(\.partitions).sorted() == [0, 1, 2])
     }
+
+    @Test func aStatementWakesTheSchedulerInsteadOfWaitingForTheNextRound() throws {
+        coordinator.nodes.add(ComputeNodeState(id: 7, host: "n", heartbeatPort: 1, httpPort: 1, alive: true, embedded: false,
+                                               connection: HTTPNodeConnection(host: "127.0.0.1", port: 1)))
+        coordinator.tick(now: 100)                                              // a round ran; the next is due at 100 + interval
+        let id = try createJob()
+        coordinator.tick(now: 100.5)
+        #expect(try job(id).state == .needSchedule)
+        coordinator.wake()
+        coordinator.tick(now: 100.6)
+        #expect(try job(id).state == .running && coordinator.tasks(of: id).count == 1)
+    }
 }

@@ -181,6 +181,10 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
         "{\"id\": 5, \"name\": \"tab\\there \\u00e9\"}\n{\"id\": 6}", #"{"id": -7.5, "name": true}"#, #"{"id": 99999999999999999999}"#,
         #"{"id": 1, "id": 2}"#, #"{"name": {"nested": [1, "two"]}, "id": null}"#, #"{}"#, #"  {"id":8}  "#,
         #"[{"id": 9}]"#, #"{"id": 1"#, "nope", "", #"{"i\"d": 1}"#, #"{"id": 1,}"#, #"{"id": 1} trailing"#, "{\"id\": tru}",
+        // Integers the fast path reads in place, and the edges where it hands the text over instead.
+        #"{"id": -0, "name": 007}"#, #"{"id": 9223372036854775807, "name": -9223372036854775808}"#,
+        #"{"id": 9223372036854775808, "name": -9223372036854775809}"#, #"{"id": 1e3, "name": 2.50}"#, #"{"id": -}"#,
+        #"{"id": 12x}"#, #"{"id":18446744073709551616}"#,
     ]
 
     private func rows(_ spec: LoadSpec, _ message: String, fast: Bool) throws -> (LoadResult, [RejectedRow]) {
@@ -198,7 +202,8 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
         paths.jsonPaths = #"["$.name", "$.id"]"#
         paths.columns = [ColumnMapping(name: "name"), ColumnMapping(name: "id")]
         simple.stripOuterArray = false
-        for spec in [simple, paths] {
+        let integers = LoadSpec(format: .json, tableColumns: [column("id", .bigint), column("name", .bigint)], keysType: .duplicate)
+        for spec in [simple, paths, integers] {
             #expect(try LoadPlan(spec).scanner != nil)
             for m in messages {
                 let (fast, fastRejected) = try rows(spec, m, fast: true)

@@ -6,20 +6,24 @@ import SQLParser
 
 /// CREATE / ALTER / PAUSE / RESUME / STOP / SHOW [ALL] ROUTINE LOAD, SHOW ROUTINE LOAD TASK and SHOW CREATE
 /// ROUTINE LOAD: validation, state changes through `RoutineLoadJob`, and durable storage in the catalog.
-/// Running the jobs (tasks, Kafka) is the scheduler's part; until it exists, created jobs stay NEED_SCHEDULE.
+/// Running the jobs (tasks, Kafka) is the scheduler's part (`LoadCoordinator`); a statement that changes a job's state
+/// wakes it, so the job is scheduled (or its tasks dropped) at once rather than at the next scheduler round.
 extension StatementExecutor {
     func executeRoutineLoad(_ statement: RoutineLoadStatement) throws(SQLError) -> StatementResult {
         switch statement {
-        case .create(let c): try createRoutineLoad(c); return .done
+        case .create(let c): try createRoutineLoad(c); server.loads.wake(); return .done
         case .alter(let a): try alterRoutineLoad(a); return .done
         case .pause(let name):
             try changeJob(name) { (job) throws(RoutineLoadError) in try job.pause(byUser: session.user, at: Date().timeIntervalSince1970) }
+            server.loads.wake()
             return .done
         case .resume(let name):
             try changeJob(name) { (job) throws(RoutineLoadError) in try job.resume() }
+            server.loads.wake()
             return .done
         case .stop(let name):
             try changeJob(name) { (job) throws(RoutineLoadError) in try job.stop(at: Date().timeIntervalSince1970) }
+            server.loads.wake()
             return .done
         case .show(let show): return .rows(try showRoutineLoad(show))
         case .showTasks(let db, let condition): return .rows(try showRoutineLoadTasks(db, condition))

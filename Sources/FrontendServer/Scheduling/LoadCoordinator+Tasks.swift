@@ -184,9 +184,12 @@ extension LoadCoordinator {
         }
         logger.debug("routine load task \(task.id) of job \(task.jobID): \(outcome.loadedRows) rows in \(outcome.executeMillis) ms, committed \(Int((Date().timeIntervalSince1970 - (task.executeStartTime ?? now)) * 1000)) ms after start")
         if outcome.loadedRows == 0, let segment = task.segment { volume.remove(segment) }
-        if let table = try? catalog.table(database: committed?.databaseName ?? "", name: committed?.tableName ?? ""),
-           let data = try? catalog.tableData(tableID: table.id) {
-            try? cache.catchUp(table, data: data)
+        if let table = try? catalog.table(database: committed?.databaseName ?? "", name: committed?.tableName ?? "") {
+            // Off the task loop, so the next task starts while the cache copies this one's rows (a SELECT catches
+            // up by itself if it comes first).
+            cacheQueue.async { [catalog, cache] in
+                if let data = try? catalog.tableData(tableID: table.id) { try? cache.catchUp(table, data: data) }
+            }
         }
         // More data waiting: the next task starts at once; caught up: after max_batch_interval (§3.7).
         let behind = task.partitions.contains { p in (committed?.latestOffsets[p] ?? 0) > (committed?.progress[p] ?? 0) }

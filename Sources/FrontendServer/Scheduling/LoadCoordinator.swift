@@ -23,6 +23,8 @@ final class LoadCoordinator: @unchecked Sendable {
     let logger: Logger
     let kafka: any KafkaMetadataSource
     let nodes = ComputeNodeRegistry()
+    /// Brings the table cache up to date after commits, in the background.
+    let cacheQueue = DispatchQueue(label: "tributary-cache-catch-up")
 
     let lock = NSLock()
     /// Tasks by job id (guarded by `lock`; changed only on the coordinator thread).
@@ -32,6 +34,9 @@ final class LoadCoordinator: @unchecked Sendable {
     var lastPoll: [String: Double] = [:]
     /// The round right after start only gives RUNNING jobs their tasks back; the others wait for the regular round.
     var restartRound = false
+    /// A job changed state (CREATE, RESUME, PAUSE, STOP): the next tick runs the job round at once instead of
+    /// waiting up to a scheduler interval (guarded by `lock`).
+    private var woken = false
 
     init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, config: FrontendConfig, logger: Logger,
          kafka: any KafkaMetadataSource = LibrdkafkaMetadata()) {
@@ -45,6 +50,9 @@ final class LoadCoordinator: @unchecked Sendable {
     func shownTasks(of job: RoutineLoadJob) -> [RoutineLoadTask] { job.state == .running ? tasks(of: job.id) : [] }
 
     func setTasks(_ jobID: Int64, _ list: [RoutineLoadTask]?) { lock.withLock { tasks[jobID] = list } }
+
+    /// Asks for a job round on the next tick (within ~20 ms), after a statement changed a job.
+    func wake() { lock.withLock { woken = true } }
 
     func start() {
         nextRound = Date().timeIntervalSince1970 + 1          // soon after start: RUNNING jobs resume
@@ -61,7 +69,8 @@ final class LoadCoordinator: @unchecked Sendable {
 
     /// One pass of the scheduler (also driven directly by tests).
     func tick(now: Double) {
-        if now >= nextRound {
+        let wokenNow = lock.withLock { defer { woken = false }; return woken }
+        if now >= nextRound || (wokenNow && !restartRound) {
             jobRound(now: now, runningOnly: restartRound)
             nextRound = now + (restartRound ? Double(config.routineLoadSchedulerIntervalSeconds) - 1 : Double(config.routineLoadSchedulerIntervalSeconds))
             restartRound = false
