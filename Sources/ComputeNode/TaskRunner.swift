@@ -74,6 +74,7 @@ public struct TaskRunner: Sendable {
         let deadline = started.uptimeNanoseconds + UInt64(task.consumeSeconds * 1e9)
         let results = ResultSlots<GroupResult>(count: n)
         let budget = TaskBudget(rows: task.maxBatchRows, bytes: task.maxBatchBytes)
+        let prefetch = Prefetch(task, consumers: n)
         // One thread per consumer, all at once: concurrentPerform would run only as many as there are cores, and a
         // consumer spends much of its time waiting on fetches.
         let done = DispatchGroup()
@@ -82,7 +83,7 @@ public struct TaskRunner: Sendable {
             done.enter()
             Thread.detachNewThread {
                 results.set(g, Result {
-                    try consume(task, plan: plan, begin: begin, into: segment, deadline: deadline, budget: budget)
+                    try consume(task, plan: plan, begin: begin, into: segment, deadline: deadline, budget: budget, prefetch: prefetch)
                 })
                 done.leave()
             }
@@ -113,30 +114,35 @@ public struct TaskRunner: Sendable {
                            errorLogURL: url)
     }
 
-    /// One consumer: reads its partitions until the deadline, the task's shared row/byte budget is spent, or the
-    /// end of every partition, streaming converted rows into the segment every ``chunkRecords`` records.
+    /// One consumer: reads its partitions until the deadline, the task's shared row/byte budget or its own prefetch
+    /// allowance is spent, or the end of every partition, streaming converted rows into the segment every
+    /// ``chunkRecords`` records.
     private func consume(_ task: LoadTask, plan: LoadPlan, begin: [Int32: Int64], into segment: SegmentWriter, deadline: UInt64,
-                         budget: TaskBudget) throws -> GroupResult {
+                         budget: TaskBudget, prefetch: Prefetch) throws -> GroupResult {
         let batch = LoadBatch(plan: plan)
         let consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: begin,
-                                                  properties: task.properties.map { ($0.key, $0.value) })
+                                                  properties: prefetch.settings + task.properties.map { ($0.key, $0.value) })
         var out = GroupResult()
         var atEnd = Set<Int32>()
         var counted = 0, countedBytes: Int64 = 0          // what this consumer has charged to the budget
+        var messages = 0
         func drain() throws {
             out.records += batch.recordCount
             let r = try batch.finish()
             if !r.rows.isEmpty { try segment.append(r.rows, ops: r.ops) }
             out.add(r)
         }
-        while atEnd.count < begin.count, budget.remains {
+        while atEnd.count < begin.count, budget.remains, prefetch.allows(messages: messages, bytes: out.bytes) {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { break }
             let wait = Int32(min(100, max(1, (deadline - now) / 1_000_000)))
             let events: [KafkaConsumerEvent]
             do {
                 events = try consumer.poll(timeoutMilliseconds: wait) { m in
+                    // Never a message twice: nothing before the task's range or what this consumer already read.
+                    guard m.offset >= (out.next[m.partition] ?? begin[m.partition] ?? .max) else { return }
                     batch.add(m.payload)
+                    messages += 1
                     out.next[m.partition] = m.offset + 1
                     if m.timestamp >= 0 { out.timestamps[m.partition] = m.timestamp }
                     out.bytes += Int64(m.payload.count)
@@ -176,6 +182,35 @@ public struct TaskRunner: Sendable {
         let text = rows.map { "Error: \($0.reason). Row: \($0.row)\n" }.joined()
         try Data(text.utf8).write(to: URL(fileURLWithPath: (errorLogDirectory as NSString).appendingPathComponent(name)))
         return errorLogURLBase + "/api/_load_error_log?file=" + name
+    }
+}
+
+/// How much one consumer of a task may read, so it never waits on librdkafka's prefetch. librdkafka 2.0 stops
+/// fetching for a consumer once `queued.min.messages` messages or `queued.max.messages.kbytes` are queued, and after
+/// the application has drained that queue it fetches again only at its broker thread's next wake-up, up to a second
+/// later (2.1 added `fetch.queue.backoff.ms` for this). So each consumer's queue is sized to 1.5 × its share of the
+/// task's row cap, and the consumer stops one poll batch short of either threshold: what it reads in a task is
+/// always already fetched. The shared ``TaskBudget`` still caps the task as a whole.
+struct Prefetch: Sendable {
+    let messages: Int
+    let kilobytes: Int
+    /// librdkafka settings for the task's consumers (a job's own `property.*` values come after, and win).
+    let settings: [(String, String)]
+
+    init(_ task: LoadTask, consumers: Int) {
+        func user(_ key: String) -> Int? { task.properties.last { $0.key == key }.flatMap { Int($0.value) } }
+        let userMessages = user("queued.min.messages"), userKilobytes = user("queued.max.messages.kbytes")
+        let share = Int(min(Double(task.maxBatchRows) * 1.5 / Double(max(1, consumers)), 9_000_000))
+        messages = userMessages ?? max(10_000, share + 2 * Self.pollBatch)
+        kilobytes = userKilobytes ?? 65_536                          // librdkafka's default
+        settings = [("queued.min.messages", String(messages))]
+    }
+
+    /// Messages one poll may return (``KafkaPartitionConsumer/poll``'s default).
+    static let pollBatch = 1024
+
+    func allows(messages read: Int, bytes: Int64) -> Bool {
+        read + Self.pollBatch < messages && bytes < Int64(kilobytes) * 1024 * 3 / 4
     }
 }
 

@@ -153,8 +153,11 @@ public final class LoadBatch {
         let strict = plan.spec.strictMode
         // Per-column facts hoisted out of the row loop (this loop runs for every loaded row).
         let types = table.map(\.type), nullable = table.map(\.nullable), sources = plan.sources
+        // Source fields in table order: a record is its own row, and the array is copied only if a conversion
+        // changes a value (JSON numbers into BIGINT and strings into VARCHAR change nothing).
+        let sameShape = plan.fieldNames.count == table.count && sources.enumerated().allSatisfy { $0.element == .field($0.offset) }
         for (r, record) in records.enumerated() {
-            var row = [Value](repeating: .null, count: table.count)
+            var row = sameShape ? record : [Value](repeating: .null, count: table.count)
             var failure: String?
             columns: for c in 0..<types.count {
                 var raw: Value = .null
@@ -173,7 +176,7 @@ public final class LoadBatch {
                                            : "column '\(table[c].name)': '\(raw.text ?? "")' cannot be converted to \(types[c].describeName) and the column is NOT NULL"
                     break columns
                 }
-                row[c] = v
+                if !sameShape || v != raw { row[c] = v }
             }
             if let failure { reject(render(record), failure); continue }
             rows.append(row)

@@ -31,6 +31,7 @@ public final class QueryEngine {
         config.prepareDatabase { db in
             if let cachePath {
                 try db.execute(sql: "ATTACH DATABASE ? AS cache", arguments: [cachePath])
+                try db.execute(sql: "PRAGMA cache.mmap_size = \(TableCache.mmapSize)")
             }
             db.add(function: DatabaseFunction("regexp", argumentCount: 2, pure: true) { values in
                 guard let pattern = String.fromDatabaseValue(values[0].databaseValue),

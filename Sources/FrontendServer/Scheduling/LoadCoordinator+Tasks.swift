@@ -17,17 +17,18 @@ extension LoadCoordinator {
         }
         var changed = false
         for i in list.indices {
-            let task = list[i]
+            var task = list[i]
             if task.isRunning {
                 if let id = task.nodeID, nodes.node(id)?.embedded == false {
                     if now - (lastPoll[task.id] ?? 0) < 0.1 { continue }
                     lastPoll[task.id] = now
                 }
-                if let next = collect(task, now: now) {
-                    lastPoll.removeValue(forKey: task.id)
-                    list[i] = next; changed = true; job = nil
-                }
-            } else if now >= task.notBefore {
+                guard let next = collect(task, now: now) else { continue }
+                lastPoll.removeValue(forKey: task.id)
+                list[i] = next; changed = true; job = nil
+                task = next                     // a renewed task with a backlog starts in this same pass
+            }
+            if !task.isRunning, now >= task.notBefore {
                 guard let j = currentJob(), j.state == .running else {
                     // Keep what this pass changed, then drop everything (running tasks are aborted).
                     lock.withLock { if tasks[jobID] != nil { tasks[jobID] = list } }
