@@ -393,3 +393,84 @@ def test_jobs_that_cannot_run_pause_with_starrocks_reasons(mock, loading_fe):
     assert bad["ReasonOfStateChanged"].startswith("ErrorReason{errCode = 103, msg='failed to create task: ")
     assert "no_such_function" in bad["ReasonOfStateChanged"]
     assert query(fe, "SELECT count(*) FROM d.f") == [["0"]]
+
+
+class HungNode:
+    """A compute node that answers heartbeats and accepts tasks but never finishes one: a node stuck in I/O. It
+    speaks the node API of ComputeNodeAPI (heartbeat, submit, status, forget)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        from conftest import free_port
+        self.port = free_port()
+        self.tasks = []
+        node = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def reply(self, body):
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                if self.path.startswith("/api/heartbeat"):
+                    self.reply({"version": "hung", "startTime": time.time(), "cpuCores": 1,
+                                "runningTasks": len(node.tasks), "finishedTasks": 0})
+                else:                                                  # /api/task?id=...: still running, forever
+                    task = next(t for t in node.tasks if self.path.endswith("id=" + t["id"]))
+                    self.reply({"taskID": task["id"], "txnID": task["txnID"], "status": "running"})
+
+            def do_POST(self):
+                node.tasks.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.reply({"status": "OK"})
+
+            def do_DELETE(self):
+                self.reply({})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def test_a_task_that_never_reports_times_out_and_runs_again_elsewhere(mock, loading_fe, tmp_path):
+    broker = mock("slow:2")
+    fe = loading_fe("embedded_compute_node = false\nheartbeat_timeout_second = 1\n")
+    hung = HungNode()
+    cn = None
+    try:
+        assert mysql(fe.port, f'ALTER SYSTEM ADD COMPUTE NODE "127.0.0.1:{hung.port}"')[0] == 0
+        assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.s (id BIGINT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+        producer = KafkaProducer(bootstrap_servers=broker)
+        for i in range(20):
+            producer.send("slow", json.dumps({"id": i}).encode(), partition=i % 2)
+        producer.flush()
+        rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.sj ON s PROPERTIES ("format" = "json", "max_batch_interval" = "1",
+                "task_consume_second" = "1", "task_timeout_second" = "3")
+            FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "slow", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+        assert rc == 0, err
+        # The only node takes the task and never reports: after task_timeout_second the FE aborts it and plans it again.
+        row = wait_until(lambda: (r := show_job(fe, "sj", "d")) and statistic(r)["abortedTaskNum"] >= 1 and r, timeout=30)
+        assert row["State"] == "RUNNING" and statistic(row)["loadedRows"] == 0
+        assert row["Progress"] == '{"0":"OFFSET_ZERO","1":"OFFSET_ZERO"}'               # nothing committed
+        assert row["OtherMsg"].endswith("] timeout by txn manager"), row["OtherMsg"]
+        wait_until(lambda: len({t["id"] for t in hung.tasks}) >= 2, timeout=20)
+        assert len({t["txnID"] for t in hung.tasks}) == len(hung.tasks)      # every attempt under a new transaction
+        # A working node comes and the hung one goes: the task runs there from the committed offsets, exactly once.
+        cn, port = start_cn(tmp_path, "cn")
+        assert mysql(fe.port, f'ALTER SYSTEM ADD COMPUTE NODE "127.0.0.1:{port}"; ALTER SYSTEM DROP COMPUTE NODE "127.0.0.1:{hung.port}"')[0] == 0
+        wait_until(lambda: query(fe, "SELECT count(*), count(DISTINCT id) FROM d.s") == [["20", "20"]], timeout=60)
+        assert statistic(show_job(fe, "sj", "d"))["loadedRows"] == 20
+    finally:
+        hung.stop()
+        if cn:
+            cn.kill()
+            cn.wait()
