@@ -7,6 +7,11 @@ import SQLParser
 public enum Segment {
     public static let format = "tributary-segment-v1"
 
+    /// The declaration of the `rows` table's last column. The cache's DUPLICATE KEY tables end with the same column,
+    /// so a segment is applied with `INSERT … SELECT *`, which SQLite runs as a raw record copy (its "transfer
+    /// optimization": same column count, affinities and defaults) instead of decoding and re-encoding every row.
+    static let opColumn = "\"__op\" INTEGER NOT NULL DEFAULT 0"
+
     /// Writes rows to `path` atomically and durably (see ``SegmentWriter``). Row values are already converted
     /// to the columns' types.
     public static func write(to path: String, columns: [Relation.Column], rows: [[Value]], ops: [Int64]? = nil) throws {

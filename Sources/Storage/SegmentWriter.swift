@@ -34,7 +34,7 @@ public final class SegmentWriter: @unchecked Sendable {
             defer { cleanUp() }
             throw error("cannot create segment \(temp)")
         }
-        let defs = columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" } + ["\"__op\" INTEGER NOT NULL DEFAULT 0"]
+        let defs = columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" } + [Segment.opColumn]
         do {
             try exec("""
                 PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;

@@ -97,14 +97,16 @@ public final class TableCache: Sendable {
         }
     }
 
+    /// What the cache's copy of a table is built for; another key rebuilds it. `v2`: DUPLICATE tables end with `__op`.
     private static func schemaKey(_ t: TableInfo) -> String {
-        t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
+        "v2:" + t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
     }
 
     private static func createTable(_ t: TableInfo, in db: Database) throws {
         let name = Segment.quote(tableName(t.id))
         try db.execute(sql: "DROP TABLE IF EXISTS \(name)")
-        let cols = t.definition.columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" }
+        var cols = t.definition.columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" }
+        if t.definition.keysType == .duplicate { cols.append(Segment.opColumn) }    // shaped like a segment: see apply
         try db.execute(sql: "CREATE TABLE \(name) (\(cols.joined(separator: ", ")))")
         if t.definition.keysType != .duplicate {
             let keys = t.definition.keyColumns.map(Segment.quote).joined(separator: ", ")
@@ -118,7 +120,9 @@ public final class TableCache: Sendable {
         let name = Segment.quote(Self.tableName(t.id))
         let cols = d.columns.map { Segment.quote($0.name) }
         if d.keysType == .duplicate {
-            try db.execute(sql: "INSERT INTO main.\(name) (\(cols.joined(separator: ", "))) SELECT \(cols.joined(separator: ", ")) FROM \(schema).rows ORDER BY rowid")
+            // Same shape as the segment and `SELECT *` without ORDER BY: SQLite copies the records as they are, in rowid
+            // (load) order, with new rowids after the table's last.
+            try db.execute(sql: "INSERT INTO main.\(name) SELECT * FROM \(schema).rows")
             return
         }
         let keyIdx = d.columns.indices.filter { d.columns[$0].isKey }
