@@ -17,6 +17,7 @@ struct TributaryCN: ParsableCommand {
     var port: Int?
 
     func run() throws {
+        AllocatorTuning.applyForLoads()
         var logger = Logger(label: "tributary.cn")
         var conf = ComputeNodeConfig()
         if let path = config {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import ComputeNode
 import Foundation
 import FrontendServer
 import Logging
@@ -25,6 +26,7 @@ struct TributaryFE: ParsableCommand {
     var httpPort: Int?
 
     func run() throws {
+        AllocatorTuning.applyForLoads()
         var settings = FrontendConfig()
         var warnings: [String] = []
         let path = config ?? (FileManager.default.fileExists(atPath: "conf/fe.conf") ? "conf/fe.conf" : nil)
