@@ -188,7 +188,7 @@ public struct TaskRunner: Sendable {
 /// How much one consumer of a task may read, so it never waits on librdkafka's prefetch. librdkafka 2.0 stops
 /// fetching for a consumer once `queued.min.messages` messages or `queued.max.messages.kbytes` are queued, and after
 /// the application has drained that queue it fetches again only at its broker thread's next wake-up, up to a second
-/// later (2.1 added `fetch.queue.backoff.ms` for this). So each consumer's queue is sized to 1.5 × its share of the
+/// later (2.1 added `fetch.queue.backoff.ms` for this). So each consumer's queue is sized to twice its share of the
 /// task's row cap, and the consumer stops one poll batch short of either threshold: what it reads in a task is
 /// always already fetched. The shared ``TaskBudget`` still caps the task as a whole.
 struct Prefetch: Sendable {
@@ -200,7 +200,7 @@ struct Prefetch: Sendable {
     init(_ task: LoadTask, consumers: Int) {
         func user(_ key: String) -> Int? { task.properties.last { $0.key == key }.flatMap { Int($0.value) } }
         let userMessages = user("queued.min.messages"), userKilobytes = user("queued.max.messages.kbytes")
-        let share = Int(min(Double(task.maxBatchRows) * 1.5 / Double(max(1, consumers)), 9_000_000))
+        let share = Int(min(Double(task.maxBatchRows) * 2 / Double(max(1, consumers)), 9_000_000))
         messages = userMessages ?? max(10_000, share + 2 * Self.pollBatch)
         kilobytes = userKilobytes ?? 65_536                          // librdkafka's default
         settings = [("queued.min.messages", String(messages))]

@@ -59,9 +59,9 @@ import Testing
     @Test func eachConsumerReadsOnlyWhatLibrdkafkaHasAlreadyPrefetched() {
         var t = task("b:1", begin: [0: 0], root: "/tmp")
         t.maxBatchRows = 200_000
-        let three = Prefetch(t, consumers: 3)                   // 1.5 × a third of the row cap, plus two poll batches
-        #expect(three.messages == 102_048 && three.settings.map(\.0) == ["queued.min.messages"])
-        #expect(three.allows(messages: 100_000, bytes: 0) && !three.allows(messages: 101_024, bytes: 0))
+        let three = Prefetch(t, consumers: 3)                   // twice a third of the row cap, plus two poll batches
+        #expect(three.messages == 135_381 && three.settings.map(\.0) == ["queued.min.messages"])
+        #expect(three.allows(messages: 134_000, bytes: 0) && !three.allows(messages: 134_357, bytes: 0))
         #expect(!three.allows(messages: 0, bytes: 48 << 20))  // three quarters of librdkafka's 64 MB queue
         t.properties = [Property("queued.min.messages", "5000")]
         #expect(Prefetch(t, consumers: 3).messages == 5000)  // a job's own setting is what librdkafka uses
