@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore",
+                                                      .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "ComputeNodeTests", dependencies: [
             "ComputeNode", "Kafka", "LoadPipeline", "CatalogStore", "SQLParser", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -106,7 +106,7 @@ struct JSONRowScanner {
             i += 1
         }
         guard i > first else { return nil }
-        if i < p.bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(p.bytes[i]) { return nil }
+        if i < p.bytes.count, p.bytes[i] == UInt8(ascii: ".") || p.bytes[i] | 0x20 == UInt8(ascii: "e") { return nil }
         let value: Int64
         if negative {
             guard magnitude <= UInt64(Int64.max) + 1 else { return nil }

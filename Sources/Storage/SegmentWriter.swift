@@ -21,7 +21,8 @@ public final class SegmentWriter: @unchecked Sendable {
     private var insert: OpaquePointer?
     /// The same INSERT for ``rowsPerInsert`` rows at once: one statement step per group of rows instead of per row.
     private var insertMany: OpaquePointer?
-    static let rowsPerInsert = 32
+    /// 32 rows, or fewer for a table so wide that 32 rows would pass SQLite's limit on bound parameters.
+    private(set) var rowsPerInsert = 1
     public private(set) var rowCount = 0
 
     public init(path: String, columns: [Relation.Column]) throws {
@@ -34,6 +35,7 @@ public final class SegmentWriter: @unchecked Sendable {
             defer { cleanUp() }
             throw error("cannot create segment \(temp)")
         }
+        rowsPerInsert = max(1, min(32, Int(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) / (columns.count + 1)))
         let defs = columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" } + [Segment.opColumn]
         do {
             try exec("""
@@ -42,7 +44,7 @@ public final class SegmentWriter: @unchecked Sendable {
                 CREATE TABLE rows (\(defs.joined(separator: ", ")));
                 """)
             let marks = "(" + Array(repeating: "?", count: columns.count + 1).joined(separator: ", ") + ")"
-            let many = Array(repeating: marks, count: Self.rowsPerInsert).joined(separator: ", ")
+            let many = Array(repeating: marks, count: rowsPerInsert).joined(separator: ", ")
             guard sqlite3_prepare_v2(db, "INSERT INTO rows VALUES \(marks)", -1, &insert, nil) == SQLITE_OK,
                   sqlite3_prepare_v2(db, "INSERT INTO rows VALUES \(many)", -1, &insertMany, nil) == SQLITE_OK else { throw error("prepare") }
         } catch {
@@ -60,7 +62,7 @@ public final class SegmentWriter: @unchecked Sendable {
             let width = columnCount + 1
             var i = 0
             while i < rows.count {
-                let group = rows.count - i >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+                let group = rows.count - i >= rowsPerInsert ? rowsPerInsert : 1
                 let statement = group == 1 ? insert : insertMany
                 for k in 0..<group {
                     let base = Int32(k * width)

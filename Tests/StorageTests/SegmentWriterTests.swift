@@ -1,6 +1,7 @@
 import Expressions
 import Foundation
 import GRDB
+import GRDBSQLite
 import Testing
 @testable import Storage
 
@@ -12,8 +13,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try SegmentWriter(path: path, columns: [.init("id", .bigint), .init("name", .varchar(100)), .init("score", .double)])
         let values: [Value] = [.string(""), .null, .string("héllo, 世界"), .string("a much longer string than fifteen bytes"), .string("x")]
-        let rows: [[Value]] = (0..<(SegmentWriter.rowsPerInsert * 2 + 7)).map { i in
-            [.int(Int64(i)), values[i % values.count], i % 4 == 0 ? .null : .double(Double(i) / 2)]
+        let count = writer.rowsPerInsert * 2 + 7                            // two many-row INSERTs and single rows
+        let rows: [[Value]] = (0..<count).map { (i: Int) -> [Value] in
+            let score: Value = i % 4 == 0 ? .null : .double(Double(i) / 2)
+            return [.int(Int64(i)), values[i % values.count], score]
         }
         try writer.append(Array(rows[..<40]), ops: (0..<40).map { Int64($0 % 2) })
         try writer.append(Array(rows[40...]))
@@ -31,5 +34,18 @@ import Testing
             #expect(row["score"] as Double? == (i % 4 == 0 ? nil : Double(i) / 2))
             #expect(row["__op"] as Int64 == (i < 40 ? Int64(i % 2) : 0))
         }
+    }
+
+    @Test func aTableTooWideFor32RowsPerInsertStillLoads() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wide-\(UUID().uuidString).seg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let columns = (0..<1500).map { Relation.Column("c\($0)", .bigint) }            // 32 × 1501 parameters: more than some SQLite builds allow
+        let writer = try SegmentWriter(path: path, columns: columns)
+        let limit = try DatabaseQueue().read { Int(sqlite3_limit($0.sqliteConnection, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) }
+        #expect(writer.rowsPerInsert >= 1 && writer.rowsPerInsert * 1501 <= limit)
+        try writer.append((0..<50).map { r in (0..<1500).map { .int(Int64(r * 10_000 + $0)) } })
+        try writer.finish()
+        let last = try DatabaseQueue(path: path).read { try Int64.fetchOne($0, sql: "SELECT c1499 FROM rows ORDER BY rowid DESC LIMIT 1") }
+        #expect(last == Int64(49 * 10_000 + 1499))
     }
 }
