@@ -474,3 +474,27 @@ def test_a_task_that_never_reports_times_out_and_runs_again_elsewhere(mock, load
         if cn:
             cn.kill()
             cn.wait()
+
+
+def test_kafka_properties_reach_librdkafka(mock, loading_fe):
+    """property.* settings are handed to librdkafka as they are: a wrong value comes back with librdkafka's own text,
+    and a valid one (a client id, a fetch size) loads as usual."""
+    broker = mock("props:1")
+    fe = loading_fe()
+    assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.p (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for i in range(5):
+        producer.send("props", json.dumps({"id": i}).encode())
+    producer.flush()
+    rc, _, err = mysql(fe.port, f"""
+        CREATE ROUTINE LOAD d.badprop ON p PROPERTIES ("format" = "json")
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "props", "property.security.protocol" = "bogus");
+        CREATE ROUTINE LOAD d.goodprop ON p PROPERTIES ("format" = "json", "max_batch_interval" = "1")
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "props", "property.client.id" = "tributary-test",
+                      "property.fetch.max.bytes" = "1048576", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""", db="d")
+    assert rc == 0, err
+    wrong = wait_until(lambda: (r := show_job(fe, "badprop", "d")) and r["State"] == "PAUSED" and r)
+    assert ("""failed to set 'security.protocol', value: 'bogus', err: Invalid value "bogus" for configuration property """
+            """"security.protocol\"""") in wrong["ReasonOfStateChanged"]
+    wait_until(lambda: query(fe, "SELECT count(*) FROM d.p") == [["5"]])
+    assert show_job(fe, "goodprop", "d")["State"] == "RUNNING"
