@@ -13,8 +13,11 @@ public final class ComputeNodeService: @unchecked Sendable {
     private var finished = 0
     static let uncollectedReportSeconds: Double = 600
 
-    public init(runner: TaskRunner, slots: Int = 16) {
-        self.runner = runner; self.slots = slots
+    /// Called after each task's report is ready (the FE's embedded node wakes its scheduler with it).
+    private let onFinish: @Sendable () -> Void
+
+    public init(runner: TaskRunner, slots: Int = 16, onFinish: @escaping @Sendable () -> Void = {}) {
+        self.runner = runner; self.slots = slots; self.onFinish = onFinish
     }
 
     public enum SubmitError: Error, CustomStringConvertible {
@@ -54,6 +57,7 @@ public final class ComputeNodeService: @unchecked Sendable {
                     self.finishedAt[task.id] = Date().timeIntervalSince1970
                 }
             }
+            self.onFinish()
         }
         thread.name = "tributary-task"
         thread.start()

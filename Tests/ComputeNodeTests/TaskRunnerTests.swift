@@ -67,6 +67,16 @@ import Testing
         #expect(Prefetch(t, consumers: 3).messages == 5000)  // a job's own setting is what librdkafka uses
     }
 
+    @Test func aNodeTellsWhenATaskReportIsReady() {
+        let ready = DispatchSemaphore(value: 0)
+        let service = ComputeNodeService(runner: TaskRunner(errorLogDirectory: "/tmp", errorLogURLBase: ""), slots: 2) { ready.signal() }
+        var bad = task("127.0.0.1:1", begin: [0: 0], root: "/tmp")
+        bad.segment = "../outside.seg"
+        #expect(throws: Never.self) { try service.submit(bad) }
+        #expect(ready.wait(timeout: .now() + 10) == .success)
+        #expect(service.report(bad.id)?.status == .failed)                 // the report is there when the call comes
+    }
+
     @Test func anOffsetOutsideTheLogFailsTheTaskWithStarRocksAdvice() throws {
         let cluster = try KafkaMockCluster()
         try cluster.createTopic("csv", partitions: 1)
