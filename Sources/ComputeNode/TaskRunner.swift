@@ -37,8 +37,21 @@ public struct TaskRunner: Sendable {
         var rejected: [RejectedRow] = []
 
         mutating func add(_ r: LoadResult) {
-            loaded += r.loadedRows; filtered += r.filteredRows; unselected += r.unselectedRows
-            rejected += r.rejected.prefix(max(0, TaskRunner.rejectedSample - rejected.count))
+            count(loaded: r.loadedRows, filtered: r.filteredRows, unselected: r.unselectedRows, rejected: r.rejected)
+        }
+
+        /// Folds another consumer's result into this one.
+        mutating func add(_ other: GroupResult) {
+            next.merge(other.next) { $1 }
+            timestamps.merge(other.timestamps) { $1 }
+            latest.merge(other.latest) { $1 }
+            bytes += other.bytes
+            count(loaded: other.loaded, filtered: other.filtered, unselected: other.unselected, rejected: other.rejected)
+        }
+
+        private mutating func count(loaded l: Int, filtered f: Int, unselected u: Int, rejected r: [RejectedRow]) {
+            loaded += l; filtered += f; unselected += u
+            rejected += r.prefix(max(0, TaskRunner.rejectedSample - rejected.count))
         }
     }
 
@@ -91,15 +104,7 @@ public struct TaskRunner: Sendable {
         done.wait()
         var merged = GroupResult()
         do {
-            for r in results.all {
-                let part = try r.get()
-                merged.next.merge(part.next) { $1 }
-                merged.timestamps.merge(part.timestamps) { $1 }
-                merged.latest.merge(part.latest) { $1 }
-                merged.bytes += part.bytes
-                merged.loaded += part.loaded; merged.filtered += part.filtered; merged.unselected += part.unselected
-                merged.rejected += part.rejected.prefix(max(0, Self.rejectedSample - merged.rejected.count))
-            }
+            for r in results.all { merged.add(try r.get()) }
             if merged.loaded > 0 { try segment.finish() } else { segment.cancel() }
         } catch {
             segment.cancel()
