@@ -140,7 +140,8 @@ public struct TaskRunner: Sendable {
         while atEnd.count < begin.count, budget.remains, prefetch.allows(messages: messages, bytes: out.bytes) {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { break }
-            let wait = Int32(min(100, max(1, (deadline - now) / 1_000_000)))
+            // Short waits: a consumer whose partitions are quiet notices soon that the others have spent the budget.
+            let wait = Int32(min(20, max(1, (deadline - now) / 1_000_000)))
             let events: [KafkaConsumerEvent]
             do {
                 events = try consumer.poll(timeoutMilliseconds: wait) { m in

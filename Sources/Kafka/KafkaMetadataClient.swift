@@ -29,22 +29,40 @@ public struct KafkaMetadataClient: Sendable {
         }
     }
 
-    /// Low and high watermarks (first available offset, next offset to be written) of each partition, over
-    /// one connection.
+    /// Low and high watermarks (first available offset, next offset to be written) of each partition: two
+    /// ListOffsets requests (earliest, latest) for all the partitions, over one connection.
     public func watermarks(topic: String, partitions: [Int32]) throws(KafkaError) -> [Int32: (low: Int64, high: Int64)] {
-        try withHandle { (rk) throws(KafkaError) -> [Int32: (low: Int64, high: Int64)] in
+        guard !partitions.isEmpty else { return [:] }
+        return try withHandle { (rk) throws(KafkaError) -> [Int32: (low: Int64, high: Int64)] in
+            let low = try offsets(rk, topic: topic, partitions: partitions, at: Int64(RD_KAFKA_OFFSET_BEGINNING))
+            let high = try offsets(rk, topic: topic, partitions: partitions, at: Int64(RD_KAFKA_OFFSET_END))
             var out: [Int32: (low: Int64, high: Int64)] = [:]
-            for p in partitions {
-                var low: Int64 = 0, high: Int64 = 0
-                let err = rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high, Int32(timeoutMilliseconds))
-                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                    if err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { throw .unknownPartition(topic: topic, partition: p) }
-                    throw .partitionFailed(partition: p, String(cString: rd_kafka_err2str(err)))
-                }
-                out[p] = (low, high)
-            }
+            for p in partitions { out[p] = (low[p]!, high[p]!) }
             return out
         }
+    }
+
+    /// Each partition's offset for a logical position (`RD_KAFKA_OFFSET_BEGINNING` / `_END`), in one request.
+    private func offsets(_ rk: OpaquePointer, topic: String, partitions: [Int32], at position: Int64) throws(KafkaError) -> [Int32: Int64] {
+        guard let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else { throw .failed("out of memory") }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for p in partitions { rd_kafka_topic_partition_list_add(list, topic, p).pointee.offset = position }
+        let err = rd_kafka_offsets_for_times(rk, list, Int32(timeoutMilliseconds))
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { throw .unknownPartition(topic: topic, partition: partitions[0]) }
+            throw .partitionFailed(partition: partitions[0], String(cString: rd_kafka_err2str(err)))
+        }
+        var out: [Int32: Int64] = [:]
+        for i in 0..<Int(list.pointee.cnt) {
+            let e = list.pointee.elems[i]
+            guard e.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                if e.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { throw .unknownPartition(topic: topic, partition: e.partition) }
+                throw .partitionFailed(partition: e.partition, String(cString: rd_kafka_err2str(e.err)))
+            }
+            out[e.partition] = e.offset
+        }
+        guard partitions.allSatisfy({ out[$0] != nil }) else { throw .failed("the broker did not answer for every partition") }
+        return out
     }
 
     private func withHandle<T>(_ body: (OpaquePointer) throws(KafkaError) -> T) throws(KafkaError) -> T {

@@ -13,6 +13,10 @@ public final class TableCache: Sendable {
     public let path: String
     private let pool: DatabasePool
     private let volume: LocalVolume
+    /// A connection of its own that copies the write-ahead log into the cache file after catch-ups, so neither the
+    /// next catch-up nor a query waits for it (SQLite checkpoints beside a writer).
+    private let checkpointer: DatabaseQueue
+    private let checkpoints = DispatchQueue(label: "tributary-cache-checkpoint")
 
     public init(path: String, volume: LocalVolume) throws {
         self.path = path
@@ -23,9 +27,17 @@ public final class TableCache: Sendable {
         config.prepareDatabase { db in
             // No fsync per applied segment: the cache is disposable, and WAL keeps it consistent. A power loss can only
             // lose the newest applied versions together with their cache_state rows, and the next catch-up re-applies them.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA mmap_size = \(Self.mmapSize)")
+            // 64 KiB pages (for a new file): appending a segment's records costs a fifth of what 4 KiB pages cost.
+            // Checkpoints run on `checkpointer`; the automatic one inside a commit is only a backstop.
+            try db.execute(sql: """
+                PRAGMA page_size = 65536; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = \(Self.mmapSize);
+                PRAGMA wal_autocheckpoint = 4096
+                """)
         }
         pool = try DatabasePool(path: path, configuration: config)
+        var plain = Configuration()
+        plain.busyMode = .timeout(10)
+        checkpointer = try DatabaseQueue(path: path, configuration: plain)
         try pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS cache_state (
@@ -81,6 +93,9 @@ public final class TableCache: Sendable {
                     return .commit
                 }
             }
+        }
+        checkpoints.async { [checkpointer] in
+            try? checkpointer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         }
     }
 
