@@ -7,8 +7,27 @@ import Testing
         try cluster.createTopic("orders", partitions: 4)
         let client = KafkaMetadataClient(brokers: cluster.bootstrapServers)
         #expect(try client.partitions(topic: "orders") == [0, 1, 2, 3])
-        let marks = try client.watermarks(topic: "orders", partitions: [0, 3])
-        #expect(marks.count == 2 && marks[3]?.low == 0 && marks[3]?.high == 0)
+        let producer = try KafkaProducer(brokers: cluster.bootstrapServers)
+        for (p, n) in [(0, 1), (3, 3)] { for i in 0..<n { try producer.send(topic: "orders", partition: Int32(p), value: Array("m\(i)".utf8)) } }
+        try producer.flush()
+        let marks = try client.watermarks(topic: "orders", partitions: [0, 1, 3])
+        #expect(marks.count == 3)
+        #expect(marks[0]?.low == 0 && marks[0]?.high == 1)
+        #expect(marks[1]?.low == 0 && marks[1]?.high == 0)
+        #expect(marks[3]?.low == 0 && marks[3]?.high == 3)
+    }
+
+    @Test func aPartitionTheTopicDoesNotHaveIsNamedInTheError() throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("orders", partitions: 2)
+        let client = KafkaMetadataClient(brokers: cluster.bootstrapServers, timeoutMilliseconds: 2000)
+        #expect {
+            try client.watermarks(topic: "orders", partitions: [1, 7])
+        } throws: { error in
+            if case KafkaError.unknownPartition(_, let p) = error { return p == 7 }
+            if case KafkaError.partitionFailed(let p, _) = error { return p == 7 }
+            return false
+        }
     }
 
     /// librdkafka 2.0.2's mock cluster creates any topic a client asks about (4 partitions), so the
