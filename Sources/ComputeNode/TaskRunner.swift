@@ -28,38 +28,16 @@ public struct TaskRunner: Sendable {
         }
     }
 
-    /// What one consumer of a task read and made of it (its rows went to the segment as it read).
-    private struct GroupResult {
-        var next: [Int32: Int64] = [:], timestamps: [Int32: Int64] = [:], latest: [Int32: Int64] = [:]
-        var bytes: Int64 = 0
-        var records = 0
-        var loaded = 0, filtered = 0, unselected = 0
-        var rejected: [RejectedRow] = []
+    /// Messages per chunk handed to a decoder (tests make it small to cross chunk boundaries often).
+    var chunkMessages = 8192
+    /// Decoder threads per task; at most ``maxDecodersPerTask``.
+    var decoders = min(TaskRunner.maxDecodersPerTask, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
-        mutating func add(_ r: LoadResult) {
-            count(loaded: r.loadedRows, filtered: r.filteredRows, unselected: r.unselectedRows, rejected: r.rejected)
-        }
-
-        /// Folds another consumer's result into this one.
-        mutating func add(_ other: GroupResult) {
-            next.merge(other.next) { $1 }
-            timestamps.merge(other.timestamps) { $1 }
-            latest.merge(other.latest) { $1 }
-            bytes += other.bytes
-            count(loaded: other.loaded, filtered: other.filtered, unselected: other.unselected, rejected: other.rejected)
-        }
-
-        private mutating func count(loaded l: Int, filtered f: Int, unselected u: Int, rejected r: [RejectedRow]) {
-            loaded += l; filtered += f; unselected += u
-            rejected += r.prefix(max(0, TaskRunner.rejectedSample - rejected.count))
-        }
-    }
-
-    /// Up to this many consumers share a task's partitions, each decoding on its own thread
-    /// (StarRocks' BE: max_consumer_num_per_group = 3).
-    static let maxConsumersPerTask = 3
-    /// Records decoded before they are converted and streamed into the segment, so writing overlaps reading.
-    static let chunkRecords = 16_384
+    /// Up to this many threads decode a task's messages (StarRocks' BE runs up to 3 consumers per task,
+    /// max_consumer_num_per_group; here one consumer reads and up to 3 threads decode).
+    static let maxDecodersPerTask = 3
+    /// A chunk is handed over at ``chunkMessages`` messages or this many bytes, whichever comes first.
+    static let chunkBytes = 4 << 20
     /// Rejected rows kept for the error log per task.
     static let rejectedSample = 100
 
@@ -76,98 +54,114 @@ public struct TaskRunner: Sendable {
         guard task.maxBatchRows > 0, task.maxBatchBytes > 0 else { throw LoadError("invalid batch limits") }
     }
 
+    /// One librdkafka consumer reads all the task's partitions and copies the messages into chunks; decoder threads
+    /// turn chunks into rows and append them to the segment in read order. The reading thread does little per
+    /// message, so decoding is spread evenly however the data is spread over partitions.
     private func execute(_ task: LoadTask, started: DispatchTime) throws -> TaskOutcome {
         try Self.validate(task)
         let plan = try LoadPlan(task.spec)
         let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
         let segment = try SegmentWriter(path: (task.volumeRoot as NSString).appendingPathComponent(task.segment), columns: columns)
-        let partitions = task.begin.keys.sorted()
-        let n = max(1, min(Self.maxConsumersPerTask, partitions.count))
-        let groups = (0..<n).map { g in stride(from: g, to: partitions.count, by: n).map { partitions[$0] } }
-        let deadline = started.uptimeNanoseconds + UInt64(task.consumeSeconds * 1e9)
-        let results = ResultSlots<GroupResult>(count: n)
+        let prefetch = Prefetch(task)
+        let consumer: KafkaPartitionConsumer
+        do {
+            consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: task.begin,
+                                                  properties: prefetch.settings + task.properties.map { ($0.key, $0.value) })
+        } catch {
+            segment.cancel()
+            throw error
+        }
+        let queue = ChunkQueue(capacity: 2 * decoders)
+        let turns = Turnstile(), failure = FirstFailure()
         let budget = TaskBudget(rows: task.maxBatchRows, bytes: task.maxBatchBytes)
-        let prefetch = Prefetch(task, consumers: n)
-        // One thread per consumer, all at once: concurrentPerform would run only as many as there are cores, and a
-        // consumer spends much of its time waiting on fetches.
+        let decoded = DecodeResults()
         let done = DispatchGroup()
-        for g in 0..<n {
-            let begin = Dictionary(uniqueKeysWithValues: groups[g].map { ($0, task.begin[$0]!) })
+        for _ in 0..<decoders {
             done.enter()
             Thread.detachNewThread {
-                results.set(g, Result {
-                    try consume(task, plan: plan, begin: begin, into: segment, deadline: deadline, budget: budget, prefetch: prefetch)
-                })
+                decoded.add(Self.decode(queue, plan: plan, into: segment, turns: turns, budget: budget, failure: failure))
                 done.leave()
             }
         }
-        done.wait()
-        var merged = GroupResult()
+        var read = ReadProgress(begin: task.begin)
         do {
-            for r in results.all { merged.add(try r.get()) }
-            if merged.loaded > 0 { try segment.finish() } else { segment.cancel() }
+            let deadline = started.uptimeNanoseconds + UInt64(task.consumeSeconds * 1e9)
+            try self.read(consumer, task, into: queue, progress: &read, deadline: deadline, budget: budget, prefetch: prefetch, failure: failure)
+        } catch {
+            failure.set(error)
+        }
+        queue.close()
+        done.wait()
+        let result = decoded.total
+        do {
+            if let error = failure.value { throw error }
+            if result.loaded > 0 { try segment.finish() } else { segment.cancel() }
         } catch {
             segment.cancel()
             throw error
         }
         var url: String?
-        if !merged.rejected.isEmpty { url = try writeErrorLog(task, merged.rejected) }
+        if !result.rejected.isEmpty { url = try writeErrorLog(task, result.rejected) }
         let elapsed = Int64((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
-        return TaskOutcome(endOffsets: merged.next, timestamps: merged.timestamps, latestOffsets: merged.latest,
-                           loadedRows: Int64(merged.loaded), filteredRows: Int64(merged.filtered),
-                           unselectedRows: Int64(merged.unselected), receivedBytes: merged.bytes, executeMillis: max(1, elapsed),
+        return TaskOutcome(endOffsets: read.next, timestamps: read.timestamps, latestOffsets: read.latest,
+                           loadedRows: Int64(result.loaded), filteredRows: Int64(result.filtered),
+                           unselectedRows: Int64(result.unselected), receivedBytes: read.bytes, executeMillis: max(1, elapsed),
                            errorLogURL: url)
     }
 
-    /// One consumer: reads its partitions until the deadline, the task's shared row/byte budget or its own prefetch
-    /// allowance is spent, or the end of every partition, streaming converted rows into the segment every
-    /// ``chunkRecords`` records.
-    private func consume(_ task: LoadTask, plan: LoadPlan, begin: [Int32: Int64], into segment: SegmentWriter, deadline: UInt64,
-                         budget: TaskBudget, prefetch: Prefetch) throws -> GroupResult {
-        let batch = LoadBatch(plan: plan)
-        let consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: begin,
-                                                  properties: prefetch.settings + task.properties.map { ($0.key, $0.value) })
-        var out = GroupResult()
-        var atEnd = Set<Int32>()
-        var counted = 0, countedBytes: Int64 = 0          // what this consumer has charged to the budget
-        var messages = 0
-        func drain() throws {
-            out.records += batch.recordCount
-            let r = try batch.finish()
-            if !r.rows.isEmpty { try segment.append(r.rows, ops: r.ops) }
-            out.add(r)
-        }
-        while atEnd.count < begin.count, budget.remains, prefetch.allows(messages: messages, bytes: out.bytes) {
+    /// The reading side: polls until the deadline, the task's row/byte budget or the prefetch allowance is spent,
+    /// the end of every partition, or a decoder failed; hands a chunk over every ``chunkMessages`` messages.
+    private func read(_ consumer: KafkaPartitionConsumer, _ task: LoadTask, into queue: ChunkQueue, progress: inout ReadProgress,
+                      deadline: UInt64, budget: TaskBudget, prefetch: Prefetch, failure: FirstFailure) throws(LoadError) {
+        var chunk = MessageChunk(sequence: 0, reserving: Self.chunkBytes)
+        while !progress.allAtEnd, budget.remains, prefetch.allows(messages: progress.messages, bytes: progress.bytes), !failure.isSet {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { break }
-            // Short waits: a consumer whose partitions are quiet notices soon that the others have spent the budget.
+            // Short waits, so a decoder's failure or the deadline is noticed soon.
             let wait = Int32(min(20, max(1, (deadline - now) / 1_000_000)))
+            let before = (progress.messages, progress.bytes)
             let events: [KafkaConsumerEvent]
             do {
                 events = try consumer.poll(timeoutMilliseconds: wait) { m in
-                    // Never a message twice: nothing before the task's range or what this consumer already read.
-                    guard m.offset >= (out.next[m.partition] ?? begin[m.partition] ?? .max) else { return }
-                    batch.add(m.payload)
-                    messages += 1
-                    out.next[m.partition] = m.offset + 1
-                    if m.timestamp >= 0 { out.timestamps[m.partition] = m.timestamp }
-                    out.bytes += Int64(m.payload.count)
-                    atEnd.remove(m.partition)
+                    if progress.accept(m) { chunk.append(m.payload) }
                 }
             } catch {
-                throw Self.consumeFailure(error, at: out.next, begin: begin)
+                progress.flush()
+                throw Self.consumeFailure(error, at: progress.next, begin: task.begin)
             }
-            budget.spend(rows: out.records + batch.recordCount - counted, bytes: out.bytes - countedBytes)
-            counted = out.records + batch.recordCount; countedBytes = out.bytes
-            for case .endOfPartition(let p, let end) in events {
-                atEnd.insert(p)
-                out.latest[p] = end
-                // An end beyond the last message (transaction markers) still moves the offset.
-                if end > (out.next[p] ?? begin[p] ?? end) { out.next[p] = end }
+            budget.spend(rows: progress.messages - before.0, bytes: progress.bytes - before.1)
+            for case .endOfPartition(let p, let end) in events { progress.reachedEnd(p, next: end) }
+            if chunk.count >= chunkMessages || chunk.bytes.count >= Self.chunkBytes {
+                queue.put(chunk)
+                chunk = MessageChunk(sequence: chunk.sequence + 1, reserving: Self.chunkBytes)
             }
-            if batch.recordCount >= Self.chunkRecords { try drain() }
         }
-        try drain()
+        progress.flush()
+        if chunk.count > 0 { queue.put(chunk) }
+    }
+
+    /// The decoding side: one thread's loop over chunks, with a ``LoadBatch`` of its own. Conversion runs in
+    /// parallel; the segment append waits for the chunk's turn.
+    private static func decode(_ queue: ChunkQueue, plan: LoadPlan, into segment: SegmentWriter, turns: Turnstile,
+                               budget: TaskBudget, failure: FirstFailure) -> DecodeResult {
+        let batch = LoadBatch(plan: plan)
+        var out = DecodeResult()
+        while let chunk = queue.take() {
+            guard !failure.isSet else { turns.inTurn(chunk.sequence) {}; continue }
+            chunk.forEach { batch.add($0) }
+            let records = batch.recordCount
+            budget.spend(rows: records - chunk.count, bytes: 0)        // the reader charged one row per message
+            let result = Result { () throws(LoadError) -> LoadResult in try batch.finish() }
+            do {
+                try turns.inTurn(chunk.sequence) {
+                    let r = try result.get()
+                    if !r.rows.isEmpty { try segment.append(r.rows, ops: r.ops) }
+                }
+                out.add(try result.get())
+            } catch {
+                failure.set(error)
+            }
+        }
         return out
     }
 
@@ -189,54 +183,4 @@ public struct TaskRunner: Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: (errorLogDirectory as NSString).appendingPathComponent(name)))
         return errorLogURLBase + "/api/_load_error_log?file=" + name
     }
-}
-
-/// How much one consumer of a task may read, so it never waits on librdkafka's prefetch. librdkafka 2.0 stops
-/// fetching for a consumer once `queued.min.messages` messages or `queued.max.messages.kbytes` are queued, and after
-/// the application has drained that queue it fetches again only at its broker thread's next wake-up, up to a second
-/// later (2.1 added `fetch.queue.backoff.ms` for this). So each consumer's queue is sized to twice its share of the
-/// task's row cap, and the consumer stops one poll batch short of either threshold: what it reads in a task is
-/// always already fetched. The shared ``TaskBudget`` still caps the task as a whole.
-struct Prefetch: Sendable {
-    let messages: Int
-    let kilobytes: Int
-    /// librdkafka settings for the task's consumers (a job's own `property.*` values come after, and win).
-    let settings: [(String, String)]
-
-    init(_ task: LoadTask, consumers: Int) {
-        func user(_ key: String) -> Int? { task.properties.last { $0.key == key }.flatMap { Int($0.value) } }
-        let userMessages = user("queued.min.messages"), userKilobytes = user("queued.max.messages.kbytes")
-        let share = Int(min(Double(task.maxBatchRows) * 2 / Double(max(1, consumers)), 9_000_000))
-        messages = userMessages ?? max(10_000, share + 2 * Self.pollBatch)
-        kilobytes = userKilobytes ?? 65_536                          // librdkafka's default
-        settings = [("queued.min.messages", String(messages))]
-    }
-
-    /// Messages one poll may return (``KafkaPartitionConsumer/poll``'s default).
-    static let pollBatch = 1024
-
-    func allows(messages read: Int, bytes: Int64) -> Bool {
-        read + Self.pollBatch < messages && bytes < Int64(kilobytes) * 1024 * 3 / 4
-    }
-}
-
-/// The row and byte caps of one task, shared by its consumers: whichever reads faster may take more, so a task
-/// is not cut short while one consumer still has data and another has used up an even share. Checked per poll,
-/// so a task may go over by one poll batch per consumer.
-final class TaskBudget: @unchecked Sendable {
-    private let lock = NSLock()
-    private var rows: Int
-    private var bytes: Int64
-    init(rows: Int, bytes: Int64) { self.rows = rows; self.bytes = bytes }
-    var remains: Bool { lock.withLock { rows > 0 && bytes > 0 } }
-    func spend(rows r: Int, bytes b: Int64) { lock.withLock { rows -= r; bytes -= b } }
-}
-
-/// One result slot per concurrent worker.
-private final class ResultSlots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<T, any Error>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<T, any Error>) { lock.withLock { slots[i] = r } }
-    var all: [Result<T, any Error>] { lock.withLock { slots.map { $0 ?? .failure(LoadError("a consumer did not finish")) } } }
 }

@@ -39,7 +39,7 @@ import Testing
         #expect(log == "Error: column 'id': 'x' cannot be converted to int and the column is NOT NULL. Row: x,c\n")
     }
 
-    @Test func consumersShareTheTaskRowCapSoOneWithMoreDataIsNotCutShort() throws {
+    @Test func theTaskRowCapHoldsHoweverTheDataIsSpreadOverPartitions() throws {
         let cluster = try KafkaMockCluster()
         try cluster.createTopic("csv", partitions: 3)
         let producer = try KafkaProducer(brokers: cluster.bootstrapServers)
@@ -51,20 +51,44 @@ import Testing
         var t = task(cluster.bootstrapServers, begin: [0: 0, 1: 0, 2: 0], root: root)
         t.maxBatchRows = 2000
         let outcome = try #require(TaskRunner(errorLogDirectory: root, errorLogURLBase: "").run(t).outcome)
-        // Three consumers, one per partition: an even split (666 rows each) would stop partition 0 after one poll.
-        #expect(outcome.loadedRows >= 2000 && outcome.loadedRows <= 2000 + 3 * 1024, "\(outcome.loadedRows)")
+        // Checked after each poll: at most one poll batch (1,024 messages) over.
+        #expect(outcome.loadedRows >= 2000 && outcome.loadedRows <= 2000 + 1024, "\(outcome.loadedRows)")
         #expect(outcome.endOffsets[0].map { $0 >= 1980 && $0 < 6000 } == true)
     }
 
-    @Test func eachConsumerReadsOnlyWhatLibrdkafkaHasAlreadyPrefetched() {
+    @Test func decodersWriteChunksInTheOrderTheyWereRead() throws {
+        let cluster = try KafkaMockCluster()
+        try cluster.createTopic("csv", partitions: 2)
+        let producer = try KafkaProducer(brokers: cluster.bootstrapServers)
+        for i in 0..<3000 { try producer.send(topic: "csv", partition: Int32(i % 2), value: Array("\(i),v".utf8)) }
+        try producer.flush()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var runner = TaskRunner(errorLogDirectory: root, errorLogURLBase: "")
+        runner.chunkMessages = 7                                   // hundreds of chunks over three decoders
+        runner.decoders = 3
+        var t = task(cluster.bootstrapServers, begin: [0: 0, 1: 0], root: root)
+        t.maxBatchRows = 10_000
+        let report = runner.run(t)
+        #expect(report.outcome?.loadedRows == 3000, "\(report.failure ?? "")")
+        let ids = try DatabaseQueue(path: root + "/db1/t1/txn42.seg").read { try Int.fetchAll($0, sql: "SELECT id FROM rows ORDER BY rowid") }
+        // Within each partition, rows are in offset order (a primary-key table's later upsert must win).
+        for p in 0..<2 {
+            let mine = ids.filter { $0 % 2 == p }
+            let inOrder = mine == Array(stride(from: p, to: 3000, by: 2))
+            #expect(inOrder, "partition \(p): \(mine.count) rows, first out of place at \(mine.indices.first { mine[$0] != p + 2 * $0 } ?? -1)")
+        }
+    }
+
+    @Test func theConsumerReadsOnlyWhatLibrdkafkaHasAlreadyPrefetched() {
         var t = task("b:1", begin: [0: 0], root: "/tmp")
         t.maxBatchRows = 200_000
-        let three = Prefetch(t, consumers: 3)                   // twice a third of the row cap, plus two poll batches
-        #expect(three.messages == 135_381 && three.settings.map(\.0) == ["queued.min.messages"])
-        #expect(three.allows(messages: 134_000, bytes: 0) && !three.allows(messages: 134_357, bytes: 0))
-        #expect(!three.allows(messages: 0, bytes: 48 << 20))  // three quarters of librdkafka's 64 MB queue
+        let prefetch = Prefetch(t)                              // the row cap plus two poll batches
+        #expect(prefetch.messages == 202_048 && prefetch.settings.map(\.0) == ["queued.min.messages", "queued.max.messages.kbytes"])
+        #expect(prefetch.allows(messages: 200_000, bytes: 0) && !prefetch.allows(messages: 201_024, bytes: 0))
+        #expect(!prefetch.allows(messages: 0, bytes: 144 << 20))  // three quarters of a 192 MB queue
         t.properties = [Property("queued.min.messages", "5000")]
-        #expect(Prefetch(t, consumers: 3).messages == 5000)  // a job's own setting is what librdkafka uses
+        #expect(Prefetch(t).messages == 5000)                   // a job's own setting is what librdkafka uses
     }
 
     @Test func aNodeTellsWhenATaskReportIsReady() {

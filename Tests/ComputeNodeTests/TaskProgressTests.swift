@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import ComputeNode
+@testable import Kafka
+
+@Suite struct TaskProgressTests {
+    private func message(_ p: Int32, _ offset: Int64, ts: Int64 = -1) -> KafkaMessage {
+        KafkaMessage(partition: p, offset: offset, timestamp: ts, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    @Test func offsetsTimestampsAndEndsOfPartitionsAreTracked() {
+        var read = ReadProgress(begin: [0: 10, 1: 0, 2: 5])
+        let accepted = [read.accept(message(0, 10, ts: 100)), read.accept(message(0, 11, ts: 101)), read.accept(message(1, 0)),
+                        read.accept(message(0, 11)),          // read already (the run moved on, the offset did not)
+                        read.accept(message(2, 4))]           // before the task's range
+        #expect(accepted == [true, true, true, false, false])
+        read.reachedEnd(1, next: 1)
+        read.reachedEnd(2, next: 7)                           // transaction markers past the last message
+        read.flush()
+        #expect(read.next == [0: 12, 1: 1, 2: 7] && read.timestamps == [0: 101] && read.latest == [1: 1, 2: 7])
+        #expect(read.messages == 3 && !read.allAtEnd)
+        read.reachedEnd(0, next: 12)
+        #expect(read.allAtEnd)
+        let more = read.accept(message(1, 1))
+        #expect(more && !read.allAtEnd)                       // new data: partition 1 is no longer at its end
+    }
+
+    @Test func aTurnEndsEvenWhenItsWorkFails() throws {
+        let turns = Turnstile()
+        final class Order: @unchecked Sendable { let lock = NSLock(); var turns: [Int] = [] }
+        let order = Order()
+        let done = DispatchGroup()
+        for turn in [2, 1, 0] {
+            done.enter()
+            Thread.detachNewThread {
+                try? turns.inTurn(turn) {
+                    order.lock.withLock { order.turns.append(turn) }
+                    if turn == 1 { throw CancellationError() }
+                }
+                done.leave()
+            }
+        }
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(order.turns == [0, 1, 2])
+    }
+
+    @Test func aClosedQueueHandsOutWhatIsLeftThenNothing() {
+        let queue = ChunkQueue(capacity: 2)
+        var chunk = MessageChunk(sequence: 0)
+        "ab".utf8.withContiguousStorageIfAvailable { chunk.append(UnsafeRawBufferPointer($0)) }
+        "".utf8.withContiguousStorageIfAvailable { chunk.append(UnsafeRawBufferPointer($0)) }
+        queue.put(chunk)
+        queue.close()
+        let taken = queue.take()
+        var payloads: [String] = []
+        taken?.forEach { payloads.append(String(decoding: $0, as: UTF8.self)) }
+        #expect(payloads == ["ab", ""])
+        #expect(queue.take() == nil)
+    }
+}
