@@ -14,6 +14,7 @@ import pytest
 from kafka import KafkaProducer
 
 from conftest import FE, SEEDS_DDL, mysql
+from kafka_auth_broker import AuthBroker
 from test_kafka_mock import MOCK
 from test_routine_load import SEED_JOBS, vertical
 
@@ -498,3 +499,33 @@ def test_kafka_properties_reach_librdkafka(mock, loading_fe):
             """"security.protocol\"""") in wrong["ReasonOfStateChanged"]
     wait_until(lambda: query(fe, "SELECT count(*) FROM d.p") == [["5"]])
     assert show_job(fe, "goodprop", "d")["State"] == "RUNNING"
+
+
+def test_sasl_and_ssl_settings_reach_the_broker(loading_fe):
+    """property.security.protocol / sasl.* / ssl.* reach librdkafka as they are: the FE's Kafka client checks the
+    broker's certificate against ssl.ca.location and logs in with SASL/PLAIN over TLS. Without that CA (the system
+    store does not know the broker's self-signed certificate) the handshake fails and no credentials are sent."""
+    fe = loading_fe()
+    cert, key = fe.meta_dir / "tls" / "cert.pem", fe.meta_dir / "tls" / "key.pem"
+    trusted, untrusted = AuthBroker(tls=(cert, key)), AuthBroker(tls=(cert, key))
+    assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.s (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+
+    def job(name, broker, ca):
+        ca_property = f', "property.ssl.ca.location" = "{ca}"' if ca else ""
+        return f"""CREATE ROUTINE LOAD d.{name} ON s PROPERTIES ("format" = "json") FROM KAFKA (
+            "kafka_broker_list" = "127.0.0.1:{broker.port}", "kafka_topic" = "secure",
+            "property.security.protocol" = "SASL_SSL", "property.sasl.mechanism" = "PLAIN",
+            "property.sasl.username" = "alice", "property.sasl.password" = "s3cret",
+            "property.ssl.endpoint.identification.algorithm" = "none"{ca_property})"""
+    rc, _, err = mysql(fe.port, job("trusted", trusted, cert) + ";" + job("untrusted", untrusted, None), db="d")
+    assert rc == 0, err
+    wait_until(lambda: trusted.auth)
+    assert trusted.mechanisms[0] == "PLAIN" and trusted.auth[0] == b"\x00alice\x00s3cret"
+    assert trusted.tls_versions[0].startswith("TLSv1.")
+    wait_until(lambda: untrusted.handshake_failures > 0)
+    assert untrusted.auth == [] and untrusted.mechanisms == []
+    # The endpoints serve no metadata, so both jobs pause as with any unreachable cluster.
+    for name in ("trusted", "untrusted"):
+        paused = wait_until(lambda: (r := show_job(fe, name, "d")) and r["State"] == "PAUSED" and r)
+        assert "Job failed to fetch all current partition" in paused["ReasonOfStateChanged"]
+    trusted.close(), untrusted.close()
