@@ -113,7 +113,7 @@ public struct TaskRunner: Sendable {
     /// the end of every partition, or a decoder failed; hands a chunk over every ``chunkMessages`` messages.
     private func read(_ consumer: KafkaPartitionConsumer, _ task: LoadTask, into queue: ChunkQueue, progress: inout ReadProgress,
                       deadline: UInt64, budget: TaskBudget, prefetch: Prefetch, failure: FirstFailure) throws(LoadError) {
-        var chunk = MessageChunk(sequence: 0, reserving: Self.chunkBytes)
+        var chunk = MessageChunk(sequence: 0)
         while !progress.allAtEnd, budget.remains, prefetch.allows(messages: progress.messages, bytes: progress.bytes), !failure.isSet {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { break }
@@ -133,7 +133,7 @@ public struct TaskRunner: Sendable {
             for case .endOfPartition(let p, let end) in events { progress.reachedEnd(p, next: end) }
             if chunk.count >= chunkMessages || chunk.bytes.count >= Self.chunkBytes {
                 queue.put(chunk)
-                chunk = MessageChunk(sequence: chunk.sequence + 1, reserving: Self.chunkBytes)
+                chunk = MessageChunk(sequence: chunk.sequence + 1, reserving: chunk.bytes.count)   // chunks are alike in size
             }
         }
         progress.flush()
