@@ -17,12 +17,18 @@ import Testing
                         spec: spec, volumeRoot: root, segment: "db1/t1/txn42.seg", consumeSeconds: 5, maxBatchRows: 1000, maxBatchBytes: 1 << 30)
     }
 
-    @Test func aTaskConsumesToTheEndWritesTheSegmentAndTheErrorLog() throws {
+    /// A mock cluster whose topic "csv" holds `messages` (partition, text), produced in order.
+    private func mockTopic(partitions: Int32, _ messages: [(Int32, String)]) throws -> KafkaMockCluster {
         let cluster = try KafkaMockCluster()
-        try cluster.createTopic("csv", partitions: 2)
+        try cluster.createTopic("csv", partitions: partitions)
         let producer = try KafkaProducer(brokers: cluster.bootstrapServers)
-        for (i, m) in ["1,a", "2,b", "x,c", "3,d\n4,e"].enumerated() { try producer.send(topic: "csv", partition: Int32(i % 2), value: Array(m.utf8)) }
+        for (p, m) in messages { try producer.send(topic: "csv", partition: p, value: Array(m.utf8)) }
         try producer.flush()
+        return cluster
+    }
+
+    @Test func aTaskConsumesToTheEndWritesTheSegmentAndTheErrorLog() throws {
+        let cluster = try mockTopic(partitions: 2, ["1,a", "2,b", "x,c", "3,d\n4,e"].enumerated().map { (Int32($0 % 2), $1) })
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let runner = TaskRunner(errorLogDirectory: root + "/error_log", errorLogURLBase: "http://node:8040")
@@ -40,12 +46,7 @@ import Testing
     }
 
     @Test func theTaskRowCapHoldsHoweverTheDataIsSpreadOverPartitions() throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("csv", partitions: 3)
-        let producer = try KafkaProducer(brokers: cluster.bootstrapServers)
-        for i in 0..<6000 { try producer.send(topic: "csv", partition: 0, value: Array("\(i),p0".utf8)) }
-        for p: Int32 in [1, 2] { for i in 0..<10 { try producer.send(topic: "csv", partition: p, value: Array("\(i),p\(p)".utf8)) } }
-        try producer.flush()
+        let cluster = try mockTopic(partitions: 3, (0..<6000).map { (0, "\($0),p0") } + [1, 2].flatMap { p in (0..<10).map { (Int32(p), "\($0),p\(p)") } })
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         var t = task(cluster.bootstrapServers, begin: [0: 0, 1: 0, 2: 0], root: root)
@@ -57,11 +58,7 @@ import Testing
     }
 
     @Test func decodersWriteChunksInTheOrderTheyWereRead() throws {
-        let cluster = try KafkaMockCluster()
-        try cluster.createTopic("csv", partitions: 2)
-        let producer = try KafkaProducer(brokers: cluster.bootstrapServers)
-        for i in 0..<3000 { try producer.send(topic: "csv", partition: Int32(i % 2), value: Array("\(i),v".utf8)) }
-        try producer.flush()
+        let cluster = try mockTopic(partitions: 2, (0..<3000).map { (Int32($0 % 2), "\($0),v") })
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
         var runner = TaskRunner(errorLogDirectory: root, errorLogURLBase: "")
