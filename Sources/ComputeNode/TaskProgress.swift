@@ -13,6 +13,7 @@ struct ReadProgress {
     private(set) var atEnd = Set<Int32>()
     private(set) var messages = 0
     private(set) var bytes: Int64 = 0
+    /// The partition being read now and what has been accepted of it since it became current.
     private var run: (partition: Int32, next: Int64, timestamp: Int64, accepted: Bool)?
 
     init(begin: [Int32: Int64]) { self.begin = begin }
@@ -26,13 +27,14 @@ struct ReadProgress {
             flush()
             run = (m.partition, next[m.partition] ?? begin[m.partition] ?? .max, -1, false)
         }
-        guard m.offset >= run!.next else { return false }
-        run!.next = m.offset + 1
-        if m.timestamp >= 0 { run!.timestamp = m.timestamp }
-        if !run!.accepted {
-            run!.accepted = true
+        guard var current = run, m.offset >= current.next else { return false }
+        current.next = m.offset + 1
+        if m.timestamp >= 0 { current.timestamp = m.timestamp }
+        if !current.accepted {
+            current.accepted = true
             atEnd.remove(m.partition)
         }
+        run = current
         messages += 1
         bytes += Int64(m.payload.count)
         return true
