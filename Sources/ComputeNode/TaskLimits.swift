@@ -2,9 +2,9 @@ import Foundation
 
 /// How much a task's consumer may read, so it never waits on librdkafka's prefetch. librdkafka 2.0 stops fetching
 /// once `queued.min.messages` messages or `queued.max.messages.kbytes` are queued, and fetches again only after a
-/// one-second back-off (later versions made the pause configurable as `fetch.queue.backoff.ms`). So the queue is sized to the
-/// task's row cap plus two poll batches, and the consumer stops one poll batch short of either threshold: what it
-/// reads in a task is always already fetched. The ``TaskBudget`` still caps the task's rows and bytes.
+/// one-second back-off (later versions made the pause configurable as `fetch.queue.backoff.ms`). So the queue is
+/// sized to the task's row cap plus two poll batches, and the consumer stops one poll batch short of either
+/// threshold: what it reads in a task is always already fetched. The ``TaskBudget`` still caps rows and bytes.
 struct Prefetch: Sendable {
     let messages: Int
     let kilobytes: Int
