@@ -20,8 +20,8 @@ struct Prefetch: Sendable {
 
     /// Messages one poll may return (``KafkaPartitionConsumer/poll``'s default).
     static let pollBatch = 1024
-    /// Three times librdkafka's default queue (64 MB), so a task of large messages reads as much as three consumers
-    /// of librdkafka's default did.
+    /// Three times librdkafka's default queue (64 MB): a task of large messages reads up to 144 MB before it ends
+    /// (as much as the three consumers per task of earlier versions did).
     static let defaultKilobytes = 3 * 65_536
 
     func allows(messages read: Int, bytes: Int64) -> Bool {
