@@ -36,9 +36,9 @@ let package = Package(
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "LoadPipeline", dependencies: ["SQLParser", "Expressions", "CatalogStore", "Storage"]),
-        .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser", "Expressions"]),
+        .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser", "Expressions", "Kafka"]),
         .target(name: "ComputeNode", dependencies: [
-            "JobScheduler", "LoadPipeline", "Kafka", "Storage", "SQLParser",
+            "COpenSSL", "JobScheduler", "LoadPipeline", "Kafka", "Storage", "SQLParser",
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .target(name: "FrontendServer", dependencies: [

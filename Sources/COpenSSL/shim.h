@@ -8,6 +8,8 @@
 #include <openssl/x509.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/hmac.h>
+#include <openssl/crypto.h>
 
 /* Function forms of OpenSSL macros, which Swift cannot call. */
 static inline int tributary_ssl_ctx_set_min_tls12(SSL_CTX *ctx) {

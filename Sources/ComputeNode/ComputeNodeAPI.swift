@@ -3,10 +3,13 @@ import Foundation
 
 /// The compute node's HTTP API (served by `tributary-cn` on its heartbeat_service_port, and by the FE's HTTP
 /// port for its embedded node's error logs):
+/// Every route but the error log requires a request signed with the cluster token (``NodeRequestSigner``).
 /// - `GET /api/heartbeat` → ``HeartbeatInfo`` as JSON
 /// - `POST /api/task` with a ``LoadTask`` → 200, or 503 with the refusal text
 /// - `GET /api/task?id=` → ``TaskReport`` as JSON, 404 if unknown; `DELETE /api/task?id=` forgets it
-/// - `GET /api/_load_error_log?file=` → the rejected rows of a task, as text
+/// - `GET /api/_load_error_log?file=` → the rejected rows of a task, as text. Not signed: users open these URLs
+///   from SHOW ROUTINE LOAD, as in StarRocks; each file name carries 128 random bits, so only someone shown the URL
+///   can read it.
 public enum ComputeNodeAPI {
     /// What a heartbeat answers.
     public struct HeartbeatInfo: Codable, Equatable, Sendable {
@@ -34,13 +37,21 @@ public enum ComputeNodeAPI {
         }
     }
 
-    /// Adds the heartbeat and task routes of a node.
-    public static func addNodeRoutes(to server: HTTPServer, service: ComputeNodeService, version: String, startTime: Double) async {
-        await server.appendRoute("GET /api/heartbeat") { _ in
-            json(HeartbeatInfo(version: version, startTime: startTime, cpuCores: ProcessInfo.processInfo.activeProcessorCount,
-                               runningTasks: service.runningTasks, finishedTasks: service.finishedTasks))
+    /// Largest request body a node reads (a task is a few kilobytes; its schema and COLUMNS make it larger).
+    static let maxBodyBytes = 16 << 20
+
+    /// Adds the heartbeat and task routes of a node; each answers only requests signed with the cluster token
+    /// (``NodeRequestSigner``), and 401 with the reason otherwise.
+    public static func addNodeRoutes(to server: HTTPServer, service: ComputeNodeService, verifier: NodeRequestVerifier,
+                                     version: String, startTime: Double) async {
+        await server.appendRoute("GET /api/heartbeat") { request in
+            if let refused = await authenticate(request, verifier) { return refused }
+            return json(HeartbeatInfo(version: version, startTime: startTime, cpuCores: ProcessInfo.processInfo.activeProcessorCount,
+                                      runningTasks: service.runningTasks, finishedTasks: service.finishedTasks))
         }
         await server.appendRoute("POST /api/task") { request in
+            var request = request
+            if let refused = await authenticate(request, verifier, keepBody: &request) { return refused }
             let task: LoadTask
             do { task = try JSONDecoder().decode(LoadTask.self, from: try await request.bodyData) } catch {
                 return HTTPResponse(statusCode: .badRequest, body: Data("invalid task: \(error)\n".utf8))
@@ -51,15 +62,47 @@ public enum ComputeNodeAPI {
             return HTTPResponse(statusCode: .ok, body: Data("{\"status\":\"OK\"}".utf8))
         }
         await server.appendRoute("GET /api/task") { request in
+            if let refused = await authenticate(request, verifier) { return refused }
             guard let id = request.query["id"], let report = service.report(id) else {
                 return HTTPResponse(statusCode: .notFound, body: Data("unknown task\n".utf8))
             }
             return json(report)
         }
         await server.appendRoute("DELETE /api/task") { request in
+            if let refused = await authenticate(request, verifier) { return refused }
             if let id = request.query["id"] { service.forget(id) }
             return HTTPResponse(statusCode: .ok)
         }
+    }
+
+    private static func authenticate(_ request: HTTPRequest, _ verifier: NodeRequestVerifier) async -> HTTPResponse? {
+        var copy = request
+        return await authenticate(request, verifier, keepBody: &copy)
+    }
+
+    /// nil when the request is signed by the FE; otherwise the 401 (or 413) to answer. The body is read once to check
+    /// its hash and put back into `keepBody` for the route.
+    private static func authenticate(_ request: HTTPRequest, _ verifier: NodeRequestVerifier, keepBody: inout HTTPRequest) async -> HTTPResponse? {
+        let now = Date().timeIntervalSince1970
+        let header = { (name: String) in request.headers[HTTPHeader(name)] }
+        do { try verifier.precheck(headers: header, now: now) } catch { return unauthorized(error) }
+        if let length = request.bodySequence.count, length > maxBodyBytes {
+            return HTTPResponse(statusCode: .payloadTooLarge, body: Data("request body too large\n".utf8))
+        }
+        let body: Data
+        do { body = try await request.bodyData } catch {
+            return HTTPResponse(statusCode: .badRequest, body: Data("cannot read the request body\n".utf8))
+        }
+        guard body.count <= maxBodyBytes else { return HTTPResponse(statusCode: .payloadTooLarge, body: Data("request body too large\n".utf8)) }
+        keepBody.setBodyData(body)
+        do {
+            try verifier.verify(method: request.method.rawValue, target: request.target.rawValue, body: [UInt8](body), headers: header, now: now)
+        } catch { return unauthorized(error) }
+        return nil
+    }
+
+    private static func unauthorized(_ refusal: NodeRequestVerifier.Refusal) -> HTTPResponse {
+        HTTPResponse(statusCode: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8"], body: Data("\(refusal)\n".utf8))
     }
 
     static func json(_ value: some Encodable) -> HTTPResponse {
@@ -67,13 +110,20 @@ public enum ComputeNodeAPI {
         return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: data)
     }
 
-    /// Starts `server` on a background task; returns once it listens (or throws why it cannot).
+    /// Starts `server` on a background task; returns once it listens, or throws at once why it cannot (the port is
+    /// taken, the address is not local).
     public static func start(_ server: HTTPServer) throws {
         let failure = FailureBox()
-        Task { do { try await server.run() } catch { failure.set(error) } }
-        let ready = DispatchSemaphore(value: 0)
-        Task { try? await server.waitUntilListening(timeout: 10); ready.signal() }
-        ready.wait()
+        let settled = DispatchSemaphore(value: 0)
+        Task {
+            do { try await server.run() } catch { failure.set(error) }
+            settled.signal()
+        }
+        Task {
+            try? await server.waitUntilListening(timeout: 10)
+            settled.signal()
+        }
+        settled.wait()
         if let error = failure.get() { throw error }
     }
 

@@ -16,18 +16,18 @@ public struct LoadTask: Codable, Equatable, Sendable {
     /// Next offset to consume per partition.
     public var begin: [Int32: Int64]
     public var spec: LoadSpec
-    /// Storage volume root and the segment path inside it, named after the transaction.
-    public var volumeRoot: String
+    /// The segment to write, named after the transaction (`db<d>/t<t>/txn<x>.seg`), relative to the node's own
+    /// storage root: a task never names a directory.
     public var segment: String
     public var consumeSeconds: Double
     public var maxBatchRows: Int
     public var maxBatchBytes: Int64
 
     public init(id: String, jobID: Int64, label: String, txnID: Int64, brokers: String, topic: String, properties: [Property],
-                begin: [Int32: Int64], spec: LoadSpec, volumeRoot: String, segment: String, consumeSeconds: Double,
+                begin: [Int32: Int64], spec: LoadSpec, segment: String, consumeSeconds: Double,
                 maxBatchRows: Int, maxBatchBytes: Int64) {
         self.id = id; self.jobID = jobID; self.label = label; self.txnID = txnID; self.brokers = brokers; self.topic = topic
-        self.properties = properties; self.begin = begin; self.spec = spec; self.volumeRoot = volumeRoot; self.segment = segment
+        self.properties = properties; self.begin = begin; self.spec = spec; self.segment = segment
         self.consumeSeconds = consumeSeconds; self.maxBatchRows = maxBatchRows; self.maxBatchBytes = maxBatchBytes
     }
 }

@@ -10,12 +10,14 @@ import Storage
 /// transform the messages; write the loaded rows as the transaction's segment; write rejected rows to an
 /// error log. Never throws: every failure becomes a failed report the FE turns into an aborted transaction.
 public struct TaskRunner: Sendable {
+    /// The node's own storage directory: segments are written under it, never anywhere a task names.
+    public let segmentRoot: String
     /// Directory of error-log files, and the URL prefix they are served under.
     public let errorLogDirectory: String
     public let errorLogURLBase: String
 
-    public init(errorLogDirectory: String, errorLogURLBase: String) {
-        self.errorLogDirectory = errorLogDirectory; self.errorLogURLBase = errorLogURLBase
+    public init(segmentRoot: String, errorLogDirectory: String, errorLogURLBase: String) {
+        self.segmentRoot = segmentRoot; self.errorLogDirectory = errorLogDirectory; self.errorLogURLBase = errorLogURLBase
     }
 
     public func run(_ task: LoadTask) -> TaskReport {
@@ -41,17 +43,26 @@ public struct TaskRunner: Sendable {
     /// Rejected rows kept for the error log per task.
     static let rejectedSample = 100
 
-    /// A task from the network is checked before anything runs: its segment must stay inside the volume and
-    /// its limits must be usable.
+    /// A task from the network is checked before anything runs: its segment must be a name the FE gives
+    /// (`db<n>/t<n>/txn<n>.seg`, inside the node's storage root), its limits usable, its Kafka settings allowed.
     static func validate(_ task: LoadTask) throws(LoadError) {
-        let parts = task.segment.split(separator: "/")
-        guard !task.segment.hasPrefix("/"), !parts.isEmpty, !parts.contains(".."), task.segment.hasSuffix(".seg") else {
-            throw LoadError("invalid segment path: \(task.segment)")
-        }
+        guard isSegmentName(task.segment) else { throw LoadError("invalid segment path: \(task.segment)") }
         guard task.consumeSeconds.isFinite, task.consumeSeconds > 0, task.consumeSeconds <= 86_400 else {
             throw LoadError("invalid consume time: \(task.consumeSeconds)")
         }
         guard task.maxBatchRows > 0, task.maxBatchBytes > 0 else { throw LoadError("invalid batch limits") }
+        if let refusal = KafkaPropertyPolicy.firstRefusal(task.properties.map { ($0.key, $0.value) }) { throw LoadError(refusal) }
+    }
+
+    /// `db<digits>/t<digits>/txn<digits>.seg`, nothing else.
+    static func isSegmentName(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[2].hasSuffix(".seg") else { return false }
+        func numbered(_ part: Substring, _ prefix: String) -> Bool {
+            let digits = part.dropFirst(prefix.count)
+            return part.hasPrefix(prefix) && (1...19).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        return numbered(parts[0], "db") && numbered(parts[1], "t") && numbered(parts[2].dropLast(4), "txn")
     }
 
     /// One librdkafka consumer reads all the task's partitions and copies the messages into chunks; decoder threads
@@ -61,12 +72,12 @@ public struct TaskRunner: Sendable {
         try Self.validate(task)
         let plan = try LoadPlan(task.spec)
         let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
-        let segment = try SegmentWriter(path: (task.volumeRoot as NSString).appendingPathComponent(task.segment), columns: columns)
+        let segment = try SegmentWriter(path: (segmentRoot as NSString).appendingPathComponent(task.segment), columns: columns)
         let prefetch = Prefetch(task)
         let consumer: KafkaPartitionConsumer
         do {
-            consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: task.begin,
-                                                  properties: prefetch.settings + task.properties.map { ($0.key, $0.value) })
+            consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: task.begin, tuning: prefetch.settings,
+                                                  properties: task.properties.map { ($0.key, $0.value) })
         } catch {
             segment.cancel()
             throw error
@@ -178,7 +189,9 @@ public struct TaskRunner: Sendable {
     /// One line per rejected row: `Error: <reason>. Row: <row>`, as StarRocks' error logs read.
     private func writeErrorLog(_ task: LoadTask, _ rows: [RejectedRow]) throws -> String {
         try FileManager.default.createDirectory(atPath: errorLogDirectory, withIntermediateDirectories: true)
-        let name = "error_log_\(task.label.replacingOccurrences(of: "/", with: "_"))_\(task.txnID)"
+        // The random part makes the URL the only way to the file (the route serving it needs no signature).
+        let label = String(task.label.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }.prefix(160))
+        let name = "error_log_\(label)_\(task.txnID)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         let text = rows.map { "Error: \($0.reason). Row: \($0.row)\n" }.joined()
         try Data(text.utf8).write(to: URL(fileURLWithPath: (errorLogDirectory as NSString).appendingPathComponent(name)))
         return errorLogURLBase + "/api/_load_error_log?file=" + name

@@ -54,28 +54,44 @@ public final class FrontendServer: @unchecked Sendable {
 
     private var errorLogDirectory: String { config.metaDir + "/error_log" }
 
-    /// The HTTP port: error logs of the embedded compute node. A port that cannot be bound is logged, not fatal:
-    /// the MySQL side and loading keep working.
-    private func startHTTP() {
-        let server = HTTPServer(address: .inet(port: UInt16(clamping: config.httpPort)))
+    /// The HTTP port on `bind_address`: error logs of the embedded compute node. A port that cannot be bound stops
+    /// the start, as the query port does.
+    private func startHTTP(_ config: FrontendConfig) throws {
+        let server: HTTPServer
+        do { server = HTTPServer(address: try .inet(ip4: config.bindAddress, port: UInt16(clamping: config.httpPort))) } catch {
+            throw ServerError.config("invalid bind_address '\(config.bindAddress)' for http_port")
+        }
         let directory = errorLogDirectory
         let routes = DispatchSemaphore(value: 0)
         Task { await ComputeNodeAPI.addErrorLogRoute(to: server, directory: directory); routes.signal() }
         routes.wait()
-        do {
-            try ComputeNodeAPI.start(server)
-            httpServer = server
-            logger.info("HTTP listening on port \(config.httpPort)")
-        } catch {
-            logger.error("cannot serve HTTP on port \(config.httpPort): \(error); error-log URLs will not resolve")
+        do { try ComputeNodeAPI.start(server) } catch {
+            throw ServerError.socket("cannot listen on http_port \(config.bindAddress):\(config.httpPort): \(ServerError.describe(error))")
         }
+        httpServer = server
+        logger.info("HTTP listening on \(config.bindAddress):\(config.httpPort)")
     }
 
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
-        let catalog = try CatalogStore.open(directory: config.metaDir)
-        let volume = try LocalVolume(root: config.volumeRoot)
-        let cache = try TableCache(path: config.metaDir + "/cache.sqlite", volume: volume)
+        PrivateFiles.restrictProcessUmask()
+        var config = self.config
+        try PrivateFiles.prepareDirectory(config.metaDir)
+        PrivateFiles.restrict(["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm", ClusterToken.fileName, "tls/key.pem"]
+            .map { (config.metaDir as NSString).appendingPathComponent($0) })
+        config.clusterToken = try ClusterToken.resolve(configured: config.clusterToken, metaDir: config.metaDir)
+        let catalog: CatalogStore
+        do { catalog = try CatalogStore.open(directory: config.metaDir) } catch {
+            throw ServerError.config("cannot open the catalog in meta_dir \(config.metaDir): \(ServerError.describe(error))")
+        }
+        let volume: LocalVolume
+        do { volume = try LocalVolume(root: config.volumeRoot) } catch {
+            throw ServerError.config("cannot use the storage directory \(config.volumeRoot): \(ServerError.describe(error))")
+        }
+        let cache: TableCache
+        do { cache = try TableCache(path: config.metaDir + "/cache.sqlite", volume: volume) } catch {
+            throw ServerError.config("cannot open the table cache \(config.metaDir)/cache.sqlite: \(ServerError.describe(error))")
+        }
         let tls = try makeTLS()
         let variables = SystemVariables(serverVersion: config.mysqlServerVersion, versionComment: TributaryVersion.comment,
                                         port: config.queryPort, ssl: tls != nil)
@@ -84,7 +100,7 @@ public final class FrontendServer: @unchecked Sendable {
         let listener = MySQLListener(server: context, logger: logger)
         try listener.start(host: config.bindAddress, port: config.queryPort)
         self.listener = listener
-        startHTTP()
+        try startHTTP(config)
         if config.embeddedComputeNode { context.loads.startEmbeddedNode(errorLogDirectory: errorLogDirectory, httpPort: config.httpPort) }
         for record in try catalog.computeNodes() { context.loads.register(record) }
         context.loads.startHeartbeats(interval: Double(config.heartbeatIntervalSeconds))

@@ -1,3 +1,4 @@
+import Kafka
 import SQLParser
 
 /// ALTER ROUTINE LOAD on a PAUSED job (reference routine_load.md §5): load properties replace the stored
@@ -71,6 +72,8 @@ extension RoutineLoadDefinition {
             default:
                 guard p.key.hasPrefix("property.") else { throw .invalid("\(p.key) is invalid kafka custom property") }
                 let key = String(p.key.dropFirst("property.".count))
+                guard !key.isEmpty, !p.value.isEmpty else { throw .invalid("kafka property value could not be a empty string") }
+                if let refusal = KafkaPropertyPolicy.refusal(key: key, value: p.value) { throw .invalid(refusal) }
                 if key == "kafka_default_offsets" { source.defaultOffset = try KafkaOffset.parse(p.value) }
                 if let i = source.customProperties.firstIndex(where: { $0.key == key }) {
                     source.customProperties[i].value = p.value

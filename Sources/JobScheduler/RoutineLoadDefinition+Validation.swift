@@ -1,3 +1,4 @@
+import Kafka
 import SQLParser
 
 /// CREATE ROUTINE LOAD analysis in StarRocks' order and with its texts: name, job properties, then the
@@ -119,6 +120,7 @@ extension RoutineLoadDefinition {
                 guard p.key.hasPrefix("property.") else { throw .invalid("\(p.key) is invalid kafka custom property") }
                 let key = String(p.key.dropFirst("property.".count))
                 guard !key.isEmpty, !p.value.isEmpty else { throw .invalid("kafka property value could not be a empty string") }
+                if let refusal = KafkaPropertyPolicy.refusal(key: key, value: p.value) { throw .invalid(refusal) }
                 custom.append(Property(key, p.value))
             }
         }

@@ -6,7 +6,8 @@ import CRdKafka
 public struct KafkaMetadataClient: Sendable {
     public let brokers: String
     public let timeoutMilliseconds: Int32
-    /// librdkafka settings passed through (`property.*` of a job, e.g. security settings).
+    /// librdkafka settings passed through (`property.*` of a job, e.g. security settings), checked against
+    /// ``KafkaPropertyPolicy`` before any handle is made.
     public let properties: [(String, String)]
 
     public init(brokers: String, timeoutMilliseconds: Int32 = 5000, properties: [(String, String)] = []) {
@@ -66,9 +67,10 @@ public struct KafkaMetadataClient: Sendable {
     }
 
     private func withHandle<T>(_ body: (OpaquePointer) throws(KafkaError) -> T) throws(KafkaError) -> T {
+        if let refusal = KafkaPropertyPolicy.firstRefusal(properties) { throw .failed(refusal) }
         let rk = try KafkaHandle.make(RD_KAFKA_CONSUMER, settings: [
             ("bootstrap.servers", brokers), ("socket.timeout.ms", String(timeoutMilliseconds)),
-            ("allow.auto.create.topics", "false"), ("log_level", "0")] + properties)
+            ("allow.auto.create.topics", "false"), ("log_level", "0")] + KafkaPropertyPolicy.librdkafkaSettings(properties))
         defer { rd_kafka_destroy(rk) }
         return try body(rk)
     }

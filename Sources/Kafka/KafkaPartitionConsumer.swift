@@ -27,15 +27,20 @@ public final class KafkaPartitionConsumer {
     private let queue: OpaquePointer
     public let topic: String
 
-    /// - Parameter properties: librdkafka settings passed through (a job's `property.*`, e.g. SASL/SSL).
-    public init(brokers: String, topic: String, start: [Int32: Int64], properties: [(String, String)] = []) throws(KafkaError) {
+    /// - Parameters:
+    ///   - tuning: settings of the caller's own (queue sizes), applied before `properties`.
+    ///   - properties: a job's `property.*` settings (e.g. SASL/SSL); refused unless ``KafkaPropertyPolicy`` allows
+    ///     every one of them.
+    public init(brokers: String, topic: String, start: [Int32: Int64], tuning: [(String, String)] = [],
+                properties: [(String, String)] = []) throws(KafkaError) {
         self.topic = topic
+        if let refusal = KafkaPropertyPolicy.firstRefusal(properties) { throw .failed(refusal) }
         let rk = try KafkaHandle.make(RD_KAFKA_CONSUMER, settings: [
             ("bootstrap.servers", brokers), ("group.id", "tributary"), ("log_level", "0"),
             ("enable.partition.eof", "true"), ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"),
             ("auto.offset.reset", "error"), ("allow.auto.create.topics", "false"),
             ("fetch.wait.max.ms", "50"), ("socket.timeout.ms", "10000"),
-        ] + properties.filter { $0.0 != "kafka_default_offsets" })
+        ] + tuning + KafkaPropertyPolicy.librdkafkaSettings(properties))
         let list = rd_kafka_topic_partition_list_new(Int32(start.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for (p, offset) in start.sorted(by: { $0.key < $1.key }) {

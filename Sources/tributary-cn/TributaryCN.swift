@@ -3,9 +3,12 @@ import ComputeNode
 import FlyingFox
 import Foundation
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `tributary-cn`: a stateless compute node. Register it with `ALTER SYSTEM ADD COMPUTE NODE "host:9050"`;
-/// the FE heartbeats it and sends it routine-load tasks over HTTP on that port.
+/// the FE heartbeats it and sends it routine-load tasks over HTTP on that port, signed with the cluster token.
 @main
 struct TributaryCN: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tributary-cn", abstract: "Run a Tributary compute node.")
@@ -18,32 +21,50 @@ struct TributaryCN: ParsableCommand {
 
     func run() throws {
         AllocatorTuning.applyForLoads()
+        umask(0o077)
         var logger = Logger(label: "tributary.cn")
         var conf = ComputeNodeConfig()
         if let path = config {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            let (parsed, warnings) = ComputeNodeConfig.parse(text)
-            conf = parsed
-            for w in warnings { logger.warning("\(w)") }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read config file \(path)") }
+            do {
+                let (parsed, warnings) = try ComputeNodeConfig.parse(text)
+                conf = parsed
+                for w in warnings { logger.warning("\(w)") }
+            } catch { throw ValidationError(error.description) }
         }
-        if let port { conf.heartbeatServicePort = port }
+        if let port {
+            guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
+            conf.heartbeatServicePort = port
+        }
+        if let token = ProcessInfo.processInfo.environment["TRIBUTARY_CLUSTER_TOKEN"], !token.isEmpty { conf.clusterToken = token }
+        guard conf.clusterToken.utf8.count >= NodeRequestSigner.minimumTokenLength else {
+            throw ValidationError("cluster_token is not set (or shorter than \(NodeRequestSigner.minimumTokenLength) characters): set it in "
+                + "cn.conf or TRIBUTARY_CLUSTER_TOKEN to the FE's token (fe.conf cluster_token, or the file <meta_dir>/cluster_token "
+                + "the FE writes at first start). The node accepts only requests signed with it.")
+        }
         logger.logLevel = Logger.Level(rawValue: conf.sysLogLevel.lowercased()) ?? .info
         let errorLogs = (conf.storageRootPath as NSString).appendingPathComponent("error_log")
-        try FileManager.default.createDirectory(atPath: errorLogs, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(atPath: errorLogs, withIntermediateDirectories: true) } catch {
+            throw ValidationError("cannot create \(errorLogs) under storage_root_path: \(String(cString: strerror(errno)))")
+        }
         let host = ProcessInfo.processInfo.hostName
-        let runner = TaskRunner(errorLogDirectory: errorLogs, errorLogURLBase: "http://\(host):\(conf.heartbeatServicePort)")
+        let runner = TaskRunner(segmentRoot: conf.storageRootPath, errorLogDirectory: errorLogs,
+                                errorLogURLBase: "http://\(host):\(conf.heartbeatServicePort)")
         let service = ComputeNodeService(runner: runner, slots: conf.taskSlots)
+        let verifier = NodeRequestVerifier(token: conf.clusterToken)
         let server = HTTPServer(address: try .inet(ip4: conf.bindAddress, port: UInt16(conf.heartbeatServicePort)))
         let started = Date().timeIntervalSince1970
         let ready = DispatchSemaphore(value: 0)
         Task {
-            await ComputeNodeAPI.addNodeRoutes(to: server, service: service, version: "tributary-cn 0.1.0", startTime: started)
+            await ComputeNodeAPI.addNodeRoutes(to: server, service: service, verifier: verifier, version: "tributary-cn 0.1.0", startTime: started)
             await ComputeNodeAPI.addErrorLogRoute(to: server, directory: errorLogs)
             ready.signal()
         }
         ready.wait()
-        try ComputeNodeAPI.start(server)
-        logger.info("tributary-cn listening on \(conf.bindAddress):\(conf.heartbeatServicePort)")
+        do { try ComputeNodeAPI.start(server) } catch {
+            throw ValidationError("cannot listen on \(conf.bindAddress):\(conf.heartbeatServicePort): \(error)")
+        }
+        logger.info("tributary-cn listening on \(conf.bindAddress):\(conf.heartbeatServicePort), storage_root_path \(conf.storageRootPath)")
         FileHandle.standardOutput.write(Data("tributary-cn ready on port \(conf.heartbeatServicePort)\n".utf8))
         dispatchMain()
     }

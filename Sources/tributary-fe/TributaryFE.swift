@@ -34,11 +34,22 @@ struct TributaryFE: ParsableCommand {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ValidationError("cannot read config file \(path)")
             }
-            (settings, warnings) = FrontendConfig.parse(text)
+            do { (settings, warnings) = try FrontendConfig.parse(text) } catch {
+                throw ValidationError("\(path): \(error.description)")
+            }
         }
-        if let metaDir { settings.metaDir = metaDir }
-        if let queryPort { settings.queryPort = queryPort }
-        if let httpPort { settings.httpPort = httpPort }
+        if let metaDir {
+            guard !metaDir.isEmpty else { throw ValidationError("--meta-dir must not be empty") }
+            settings.metaDir = metaDir
+        }
+        if let queryPort {
+            guard (0...65535).contains(queryPort) else { throw ValidationError("--query-port must be from 0 to 65535") }
+            settings.queryPort = queryPort
+        }
+        if let httpPort {
+            guard (1...65535).contains(httpPort) else { throw ValidationError("--http-port must be from 1 to 65535") }
+            settings.httpPort = httpPort
+        }
 
         let level = Logger.Level(rawValue: settings.sysLogLevel.lowercased()) ?? .info
         LoggingSystem.bootstrap { label in

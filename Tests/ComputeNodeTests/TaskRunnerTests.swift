@@ -8,13 +8,13 @@ import Testing
 @testable import ComputeNode
 
 @Suite struct TaskRunnerTests {
-    private func task(_ brokers: String, begin: [Int32: Int64], root: String) -> LoadTask {
+    private func task(_ brokers: String, begin: [Int32: Int64], root: String = "") -> LoadTask {
         var spec = LoadSpec(format: .csv, tableColumns: [TableColumn(name: "id", type: .int, isKey: true, nullable: false),
                                                          TableColumn(name: "name", type: .varchar(10), isKey: false, nullable: true)],
                             keysType: .duplicate)
         spec.columnSeparator = ","
         return LoadTask(id: "t1", jobID: 1, label: "j-1-t1", txnID: 42, brokers: brokers, topic: "csv", properties: [], begin: begin,
-                        spec: spec, volumeRoot: root, segment: "db1/t1/txn42.seg", consumeSeconds: 5, maxBatchRows: 1000, maxBatchBytes: 1 << 30)
+                        spec: spec, segment: "db1/t1/txn42.seg", consumeSeconds: 5, maxBatchRows: 1000, maxBatchBytes: 1 << 30)
     }
 
     /// A mock cluster whose topic "csv" holds `messages` (partition, text), produced in order.
@@ -31,7 +31,7 @@ import Testing
         let cluster = try mockTopic(partitions: 2, ["1,a", "2,b", "x,c", "3,d\n4,e"].enumerated().map { (Int32($0 % 2), $1) })
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let runner = TaskRunner(errorLogDirectory: root + "/error_log", errorLogURLBase: "http://node:8040")
+        let runner = TaskRunner(segmentRoot: root, errorLogDirectory: root + "/error_log", errorLogURLBase: "http://node:8040")
         let report = runner.run(task(cluster.bootstrapServers, begin: [0: 0, 1: 0], root: root))
         #expect(report.status == .finished, "\(report.failure ?? "")")
         let outcome = try #require(report.outcome)
@@ -40,8 +40,9 @@ import Testing
         let count = try DatabaseQueue(path: root + "/db1/t1/txn42.seg").read { try Int.fetchOne($0, sql: "SELECT count(*) FROM rows") }
         #expect(count == 4)
         let url = try #require(outcome.errorLogURL)
-        #expect(url == "http://node:8040/api/_load_error_log?file=error_log_j-1-t1_42")
-        let log = try String(contentsOfFile: root + "/error_log/error_log_j-1-t1_42", encoding: .utf8)
+        let prefix = "http://node:8040/api/_load_error_log?file=error_log_j-1-t1_42_"
+        #expect(url.hasPrefix(prefix) && url.count == prefix.count + 32)       // 128 random bits: the URL is the key
+        let log = try String(contentsOfFile: root + "/error_log/" + String(url.split(separator: "=")[1]), encoding: .utf8)
         #expect(log == "Error: column 'id': 'x' cannot be converted to int and the column is NOT NULL. Row: x,c\n")
     }
 
@@ -51,7 +52,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         var t = task(cluster.bootstrapServers, begin: [0: 0, 1: 0, 2: 0], root: root)
         t.maxBatchRows = 2000
-        let outcome = try #require(TaskRunner(errorLogDirectory: root, errorLogURLBase: "").run(t).outcome)
+        let outcome = try #require(TaskRunner(segmentRoot: root, errorLogDirectory: root, errorLogURLBase: "").run(t).outcome)
         // Checked after each poll: at most one poll batch (1,024 messages) over.
         #expect(outcome.loadedRows >= 2000 && outcome.loadedRows <= 2000 + 1024, "\(outcome.loadedRows)")
         #expect(outcome.endOffsets[0].map { $0 >= 1980 && $0 < 6000 } == true)
@@ -61,7 +62,7 @@ import Testing
         let cluster = try mockTopic(partitions: 2, (0..<3000).map { (Int32($0 % 2), "\($0),v") })
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        var runner = TaskRunner(errorLogDirectory: root, errorLogURLBase: "")
+        var runner = TaskRunner(segmentRoot: root, errorLogDirectory: root, errorLogURLBase: "")
         runner.chunkMessages = 7                                   // hundreds of chunks over three decoders
         runner.decoders = 3
         var t = task(cluster.bootstrapServers, begin: [0: 0, 1: 0], root: root)
@@ -90,7 +91,7 @@ import Testing
 
     @Test func aNodeTellsWhenATaskReportIsReady() {
         let ready = DispatchSemaphore(value: 0)
-        let service = ComputeNodeService(runner: TaskRunner(errorLogDirectory: "/tmp", errorLogURLBase: ""), slots: 2) { ready.signal() }
+        let service = ComputeNodeService(runner: TaskRunner(segmentRoot: "/tmp", errorLogDirectory: "/tmp", errorLogURLBase: ""), slots: 2) { ready.signal() }
         var bad = task("127.0.0.1:1", begin: [0: 0], root: "/tmp")
         bad.segment = "../outside.seg"
         #expect(throws: Never.self) { try service.submit(bad) }
@@ -101,14 +102,14 @@ import Testing
     @Test func anOffsetOutsideTheLogFailsTheTaskWithStarRocksAdvice() throws {
         let cluster = try KafkaMockCluster()
         try cluster.createTopic("csv", partitions: 1)
-        let runner = TaskRunner(errorLogDirectory: "/tmp", errorLogURLBase: "")
+        let runner = TaskRunner(segmentRoot: "/tmp", errorLogDirectory: "/tmp", errorLogURLBase: "")
         let report = runner.run(task(cluster.bootstrapServers, begin: [0: 100], root: "/tmp"))
         #expect(report.status == .failed)
         #expect(report.failure?.contains("this is no data in partition: 0 at offset: 100. you can modify kafka_offsets by alter routine load") == true)
     }
 
     @Test func tasksFromTheNetworkCannotWriteOutsideTheVolumeOrBreakTheNode() {
-        let runner = TaskRunner(errorLogDirectory: "/tmp", errorLogURLBase: "")
+        let runner = TaskRunner(segmentRoot: "/tmp", errorLogDirectory: "/tmp", errorLogURLBase: "")
         var bad = task("127.0.0.1:1", begin: [0: 0], root: "/tmp")
         bad.segment = "../../etc/evil.seg"
         #expect(runner.run(bad).failure == "invalid segment path: ../../etc/evil.seg")
@@ -120,5 +121,22 @@ import Testing
         bad = task("127.0.0.1:1", begin: [0: 0], root: "/tmp")
         bad.maxBatchRows = 0
         #expect(runner.run(bad).failure == "invalid batch limits")
+        for path in ["/etc/x.seg", "db1/t1/../../x.seg", "db1/t1/txn1.seg/..", "db1/t1/txnX.seg", "db1//txn1.seg", "db1/t1/txn1.sqlite",
+                     "db1/t1/t2/txn1.seg", "db-1/t1/txn1.seg"] {
+            bad = task("127.0.0.1:1", begin: [0: 0])
+            bad.segment = path
+            #expect(runner.run(bad).failure == "invalid segment path: \(path)")
+        }
+    }
+
+    @Test func aNodeRefusesKafkaSettingsThatRunCommandsOrLoadCode() {
+        let runner = TaskRunner(segmentRoot: "/tmp", errorLogDirectory: "/tmp", errorLogURLBase: "")
+        for (key, value) in [("sasl.kerberos.kinit.cmd", "touch /tmp/pwned"), ("plugin.library.paths", "/tmp/evil.so"),
+                             ("ssl.engine.location", "/tmp/e.so"), ("oauthbearer_token_refresh_cb", "1"), ("sasl.kerberos.principal", "a;id")] {
+            var bad = task("127.0.0.1:1", begin: [0: 0])
+            bad.properties = [Property("security.protocol", "SASL_PLAINTEXT"), Property(key, value)]
+            let failure = runner.run(bad).failure ?? ""
+            #expect(failure.hasPrefix("kafka property '\(key)'"), "\(failure)")
+        }
     }
 }

@@ -52,7 +52,7 @@ import Testing
         #expect(coordinator.tasks(of: id).isEmpty)
 
         coordinator.nodes.add(ComputeNodeState(id: 7, host: "n", heartbeatPort: 1, httpPort: 1, alive: true, embedded: false,
-                                               connection: HTTPNodeConnection(host: "127.0.0.1", port: 1)))
+                                               connection: HTTPNodeConnection(host: "127.0.0.1", port: 1, signer: coordinator.nodeSigner)))
         coordinator.tick(now: 200)
         #expect(try job(id).state == .running)
         #expect(coordinator.tasks(of: id).map(\.partitions) == [[0, 1]])          // min(1 node, 2 partitions, 5, 5)
@@ -67,7 +67,7 @@ import Testing
 
     @Test func aStatementWakesTheSchedulerInsteadOfWaitingForTheNextRound() throws {
         coordinator.nodes.add(ComputeNodeState(id: 7, host: "n", heartbeatPort: 1, httpPort: 1, alive: true, embedded: false,
-                                               connection: HTTPNodeConnection(host: "127.0.0.1", port: 1)))
+                                               connection: HTTPNodeConnection(host: "127.0.0.1", port: 1, signer: coordinator.nodeSigner)))
         coordinator.tick(now: 100)                                              // a round ran; the next is due at 100 + interval
         let id = try createJob()
         coordinator.tick(now: 100.5)

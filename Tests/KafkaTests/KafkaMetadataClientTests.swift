@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Kafka
 
@@ -51,12 +52,50 @@ import Testing
     }
 
     @Test func badLibrdkafkaSettingsAreReportedAsStarRocksDoes() {
-        let client = KafkaMetadataClient(brokers: "127.0.0.1:1", properties: [("security.protocol", "carrier-pigeon")])
+        let client = KafkaMetadataClient(brokers: "127.0.0.1:1", properties: [("fetch.wait.max.ms", "999999999")])
         #expect {
             try client.partitions(topic: "t")
         } throws: { error in
-            if case KafkaError.failed(let m) = error { return m.hasPrefix("failed to set 'security.protocol', value: 'carrier-pigeon', err:") }
+            if case KafkaError.failed(let m) = error { return m.hasPrefix("failed to set 'fetch.wait.max.ms', value: '999999999', err:") }
             return false
         }
+    }
+
+    @Test func settingsOutsideTheAllowlistNeverReachLibrdkafka() {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("kinit-\(UUID().uuidString)").path
+        let client = KafkaMetadataClient(brokers: "127.0.0.1:1", timeoutMilliseconds: 500, properties: [
+            ("security.protocol", "SASL_PLAINTEXT"), ("sasl.mechanism", "GSSAPI"), ("sasl.kerberos.kinit.cmd", "touch \(marker)")])
+        #expect(throws: KafkaError.failed("kafka property 'sasl.kerberos.kinit.cmd' is not allowed: it runs a shell command")) {
+            try client.partitions(topic: "t")
+        }
+        #expect(throws: KafkaError.self) {
+            _ = try KafkaPartitionConsumer(brokers: "127.0.0.1:1", topic: "t", start: [0: 0], properties: [("plugin.library.paths", "/tmp/x.so")])
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+}
+
+@Suite struct KafkaPropertyPolicyTests {
+    @Test func routineLoadSettingsPassAndDangerousOnesAreRefusedWithTheirReason() {
+        for (k, v) in [("security.protocol", "SASL_SSL"), ("sasl.mechanism", "SCRAM-SHA-512"), ("sasl.username", "u"), ("sasl.password", "p w"),
+                       ("ssl.ca.location", "/etc/ssl/ca.pem"), ("ssl.key.password", "x"), ("client.id", "c"), ("group.id", "g"),
+                       ("isolation.level", "read_committed"), ("fetch.max.bytes", "1048576"), ("api.version.request", "true"),
+                       ("sasl.kerberos.principal", "kafka/host@EXAMPLE.COM"), ("sasl.kerberos.keytab", "/etc/kafka.keytab"),
+                       ("kafka_default_offsets", "OFFSET_BEGINNING")] {
+            #expect(KafkaPropertyPolicy.refusal(key: k, value: v) == nil, "\(k)")
+        }
+        #expect(KafkaPropertyPolicy.refusal(key: "sasl.kerberos.kinit.cmd", value: "id") == "kafka property 'sasl.kerberos.kinit.cmd' is not allowed: it runs a shell command")
+        #expect(KafkaPropertyPolicy.refusal(key: "plugin.library.paths", value: "x") == "kafka property 'plugin.library.paths' is not allowed: it loads code into the process")
+        #expect(KafkaPropertyPolicy.refusal(key: "ssl.engine.location", value: "x")?.contains("loads code") == true)
+        #expect(KafkaPropertyPolicy.refusal(key: "dr_msg_cb", value: "1")?.contains("callback") == true)
+        #expect(KafkaPropertyPolicy.refusal(key: "interceptors", value: "1")?.contains("is not supported by routine load") == true)
+        // Values librdkafka puts into the kinit command line cannot carry shell syntax.
+        #expect(KafkaPropertyPolicy.refusal(key: "sasl.kerberos.principal", value: "a; id > /tmp/x") != nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "sasl.kerberos.keytab", value: "/k\"$(id)\"") != nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "security.protocol", value: "carrier-pigeon") != nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "fetch.max.bytes", value: "-1") != nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "client.id", value: "a\u{0}b") != nil)
+        #expect(KafkaPropertyPolicy.librdkafkaSettings([("kafka_default_offsets", "1"), ("client.id", "c")]).map(\.0) == ["client.id"])
     }
 }

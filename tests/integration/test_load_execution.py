@@ -263,23 +263,36 @@ def test_restart_mid_load_loses_and_duplicates_nothing_and_running_jobs_run_agai
 CN = str(pathlib.Path(MOCK).with_name("tributary-cn"))
 
 
-def start_cn(tmp_path, name, port=None):
+def start_cn(tmp_path, name, fe, port=None):
+    """A tributary-cn that shares the FE's storage directory and cluster token, as a shared-disk node is set up."""
     from conftest import free_port
     port = port or free_port()
+    conf = tmp_path / f"{name}.conf"
+    token = (fe.meta_dir / "cluster_token").read_text().strip()
+    conf.write_text(f"storage_root_path = {fe.meta_dir / 'storage'}\ncluster_token = {token}\n")
     log = open(tmp_path / f"{name}.log", "ab")
-    proc = subprocess.Popen([CN, "--port", str(port)], stdout=subprocess.PIPE, stderr=log, cwd=tmp_path, text=True)
+    proc = subprocess.Popen([CN, "--config", str(conf), "--port", str(port)], stdout=subprocess.PIPE, stderr=log, cwd=tmp_path, text=True)
     assert proc.stdout.readline().startswith("tributary-cn ready"), (tmp_path / f"{name}.log").read_text()
     return proc, port
 
 
-def cn_info(port):
-    return json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/heartbeat", timeout=5).read())
+def signed(fe, method, port, target, body=b"", token=None):
+    """A request to a node signed as the FE signs it (tests/integration/node_auth.py mirrors NodeRequestSigner)."""
+    from node_auth import sign
+    token = token or (fe.meta_dir / "cluster_token").read_text().strip()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{target}", data=body or None, method=method,
+                                     headers=sign(token, method, target, body))
+    return urllib.request.urlopen(request, timeout=5)
+
+
+def cn_info(fe, port):
+    return json.loads(signed(fe, "GET", port, "/api/heartbeat").read())
 
 
 def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, loading_fe, tmp_path):
     broker = mock("wide:6")
     fe = loading_fe("heartbeat_timeout_second = 1\n")
-    (cn1, port1), (cn2, port2) = start_cn(tmp_path, "cn1"), start_cn(tmp_path, "cn2")
+    (cn1, port1), (cn2, port2) = start_cn(tmp_path, "cn1", fe), start_cn(tmp_path, "cn2", fe)
     try:
         rc, _, err = mysql(fe.port, f'ALTER SYSTEM ADD COMPUTE NODE "127.0.0.1:{port1}", "127.0.0.1:{port2}"')
         assert rc == 0, err
@@ -296,13 +309,21 @@ def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, load
         alive = wait_until(lambda: (n := nodes()) and sum(r["Alive"] == "true" for r in n) == 3 and n, timeout=20)
         assert sorted(int(r["HeartbeatPort"]) for r in alive if r["ComputeNodeId"] != "10001") == sorted([port1, port2])
         assert all(r["StatusCode"] == "OK" and r["LastHeartbeat"] != "NULL" for r in alive)
-        # Garbage on the node's API is refused without hurting the node.
-        for path, body in [("/api/task", b"garbage"), ("/api/task", b'{"id": 1}'), ("/api/_load_error_log?file=../../etc/passwd", None)]:
+        # Requests not signed with the cluster token are refused; garbage from the FE is refused without hurting the node.
+        for path, body, code in [("/api/task", b"garbage", 401), ("/api/heartbeat", None, 401), ("/api/task?id=x", None, 401),
+                                 ("/api/_load_error_log?file=../../etc/passwd", None, 400)]:
             request = urllib.request.Request(f"http://127.0.0.1:{port2}{path}", data=body, method="POST" if body else "GET")
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request, timeout=5)
+            assert refused.value.code == code
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            signed(fe, "GET", port2, "/api/heartbeat", token="not-the-cluster-token")
+        assert refused.value.code == 401 and b"different cluster tokens" in refused.value.read()
+        for body in (b"garbage", b'{"id": 1}'):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                signed(fe, "POST", port2, "/api/task", body)
             assert refused.value.code == 400
-        assert cn_info(port2)["runningTasks"] == 0
+        assert cn_info(fe, port2)["runningTasks"] == 0
         rc, out, _ = mysql(fe.port, "SHOW FRONTENDS\\G")
         assert vertical(out)[0]["Role"] == "LEADER" and vertical(out)[0]["QueryPort"] == str(fe.port)
 
@@ -320,7 +341,7 @@ def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, load
                 total += 1
             producer.flush()
             if round_ == 2:
-                wait_until(lambda: cn_info(port1)["finishedTasks"] > 0 and cn_info(port2)["finishedTasks"] > 0, timeout=30)
+                wait_until(lambda: cn_info(fe, port1)["finishedTasks"] > 0 and cn_info(fe, port2)["finishedTasks"] > 0, timeout=30)
                 cn1.kill()                                             # kill -9 a node mid-load
                 cn1.wait()
             if round_ == 4:
@@ -331,7 +352,7 @@ def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, load
         dead = wait_until(lambda: [r for r in nodes() if r["HeartbeatPort"] == str(port1) and r["Alive"] == "false"], timeout=20)
         # CONNECTING: the restarted FE has never heard from this node.
         assert dead[0]["ErrMsg"] != "" and dead[0]["StatusCode"] == "CONNECTING"
-        cn1, _ = start_cn(tmp_path, "cn1-again", port=port1)          # the node comes back: alive again
+        cn1, _ = start_cn(tmp_path, "cn1-again", fe, port=port1)          # the node comes back: alive again
         back = wait_until(lambda: [r for r in nodes() if r["HeartbeatPort"] == str(port1) and r["Alive"] == "true"], timeout=20)
         assert back[0]["ErrMsg"] == "" and back[0]["StatusCode"] == "OK"
         row = show_job(fe, "wj", "d")
@@ -466,7 +487,7 @@ def test_a_task_that_never_reports_times_out_and_runs_again_elsewhere(mock, load
         wait_until(lambda: len({t["id"] for t in hung.tasks}) >= 2, timeout=20)
         assert len({t["txnID"] for t in hung.tasks}) == len(hung.tasks)      # every attempt under a new transaction
         # A working node comes and the hung one goes: the task runs there from the committed offsets, exactly once.
-        cn, port = start_cn(tmp_path, "cn")
+        cn, port = start_cn(tmp_path, "cn", fe)
         assert mysql(fe.port, f'ALTER SYSTEM ADD COMPUTE NODE "127.0.0.1:{port}"; ALTER SYSTEM DROP COMPUTE NODE "127.0.0.1:{hung.port}"')[0] == 0
         wait_until(lambda: query(fe, "SELECT count(*), count(DISTINCT id) FROM d.s") == [["20", "20"]], timeout=60)
         assert statistic(show_job(fe, "sj", "d"))["loadedRows"] == 20
@@ -478,8 +499,8 @@ def test_a_task_that_never_reports_times_out_and_runs_again_elsewhere(mock, load
 
 
 def test_kafka_properties_reach_librdkafka(mock, loading_fe):
-    """property.* settings are handed to librdkafka as they are: a wrong value comes back with librdkafka's own text,
-    and a valid one (a client id, a fetch size) loads as usual."""
+    """Allowed property.* settings are handed to librdkafka as they are: a value librdkafka refuses comes back with
+    its own text, and a valid one (a client id, a fetch size) loads as usual."""
     broker = mock("props:1")
     fe = loading_fe()
     assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.p (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
@@ -489,16 +510,51 @@ def test_kafka_properties_reach_librdkafka(mock, loading_fe):
     producer.flush()
     rc, _, err = mysql(fe.port, f"""
         CREATE ROUTINE LOAD d.badprop ON p PROPERTIES ("format" = "json")
-          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "props", "property.security.protocol" = "bogus");
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "props", "property.fetch.wait.max.ms" = "999999999");
         CREATE ROUTINE LOAD d.goodprop ON p PROPERTIES ("format" = "json", "max_batch_interval" = "1")
           FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "props", "property.client.id" = "tributary-test",
                       "property.fetch.max.bytes" = "1048576", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""", db="d")
     assert rc == 0, err
     wrong = wait_until(lambda: (r := show_job(fe, "badprop", "d")) and r["State"] == "PAUSED" and r)
-    assert ("""failed to set 'security.protocol', value: 'bogus', err: Invalid value "bogus" for configuration property """
-            """"security.protocol\"""") in wrong["ReasonOfStateChanged"]
+    assert "failed to set 'fetch.wait.max.ms', value: '999999999', err: " in wrong["ReasonOfStateChanged"]
     wait_until(lambda: query(fe, "SELECT count(*) FROM d.p") == [["5"]])
     assert show_job(fe, "goodprop", "d")["State"] == "RUNNING"
+
+
+def test_kafka_settings_that_run_commands_or_load_code_are_refused(mock, loading_fe, tmp_path):
+    """A user who may only INSERT into one table tries librdkafka settings that run a shell command, load a library
+    or break exactly-once: CREATE and ALTER refuse each with the reason, and nothing runs."""
+    broker = mock("evil:1")
+    fe = loading_fe()
+    marker = tmp_path / "pwned"
+    assert mysql(fe.port, """CREATE DATABASE d; CREATE TABLE d.e (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);
+        CREATE USER 'loader'@'%' IDENTIFIED BY 'pw'; GRANT INSERT ON d.* TO 'loader'@'%'""")[0] == 0
+    base = f'"kafka_broker_list" = "{broker}", "kafka_topic" = "evil"'
+    attempts = [
+        (f'"property.security.protocol" = "SASL_PLAINTEXT", "property.sasl.mechanism" = "GSSAPI", '
+         f'"property.sasl.kerberos.kinit.cmd" = "touch {marker}"', "'sasl.kerberos.kinit.cmd' is not allowed: it runs a shell command"),
+        (f'"property.plugin.library.paths" = "{tmp_path}/evil.so"', "'plugin.library.paths' is not allowed: it loads code into the process"),
+        ('"property.ssl.engine.location" = "/tmp/engine.so"', "'ssl.engine.location' is not allowed: it loads code into the process"),
+        ('"property.ssl.providers" = "legacy"', "'ssl.providers' is not allowed: it loads code into the process"),
+        ('"property.error_cb" = "1"', "'error_cb' is not allowed: it installs a callback"),
+        (f'"property.security.protocol" = "SASL_PLAINTEXT", "property.sasl.mechanism" = "GSSAPI", '
+         f'"property.sasl.kerberos.principal" = "x; touch {marker}"', "'sasl.kerberos.principal' has an invalid value"),
+        ('"property.auto.offset.reset" = "earliest"', "'auto.offset.reset' is not allowed: offsets are managed by the routine load"),
+        ('"property.debug" = "all"', "'debug' is not allowed"),
+        ('"property.interceptors" = "x"', "'interceptors' is not supported by routine load"),
+    ]
+    for extra, reason in attempts:
+        rc, _, err = mysql(fe.port, f"CREATE ROUTINE LOAD d.evil ON e FROM KAFKA ({base}, {extra})", db="d", user="loader", password="pw")
+        assert rc != 0 and f"ERROR 1064 (HY000) at line 1: Getting analyzing error. Detail message: kafka property {reason}" in err, err
+    rc, _, err = mysql(fe.port, f"CREATE ROUTINE LOAD d.ok ON e FROM KAFKA ({base}); PAUSE ROUTINE LOAD FOR d.ok", user="loader", password="pw")
+    assert rc == 0, err
+    for extra, reason in attempts[:2]:
+        rc, _, err = mysql(fe.port, f"ALTER ROUTINE LOAD FOR d.ok FROM KAFKA ({extra})", user="loader", password="pw")
+        assert rc != 0 and reason in err, err
+    rc, out, _ = mysql(fe.port, "SHOW CREATE ROUTINE LOAD d.ok")
+    assert "kinit" not in out and "plugin" not in out
+    time.sleep(2)
+    assert not marker.exists() and fe.alive()
 
 
 def test_sasl_and_ssl_settings_reach_the_broker(loading_fe):

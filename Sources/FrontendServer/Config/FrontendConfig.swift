@@ -1,7 +1,8 @@
 import SQLParser
 
 /// `conf/fe.conf`: StarRocks' `key = value` format with `#` comments. Parsing is pure; unknown keys
-/// and ignored keys produce warnings, never failures, so a StarRocks fe.conf can be reused as is.
+/// and ignored keys produce warnings, so a StarRocks fe.conf can be reused as is, while a known key with an
+/// invalid value stops the start with the line at fault.
 public struct FrontendConfig: Equatable, Sendable {
     public var queryPort = 9030
     public var httpPort = 8030
@@ -29,6 +30,9 @@ public struct FrontendConfig: Equatable, Sendable {
     public var maxRoutineLoadBatchSize: Int64 = 4_294_967_296
     /// Seconds between heartbeats to compute nodes (StarRocks: heartbeat_timeout_second, 5).
     public var heartbeatIntervalSeconds = 5
+    /// Shared secret that authenticates the FE to `tributary-cn` nodes (cn.conf's `cluster_token` must match).
+    /// Empty: the FE uses `<meta_dir>/cluster_token`, generated at first start.
+    public var clusterToken = ""
     public var enableSSL = true
     public var sslCertPath = ""
     public var sslKeyPath = ""
@@ -44,49 +48,71 @@ public struct FrontendConfig: Equatable, Sendable {
         "LOG_DIR", "DATE", "sys_log_dir", "audit_log_dir", "run_mode", "cloud_native_meta_port", "default_replication_num",
     ]
 
-    /// Parses fe.conf text. Returns the config and human-readable warnings (with line numbers).
-    public static func parse(_ text: String, base: FrontendConfig = FrontendConfig()) -> (FrontendConfig, [String]) {
+    /// A known key with a value it cannot take, or a line that is not `key = value`: the FE does not start.
+    public struct Invalid: Error, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Parses fe.conf text. Returns the config and human-readable warnings (with line numbers) for unknown and
+    /// ignored keys; throws for a known key with an invalid value, so a typo never starts the FE on a default.
+    public static func parse(_ text: String, base: FrontendConfig = FrontendConfig()) throws(Invalid) -> (FrontendConfig, [String]) {
         var config = base
         var warnings: [String] = []
         for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(rawLine).trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.firstIndex(of: "=") else {
-                warnings.append("fe.conf line \(n + 1): expected 'key = value', ignored: \(line)")
-                continue
+                throw Invalid(description: "fe.conf line \(n + 1): expected 'key = value', got '\(line.prefix(80))'")
             }
             let key = String(line[..<eq]).trimmed
             var value = String(line[line.index(after: eq)...]).trimmed
             if value.count >= 2, value.first == "\"", value.last == "\"" { value = String(value.dropFirst().dropLast()) }
-            func int(_ apply: (Int) -> Void) {
-                if let v = Int(value), v >= 0 { apply(v) } else { warnings.append("fe.conf line \(n + 1): \(key) must be a non-negative integer, got '\(value)'; keeping the default") }
+            func bad(_ what: String) -> Invalid { Invalid(description: "fe.conf line \(n + 1): \(key) must be \(what), got '\(value.prefix(80))'") }
+            func int(_ range: ClosedRange<Int>, _ apply: (Int) -> Void) throws(Invalid) {
+                guard let v = Int(value), range.contains(v) else {
+                    throw bad(range.upperBound == Int.max ? "an integer >= \(range.lowerBound)" : "an integer from \(range.lowerBound) to \(range.upperBound)")
+                }
+                apply(v)
             }
-            func bool(_ apply: (Bool) -> Void) {
+            func bool(_ apply: (Bool) -> Void) throws(Invalid) {
                 switch value.lowercased() {
                 case "true": apply(true)
                 case "false": apply(false)
-                default: warnings.append("fe.conf line \(n + 1): \(key) must be true or false, got '\(value)'; keeping the default")
+                default: throw bad("true or false")
                 }
             }
+            func text(_ apply: (String) -> Void) throws(Invalid) {
+                guard !value.isEmpty else { throw bad("set") }
+                apply(value)
+            }
             switch key {
-            case "query_port": int { config.queryPort = $0 }
-            case "http_port": int { config.httpPort = $0 }
-            case "meta_dir": config.metaDir = value
+            case "query_port": try int(0...65535) { config.queryPort = $0 }
+            case "http_port": try int(1...65535) { config.httpPort = $0 }
+            case "meta_dir": try text { config.metaDir = $0 }
             case "storage_root_path": config.storageRootPath = value
-            case "sys_log_level": config.sysLogLevel = value.uppercased()
-            case "bind_address": config.bindAddress = value
-            case "mysql_server_version": config.mysqlServerVersion = value
-            case "qe_max_connection": int { config.qeMaxConnection = $0 }
-            case "connect_timeout_second": int { config.connectTimeoutSeconds = $0 }
-            case "routine_load_scheduler_interval_second": int { config.routineLoadSchedulerIntervalSeconds = max(1, $0) }
-            case "embedded_compute_node": bool { config.embeddedComputeNode = $0 }
-            case "max_routine_load_task_concurrent_num": int { config.maxRoutineLoadTaskConcurrentNum = max(1, $0) }
-            case "max_routine_load_task_num_per_be": int { config.maxRoutineLoadTaskNumPerBe = max(1, $0) }
-            case "max_routine_load_batch_size": int { config.maxRoutineLoadBatchSize = Int64(max(1, $0)) }
-            case "heartbeat_timeout_second": int { config.heartbeatIntervalSeconds = max(1, $0) }
-            case "enable_ssl": bool { config.enableSSL = $0 }
+            case "sys_log_level":
+                guard logLevels.contains(value.uppercased()) else { throw bad("DEBUG, INFO, WARN or ERROR") }
+                config.sysLogLevel = value.uppercased() == "WARN" ? "WARNING" : value.uppercased()
+            case "bind_address":
+                guard isIPv4(value) else { throw bad("an IPv4 address") }
+                config.bindAddress = value
+            case "mysql_server_version": try text { config.mysqlServerVersion = $0 }
+            case "qe_max_connection": try int(1...1_000_000) { config.qeMaxConnection = $0 }
+            case "connect_timeout_second": try int(1...86_400) { config.connectTimeoutSeconds = $0 }
+            case "routine_load_scheduler_interval_second": try int(1...86_400) { config.routineLoadSchedulerIntervalSeconds = $0 }
+            case "embedded_compute_node": try bool { config.embeddedComputeNode = $0 }
+            case "max_routine_load_task_concurrent_num": try int(1...1024) { config.maxRoutineLoadTaskConcurrentNum = $0 }
+            case "max_routine_load_task_num_per_be": try int(1...4096) { config.maxRoutineLoadTaskNumPerBe = $0 }
+            case "max_routine_load_batch_size": try int(1...Int.max) { config.maxRoutineLoadBatchSize = Int64($0) }
+            case "heartbeat_timeout_second": try int(1...3600) { config.heartbeatIntervalSeconds = $0 }
+            case "enable_ssl": try bool { config.enableSSL = $0 }
             case "ssl_cert_path": config.sslCertPath = value
             case "ssl_key_path": config.sslKeyPath = value
+            case "cluster_token":
+                guard value.isEmpty || value.utf8.count >= 16 else {
+                    throw Invalid(description: "fe.conf line \(n + 1): cluster_token must be at least 16 characters (or empty for a generated one)")
+                }
+                config.clusterToken = value
             default:
                 if ignoredKeys.contains(key) {
                     warnings.append("fe.conf line \(n + 1): \(key) is ignored by Tributary")
@@ -96,5 +122,12 @@ public struct FrontendConfig: Equatable, Sendable {
             }
         }
         return (config, warnings)
+    }
+
+    static let logLevels: Set<String> = ["TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "CRITICAL"]
+
+    static func isIPv4(_ s: String) -> Bool {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { p in p.count <= 3 && !p.isEmpty && p.allSatisfy(\.isNumber) && Int(p)! <= 255 }
     }
 }

@@ -66,11 +66,3 @@ final class MySQLListener: @unchecked Sendable {
         }
     }
 }
-
-enum ServerError: Error, CustomStringConvertible {
-    case socket(String)
-    case config(String)
-    var description: String {
-        switch self { case .socket(let m), .config(let m): return m }
-    }
-}

@@ -59,7 +59,7 @@ extension LoadCoordinator {
 
     /// Registers the FE's in-process compute node; it is alive as long as the FE is.
     func startEmbeddedNode(errorLogDirectory: String, httpPort: Int) {
-        let runner = TaskRunner(errorLogDirectory: errorLogDirectory, errorLogURLBase: "http://127.0.0.1:\(httpPort)")
+        let runner = TaskRunner(segmentRoot: volume.root, errorLogDirectory: errorLogDirectory, errorLogURLBase: "http://127.0.0.1:\(httpPort)")
         let service = ComputeNodeService(runner: runner, slots: 1_000) { [weak self] in self?.tickSoon() }
         let now = Date().timeIntervalSince1970
         nodes.add(ComputeNodeState(id: Self.embeddedNodeID, host: "127.0.0.1", heartbeatPort: 9050, httpPort: httpPort, alive: true,
@@ -74,7 +74,7 @@ extension LoadCoordinator {
     func register(_ record: ComputeNodeRecord) {
         nodes.add(ComputeNodeState(id: record.id, kind: record.kind, host: record.host, heartbeatPort: record.heartbeatPort,
                                    httpPort: record.heartbeatPort, alive: false, embedded: false,
-                                   connection: HTTPNodeConnection(host: record.host, port: record.heartbeatPort)))
+                                   connection: HTTPNodeConnection(host: record.host, port: record.heartbeatPort, signer: nodeSigner)))
     }
 
     /// One heartbeat to every registered node (reference catalog_sql.md §3.3): an answer makes a node alive and

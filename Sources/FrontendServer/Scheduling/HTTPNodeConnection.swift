@@ -8,10 +8,12 @@ import FoundationNetworking
 enum BlockingHTTP {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    static func call(_ method: String, _ url: String, body: Data? = nil, timeout: Double = 3) throws -> (status: Int, body: Data) {
+    static func call(_ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:],
+                     timeout: Double = 3) throws -> (status: Int, body: Data) {
         guard let u = URL(string: url) else { throw Failure(description: "invalid URL \(url)") }
         var request = URLRequest(url: u, timeoutInterval: timeout)
         request.httpMethod = method
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         if let body { request.httpBody = body; request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox()
@@ -27,28 +29,41 @@ enum BlockingHTTP {
     private final class ResultBox: @unchecked Sendable { var result: Result<(status: Int, body: Data), any Error>? }
 }
 
-/// A `tributary-cn` reached over its HTTP API (``ComputeNodeAPI``).
+/// A `tributary-cn` reached over its HTTP API (``ComputeNodeAPI``); every request is signed with the cluster token.
 struct HTTPNodeConnection: ComputeNodeConnection {
     let base: String
+    let signer: NodeRequestSigner
 
-    init(host: String, port: Int) { base = "http://\(host):\(port)" }
+    init(host: String, port: Int, signer: NodeRequestSigner) {
+        base = "http://\(host):\(port)"
+        self.signer = signer
+    }
+
+    private func call(_ method: String, _ target: String, body: Data? = nil, timeout: Double = 3) throws -> (status: Int, body: Data) {
+        let headers = signer.headers(method: method, target: target, body: body.map { [UInt8]($0) } ?? [], now: Date().timeIntervalSince1970)
+        let (status, answer) = try BlockingHTTP.call(method, base + target, body: body, headers: headers, timeout: timeout)
+        if status == 401 {
+            throw BlockingHTTP.Failure(description: "the node refused the FE: \(String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return (status, answer)
+    }
 
     func submit(_ task: LoadTask) throws {
-        let (status, body) = try BlockingHTTP.call("POST", base + "/api/task", body: try JSONEncoder().encode(task))
+        let (status, body) = try call("POST", "/api/task", body: try JSONEncoder().encode(task))
         guard status == 200 else { throw BlockingHTTP.Failure(description: String(decoding: body, as: UTF8.self)) }
     }
 
     func report(_ taskID: String) throws -> TaskReport? {
-        let (status, body) = try BlockingHTTP.call("GET", base + "/api/task?id=" + taskID)
+        let (status, body) = try call("GET", "/api/task?id=" + taskID)
         if status == 404 { return nil }
         guard status == 200 else { throw BlockingHTTP.Failure(description: "HTTP \(status)") }
         return try JSONDecoder().decode(TaskReport.self, from: body)
     }
 
-    func forget(_ taskID: String) { _ = try? BlockingHTTP.call("DELETE", base + "/api/task?id=" + taskID) }
+    func forget(_ taskID: String) { _ = try? call("DELETE", "/api/task?id=" + taskID) }
 
     func heartbeat() throws -> ComputeNodeAPI.HeartbeatInfo {
-        let (status, body) = try BlockingHTTP.call("GET", base + "/api/heartbeat", timeout: 2)
+        let (status, body) = try call("GET", "/api/heartbeat", timeout: 2)
         guard status == 200 else { throw BlockingHTTP.Failure(description: "HTTP \(status)") }
         return try JSONDecoder().decode(ComputeNodeAPI.HeartbeatInfo.self, from: body)
     }

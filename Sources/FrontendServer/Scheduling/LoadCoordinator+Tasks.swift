@@ -3,6 +3,7 @@ import ComputeNode
 import Expressions
 import Foundation
 import JobScheduler
+import Kafka
 import LoadPipeline
 
 /// The task loop (reference routine_load.md §3.4–§3.7): start due tasks on a node under a PREPARE transaction,
@@ -63,6 +64,11 @@ extension LoadCoordinator {
             modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.tasksAbort, message: reason), at: now) }
             return nil
         }
+        if let refusal = KafkaPropertyPolicy.firstRefusal(Self.kafkaProperties(job)) {
+            // A job stored before the allowlist existed: it must not reach librdkafka.
+            modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.createTasks, message: "failed to create task: \(refusal)"), at: now) }
+            return nil
+        }
         let spec = Self.spec(job, table)
         do { try LoadBatch.check(try LoadPlan(spec)) } catch {
             // A load that cannot be planned (bad COLUMNS expression, bad jsonpaths) would fail on every node.
@@ -87,7 +93,7 @@ extension LoadCoordinator {
         }) else { return nil }
         let loadTask = LoadTask(id: task.id, jobID: job.id, label: label, txnID: txn, brokers: job.definition.source.brokerList,
                                 topic: job.definition.source.topic, properties: job.definition.source.customProperties.filter { $0.key != "kafka_default_offsets" },
-                                begin: begin, spec: spec, volumeRoot: volume.root, segment: segment,
+                                begin: begin, spec: spec, segment: segment,
                                 consumeSeconds: Double(job.definition.job.taskConsumeSecond), maxBatchRows: job.definition.job.maxBatchRows,
                                 maxBatchBytes: config.maxRoutineLoadBatchSize)
         task.nodeID = nodeID
@@ -167,6 +173,15 @@ extension LoadCoordinator {
             let reason = "too many filtered rows: \(outcome.filteredRows) of \(outcome.totalRows) rows were filtered"
             abort(task, reason: reason)
             modifyJob(task.jobID) { $0.taskAborted(reason: reason, nodeID: nodeID, at: now) }
+            return task.renewed(now: now, notBefore: now + interval, message: "previous task aborted because of \(reason)")
+        }
+        if outcome.loadedRows > 0, let segment = task.segment, !FileManager.default.fileExists(atPath: volume.absolute(segment)) {
+            // The node wrote the segment somewhere the FE cannot see: committing would move the offsets without the rows.
+            let reason = "segment \(segment) of compute node \(nodeID) is not in the storage volume \(volume.root); "
+                + "a compute node must write into the FE's storage volume (its storage_root_path on a shared directory)"
+            abort(task, reason: reason)
+            modifyJob(task.jobID) { $0.taskAborted(reason: reason, nodeID: nodeID, at: now) }
+            logger.warning("routine load task \(task.id) of job \(task.jobID) failed: \(reason)")
             return task.renewed(now: now, notBefore: now + interval, message: "previous task aborted because of \(reason)")
         }
         var committed: RoutineLoadJob?

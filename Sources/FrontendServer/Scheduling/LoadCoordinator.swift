@@ -23,6 +23,8 @@ final class LoadCoordinator: @unchecked Sendable {
     let logger: Logger
     let kafka: any KafkaMetadataSource
     let nodes = ComputeNodeRegistry()
+    /// Signs every request to a `tributary-cn` with the cluster token.
+    var nodeSigner: NodeRequestSigner { NodeRequestSigner(token: config.clusterToken) }
     /// Ends the pause between ticks early (``tickSoon()``).
     private let ticks = DispatchSemaphore(value: 0)
     /// Brings the table cache up to date after commits, in the background.
