@@ -1,5 +1,6 @@
 import Foundation
 import JobScheduler
+import SQLParser
 
 /// A compute node's task table: accepts tasks, runs each on its own thread, and keeps the report until the
 /// FE has fetched it. Used in-process by the FE's embedded node and behind `tributary-cn`'s HTTP API.
@@ -60,6 +61,7 @@ public final class ComputeNodeService: @unchecked Sendable {
             self.onFinish()
         }
         thread.name = "tributary-task"
+        thread.stackSize = Parser.threadStackSize               // the task's COLUMNS and WHERE are parsed and translated here
         thread.start()
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import JobScheduler
 import Kafka
 import LoadPipeline
+import SQLParser
 import Storage
 
 /// Runs one task to completion (reference routine_load.md §3.6): consume the task's partitions from their
@@ -89,10 +90,13 @@ public struct TaskRunner: Sendable {
         let done = DispatchGroup()
         for _ in 0..<decoders {
             done.enter()
-            Thread.detachNewThread {
+            let decoder = Thread {
                 decoded.add(Self.decode(queue, plan: plan, into: segment, turns: turns, budget: budget, failure: failure))
                 done.leave()
             }
+            decoder.stackSize = Parser.threadStackSize               // decoders evaluate COLUMNS and WHERE
+            decoder.name = "tributary-decoder"
+            decoder.start()
         }
         var read = ReadProgress(begin: task.begin)
         do {

@@ -47,6 +47,17 @@ public final class QueryEngine {
                     })
                 }
             }
+            // XOR and ^ as functions: written out in SQL they would repeat their operands, doubling the text per level.
+            db.add(function: DatabaseFunction("tr_xor", argumentCount: 2, pure: true) { values in
+                let (a, b) = (Self.value(values[0].databaseValue, as: .null), Self.value(values[1].databaseValue, as: .null))
+                guard !a.isNull, !b.isNull else { return nil }
+                return ((a.number ?? 0) != 0) != ((b.number ?? 0) != 0)
+            })
+            db.add(function: DatabaseFunction("tr_bitxor", argumentCount: 2, pure: true) { values in
+                let (a, b) = (Self.value(values[0].databaseValue, as: .null), Self.value(values[1].databaseValue, as: .null))
+                guard !a.isNull, !b.isNull else { return nil }
+                return (a.integer ?? 0) ^ (b.integer ?? 0)
+            })
             db.add(function: DatabaseFunction("concat_ws", argumentCount: -1, pure: true) { values in
                 guard let sep = String.fromDatabaseValue(values[0].databaseValue) else { return nil }
                 return values.dropFirst().compactMap { String.fromDatabaseValue($0.databaseValue) }.joined(separator: sep)

@@ -172,55 +172,101 @@ struct SelectTranslator {
 
     // MARK: - Expressions
 
-    /// SQLite text and static type (nil when only the data can tell) of an expression.
+    /// SQLite text and static type (nil when only the data can tell) of an expression. A thin dispatcher: each kind
+    /// of node is translated by a function of its own, so the frame of this function, which recursion repeats once per
+    /// tree level, stays small in every build.
     mutating func expression(_ expr: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
         switch expr {
         case .literal(let lit): return Self.literal(lit)
-        case .column(let name):
-            if let (entry, column) = try resolve(name, in: scope) {
-                return ("\(quote(entry.alias)).\(quote(column.name))", column.type)
-            }
-            if allowAliases, name.parts.count == 1, let t = findAlias(name.name, scope) { return (quote(name.name), t) }
-            throw .unknownColumn(name.parts.joined(separator: "."), clause: allowAliases ? "order clause" : "field list")
+        case .column(let name): return try column(name, scope: scope, allowAliases: allowAliases)
         case .star: throw .unsupported("'*' is not allowed here")
         case .systemVariable(_, let n): throw .execution("Unknown system variable '\(n)'")
         case .userVariable: return ("NULL", .varchar(SQLType.stringLength))
         case .parameter: throw .unsupported("parameter markers outside prepared statements")
-        case .unary(let op, let e):
-            let (s, t) = try expression(e, scope: scope, allowAliases: allowAliases)
-            switch op {
-            case .not: return ("(NOT \(s))", .boolean)
-            case .minus: return ("(-\(s))", t)
-            case .plus: return (s, t)
-            case .bitNot: return ("(~\(s))", .bigint)
-            }
-        case .binary(let op, let l, let r):
-            return try binary(op, l, r, scope: scope, allowAliases: allowAliases)
+        case .unary(let op, let e): return try unary(op, e, scope: scope, allowAliases: allowAliases)
+        case .binary(let op, let l, let r): return try binary(op, l, r, scope: scope, allowAliases: allowAliases)
         case .function(let name, let args, let distinct):
             return try function(name, args, distinct: distinct, scope: scope, allowAliases: allowAliases)
-        case .cast(let e, let type):
-            let (s, _) = try expression(e, scope: scope, allowAliases: allowAliases)
-            return ("CAST(\(s) AS \(Self.affinity(type)))", type)
+        case .cast(let e, let type): return try cast(e, type, scope: scope, allowAliases: allowAliases)
         case .caseWhen(let operand, let whens, let otherwise):
-            var sql = "CASE"
-            if let operand { sql += " " + (try expression(operand, scope: scope, allowAliases: allowAliases)).0 }
-            var type: SQLType?
-            for w in whens {
-                let c = try expression(w.condition, scope: scope, allowAliases: allowAliases).0
-                let (r, t) = try expression(w.result, scope: scope, allowAliases: allowAliases)
-                if type == nil || type == .null { type = t }
-                sql += " WHEN \(c) THEN \(r)"
-            }
-            if let otherwise {
-                let (o, t) = try expression(otherwise, scope: scope, allowAliases: allowAliases)
-                if type == nil || type == .null { type = t }
-                sql += " ELSE \(o)"
-            }
-            return (sql + " END", type)
+            return try caseWhen(operand, whens, otherwise, scope: scope, allowAliases: allowAliases)
+        case .inList, .between, .like, .regexp, .isNull, .isBoolean:
+            return (try predicate(expr, scope: scope, allowAliases: allowAliases), .boolean)
+        case .inSubquery, .exists, .subquery: return try subquery(expr, scope: scope, allowAliases: allowAliases)
+        case .interval: throw .unsupported("INTERVAL expressions")
+        }
+    }
+
+    private mutating func column(_ name: QualifiedName, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        if let (entry, column) = try resolve(name, in: scope) {
+            return ("\(quote(entry.alias)).\(quote(column.name))", column.type)
+        }
+        if allowAliases, name.parts.count == 1, let t = findAlias(name.name, scope) { return (quote(name.name), t) }
+        throw .unknownColumn(name.parts.joined(separator: "."), clause: allowAliases ? "order clause" : "field list")
+    }
+
+    private mutating func unary(_ op: UnaryOperator, _ e: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        let (s, t) = try expression(e, scope: scope, allowAliases: allowAliases)
+        switch op {
+        case .not: return ("(NOT \(s))", .boolean)
+        case .minus: return ("(- \(s))", t)
+        case .plus: return (s, t)
+        case .bitNot: return ("(~\(s))", .bigint)
+        }
+    }
+
+    private mutating func cast(_ e: Expr, _ type: SQLType, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        let (s, _) = try expression(e, scope: scope, allowAliases: allowAliases)
+        return ("CAST(\(s) AS \(Self.affinity(type)))", type)
+    }
+
+    private mutating func caseWhen(_ operand: Expr?, _ whens: [WhenClause], _ otherwise: Expr?, scope: Scope,
+                                   allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        var sql = "CASE"
+        if let operand { sql += " " + (try expression(operand, scope: scope, allowAliases: allowAliases)).0 }
+        var type: SQLType?
+        for w in whens {
+            let c = try expression(w.condition, scope: scope, allowAliases: allowAliases).0
+            let (r, t) = try expression(w.result, scope: scope, allowAliases: allowAliases)
+            if type == nil || type == .null { type = t }
+            sql += " WHEN \(c) THEN \(r)"
+        }
+        if let otherwise {
+            let (o, t) = try expression(otherwise, scope: scope, allowAliases: allowAliases)
+            if type == nil || type == .null { type = t }
+            sql += " ELSE \(o)"
+        }
+        return (sql + " END", type)
+    }
+
+    /// IN lists, BETWEEN, LIKE, REGEXP and IS tests: boolean, parenthesized.
+    private mutating func predicate(_ expr: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> String {
+        func sql(_ e: Expr) throws(QueryError) -> String { try expression(e, scope: scope, allowAliases: allowAliases).0 }
+        switch expr {
         case .inList(let e, let items, let negated):
-            let s = try expression(e, scope: scope, allowAliases: allowAliases).0
-            let list = try items.map { (i) throws(QueryError) in try expression(i, scope: scope, allowAliases: allowAliases).0 }
-            return ("(\(s)\(negated ? " NOT" : "") IN (\(list.joined(separator: ", "))))", .boolean)
+            let s = try sql(e)
+            var list: [String] = []
+            list.reserveCapacity(items.count)
+            for i in items { list.append(try sql(i)) }
+            return "(\(s)\(negated ? " NOT" : "") IN (\(list.joined(separator: ", "))))"
+        case .between(let e, let lo, let hi, let negated):
+            return "(\(try sql(e))\(negated ? " NOT" : "") BETWEEN \(try sql(lo)) AND \(try sql(hi)))"
+        case .like(let e, let p, let negated):
+            return "(\(try sql(e))\(negated ? " NOT" : "") LIKE \(try sql(p)) ESCAPE '\\')"
+        case .regexp(let e, let p, let negated):
+            let a = try sql(e)
+            return "(\(negated ? "NOT " : "")regexp(\(try sql(p)), \(a)))"
+        case .isNull(let e, let negated):
+            return "(\(try sql(e)) IS \(negated ? "NOT " : "")NULL)"
+        case .isBoolean(let e, let b, let negated):
+            return "((\(try sql(e)) <> 0) IS \(negated ? "NOT " : "")\(b ? "TRUE" : "FALSE"))"
+        default:
+            preconditionFailure("predicate(_:) called with \(expr)")
+        }
+    }
+
+    private mutating func subquery(_ expr: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        switch expr {
         case .inSubquery(let e, let select, let negated):
             let s = try expression(e, scope: scope, allowAliases: allowAliases).0
             let sub = try translate(select, parent: scope)
@@ -230,26 +276,8 @@ struct SelectTranslator {
         case .subquery(let select):
             let sub = try translate(select, parent: scope)
             return ("(\(sub.sql))", sub.columns.first?.type)
-        case .between(let e, let lo, let hi, let negated):
-            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
-            let b = try expression(lo, scope: scope, allowAliases: allowAliases).0
-            let c = try expression(hi, scope: scope, allowAliases: allowAliases).0
-            return ("(\(a)\(negated ? " NOT" : "") BETWEEN \(b) AND \(c))", .boolean)
-        case .like(let e, let p, let negated):
-            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
-            let b = try expression(p, scope: scope, allowAliases: allowAliases).0
-            return ("(\(a)\(negated ? " NOT" : "") LIKE \(b) ESCAPE '\\')", .boolean)
-        case .regexp(let e, let p, let negated):
-            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
-            let b = try expression(p, scope: scope, allowAliases: allowAliases).0
-            return ("(\(negated ? "NOT " : "")regexp(\(b), \(a)))", .boolean)
-        case .isNull(let e, let negated):
-            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
-            return ("(\(a) IS \(negated ? "NOT " : "")NULL)", .boolean)
-        case .isBoolean(let e, let b, let negated):
-            let a = try expression(e, scope: scope, allowAliases: allowAliases).0
-            return ("((\(a) <> 0) IS \(negated ? "NOT " : "")\(b ? "TRUE" : "FALSE"))", .boolean)
-        case .interval: throw .unsupported("INTERVAL expressions")
+        default:
+            preconditionFailure("subquery(_:scope:allowAliases:) called with \(expr)")
         }
     }
 
@@ -281,22 +309,50 @@ struct SelectTranslator {
     }
 
     private mutating func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
-        let (a, ta) = try expression(l, scope: scope, allowAliases: allowAliases)
+        let (sql, type) = try infix(op, l, r, scope: scope, allowAliases: allowAliases)
+        return Self.infixLevel(op) == nil ? (sql, type) : ("(\(sql))", type)
+    }
+
+    /// SQLite's precedence level of an operator written infix (higher binds tighter), nil for the forms written as
+    /// functions. SQLite's binary operators are all left-associative.
+    private static func infixLevel(_ op: BinaryOperator) -> Int? {
+        switch op {
+        case .or, .concat: return 1
+        case .and: return 2
+        case .equal, .notEqual, .nullSafeEqual: return 4
+        case .less, .lessOrEqual, .greater, .greaterOrEqual: return 5
+        case .bitOr, .bitAnd, .shiftLeft, .shiftRight: return 7
+        case .plus, .minus: return 8
+        case .multiply, .divide, .modulo: return 9
+        case .xor, .bitXor, .intDivide: return nil
+        }
+    }
+
+    /// An infix operation without outer parentheses. The left operand of a left-deep chain at the same SQLite level
+    /// (`a + b - c`, `x AND y AND z`) is written without parentheses too, so a chain of any length stays flat for
+    /// SQLite's parser, whose stack holds about a hundred open parentheses.
+    private mutating func infix(_ op: BinaryOperator, _ l: Expr, _ r: Expr, scope: Scope, allowAliases: Bool) throws(QueryError) -> (String, SQLType?) {
+        let a: String, ta: SQLType?
+        if case .binary(let lop, let ll, let lr) = l, let level = Self.infixLevel(lop), level == Self.infixLevel(op) {
+            (a, ta) = try infix(lop, ll, lr, scope: scope, allowAliases: allowAliases)
+        } else {
+            (a, ta) = try expression(l, scope: scope, allowAliases: allowAliases)
+        }
         let (b, tb) = try expression(r, scope: scope, allowAliases: allowAliases)
         switch op {
-        case .and: return ("(\(a) AND \(b))", .boolean)
-        case .or, .concat: return ("(\(a) OR \(b))", .boolean)
-        case .xor: return ("(CASE WHEN \(a) IS NULL OR \(b) IS NULL THEN NULL ELSE ((\(a)) <> 0) <> ((\(b)) <> 0) END)", .boolean)
+        case .and: return ("\(a) AND \(b)", .boolean)
+        case .or, .concat: return ("\(a) OR \(b)", .boolean)
+        case .xor: return ("tr_xor(\(a), \(b))", .boolean)
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
-            return ("(\(a) \(op.rawValue) \(b))", .boolean)
-        case .nullSafeEqual: return ("(\(a) IS \(b))", .boolean)
+            return ("\(a) \(op.rawValue) \(b)", .boolean)
+        case .nullSafeEqual: return ("\(a) IS \(b)", .boolean)
         case .plus, .minus, .multiply:
-            return ("(\(a) \(op.rawValue) \(b))", Self.arithmeticType(ta, tb))
-        case .divide: return ("(CAST(\(a) AS REAL) / \(b))", .double)
+            return ("\(a) \(op.rawValue) \(b)", Self.arithmeticType(ta, tb))
+        case .divide: return ("\(a) * 1.0 / \(b)", .double)        // MySQL's `/` never divides integers
         case .intDivide: return ("CAST(\(a) / \(b) AS INTEGER)", .bigint)
-        case .modulo: return ("(\(a) % \(b))", Self.arithmeticType(ta, tb))
-        case .bitOr, .bitAnd, .shiftLeft, .shiftRight: return ("(\(a) \(op.rawValue) \(b))", .bigint)
-        case .bitXor: return ("((\(a) | \(b)) - (\(a) & \(b)))", .bigint)
+        case .modulo: return ("\(a) % \(b)", Self.arithmeticType(ta, tb))
+        case .bitOr, .bitAnd, .shiftLeft, .shiftRight: return ("\(a) \(op.rawValue) \(b)", .bigint)
+        case .bitXor: return ("tr_bitxor(\(a), \(b))", .bigint)
         }
     }
 

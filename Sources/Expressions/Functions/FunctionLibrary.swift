@@ -49,7 +49,7 @@ public enum FunctionLibrary {
 
 extension Value {
     /// The value as a number, or nil (strings are parsed like StarRocks' implicit casts).
-    var number: Double? {
+    public var number: Double? {
         switch self {
         case .int(let i): return Double(i)
         case .double(let d): return d

@@ -2,6 +2,7 @@ import CatalogStore
 import Foundation
 import Logging
 import MySQLProtocol
+import SQLParser
 import Storage
 import Synchronization
 #if canImport(Glibc)
@@ -34,8 +35,6 @@ final class MySQLConnection: @unchecked Sendable {
     /// Whether the descriptor is still open; guards `shutdown` from other threads (KILL) against reuse.
     private let descriptorOpen = Mutex<Bool>(true)
 
-    /// Stack of a connection thread: ample for the parser's bounded recursion.
-    static let threadStackSize = 4 << 20
 
     init(fd: Int32, peerHost: String, server: ServerContext, logger: Logger) {
         self.fd = fd
@@ -54,7 +53,7 @@ final class MySQLConnection: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in serve() }
-        thread.stackSize = Self.threadStackSize
+        thread.stackSize = Parser.threadStackSize
         thread.name = "tributary-conn-\(id)"
         thread.start()
     }

@@ -74,6 +74,7 @@ final class LoadCoordinator: @unchecked Sendable {
             }
         }
         thread.name = "tributary-routine-load"
+        thread.stackSize = Parser.threadStackSize               // it plans loads: COLUMNS expressions are parsed here
         thread.start()
     }
 

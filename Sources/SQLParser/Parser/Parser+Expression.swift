@@ -48,8 +48,11 @@ extension Parser {
         }
     }
 
+    /// One operand, then operators of at least `minLevel` in a loop: `a + b + c` becomes `(a + b) + c` without
+    /// recursion, and the tree's depth is counted one level per operator (``chainReached(_:)``).
     private mutating func parseBinary(_ minLevel: Int) throws(ParseError) -> Expr {
         var left: Expr
+        var mark = startMeasure()
         if peekKeyword("NOT"), minLevel <= Level.not.rawValue {
             advance()
             try enter()
@@ -58,17 +61,26 @@ extension Parser {
         } else {
             left = try parseUnary()
         }
+        var levels = measured(since: mark)
         while true {
+            mark = startMeasure()
             if minLevel <= Level.comparison.rawValue, let predicate = try parsePredicateSuffix(left) {
+                levels = max(levels, measured(since: mark)) + 1
+                try chainReached(levels)
                 left = predicate
                 continue
             }
-            guard let (op, level) = binaryOperator(), level >= minLevel else { return left }
+            guard let (op, level) = binaryOperator(), level >= minLevel else {
+                _ = measured(since: mark)
+                return left
+            }
             advance()
             if level == Level.comparison.rawValue, peekKeyword("ANY") || peekKeyword("ALL") || peekKeyword("SOME") {
                 throw unexpected(["an expression"])
             }
             let right = try parseBinary(level + 1)
+            levels = max(levels, measured(since: mark)) + 1
+            try chainReached(levels)
             left = .binary(op, left, right)
         }
     }
@@ -104,7 +116,10 @@ extension Parser {
                 return .inSubquery(left, sub, negated: negated)
             }
             var items = [try parseExpr()]
-            while acceptSymbol(",") { items.append(try parseExpr()) }
+            while acceptSymbol(",") {
+                items.append(try parseExpr())
+                try checkChildren(items.count)
+            }
             try expectSymbol(")")
             return .inList(left, items, negated: negated)
         }
@@ -116,9 +131,10 @@ extension Parser {
         if acceptSymbol("-") {
             try enter(); defer { leave() }
             let operand = try parseUnary()
-            if case .literal(.integer(let s)) = operand { return .literal(.integer("-" + s)) }
-            if case .literal(.decimal(let s)) = operand { return .literal(.decimal("-" + s)) }
-            if case .literal(.float(let s)) = operand { return .literal(.float("-" + s)) }
+            func negated(_ s: String) -> String { s.hasPrefix("-") ? String(s.dropFirst()) : "-" + s }
+            if case .literal(.integer(let s)) = operand { return .literal(.integer(negated(s))) }
+            if case .literal(.decimal(let s)) = operand { return .literal(.decimal(negated(s))) }
+            if case .literal(.float(let s)) = operand { return .literal(.float(negated(s))) }
             return .unary(.minus, operand)
         }
         if acceptSymbol("+") { try enter(); defer { leave() }; return try parseUnary() }
@@ -237,7 +253,10 @@ extension Parser {
             args = [.star(qualifier: nil)]
         } else {
             args.append(try parseExpr())
-            while acceptSymbol(",") { args.append(try parseExpr()) }
+            while acceptSymbol(",") {
+                args.append(try parseExpr())
+                try checkChildren(args.count)
+            }
             // GROUP_CONCAT(x SEPARATOR ','), CONVERT(x USING utf8): keep the main argument.
             if acceptKeyword("SEPARATOR") { args.append(.literal(.string(try stringLiteral()))) }
             if acceptKeyword("USING") { _ = try identifier() }
@@ -261,6 +280,7 @@ extension Parser {
         let operand: Expr? = peekKeyword("WHEN") ? nil : try parseExpr()
         var whens: [WhenClause] = []
         while acceptKeyword("WHEN") {
+            try checkChildren(whens.count + 1)
             let c = try parseExpr()
             try expectKeyword("THEN")
             whens.append(WhenClause(condition: c, result: try parseExpr()))

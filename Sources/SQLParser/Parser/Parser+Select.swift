@@ -61,7 +61,10 @@ extension Parser {
         try expectKeyword("SELECT")
         var select = Select()
         if acceptKeyword("DISTINCT") { select.distinct = true } else { _ = acceptKeyword("ALL") }
-        repeat { select.items.append(try parseSelectItem()) } while acceptSymbol(",")
+        repeat {
+            select.items.append(try parseSelectItem())
+            try checkChildren(select.items.count)
+        } while acceptSymbol(",")
         if acceptKeyword("FROM") {
             if acceptKeyword("DUAL") {} else {
                 repeat { select.from.append(try parseTableReference()) } while acceptSymbol(",")
@@ -96,17 +99,24 @@ extension Parser {
     /// Non-reserved words that still end a select item or table reference.
     static let clauseWords: Set<String> = ["STRAIGHT_JOIN", "NATURAL", "SEPARATOR", "DUAL", "LATERAL"]
 
+    /// A table factor and its joins, in a loop; each join nests the tree one level (``chainReached(_:)``).
     private mutating func parseTableReference() throws(ParseError) -> TableReference {
         try enter(); defer { leave() }
+        var mark = startMeasure()
         var left = try parseTableFactor()
+        var levels = measured(since: mark)
         while true {
+            mark = startMeasure()
             var kind: JoinKind
             if acceptKeyword("JOIN") || acceptKeywords("INNER", "JOIN") || acceptKeyword("STRAIGHT_JOIN") { kind = .inner }
             else if acceptKeywords("CROSS", "JOIN") { kind = .cross }
             else if acceptKeyword("LEFT") { _ = acceptKeyword("OUTER"); try expectKeyword("JOIN"); kind = .left }
             else if acceptKeyword("RIGHT") { _ = acceptKeyword("OUTER"); try expectKeyword("JOIN"); kind = .right }
             else if acceptKeyword("FULL") { _ = acceptKeyword("OUTER"); try expectKeyword("JOIN"); kind = .full }
-            else { return left }
+            else {
+                _ = measured(since: mark)
+                return left
+            }
             let right = try parseTableFactor()
             var on: Expr?
             var using: [String] = []
@@ -117,6 +127,8 @@ extension Parser {
                 try expectSymbol(")")
             }
             if kind == .cross, on != nil { kind = .inner }
+            levels = max(levels, measured(since: mark)) + 1
+            try chainReached(levels)
             left = .join(left, kind, right, on: on, using: using)
         }
     }

@@ -1,17 +1,29 @@
 /// Recursive-descent parser for the StarRocks dialect Tributary serves. Produces typed ``Statement``s;
-/// errors are positioned ``ParseError``s with StarRocks' wording. Nesting depth is bounded so that
-/// no input can exhaust the stack.
+/// errors are positioned ``ParseError``s with StarRocks' wording. Depth is bounded so that no input can exhaust
+/// the stack of the parser or of anything that walks the tree after it (binder, translator, evaluator): the
+/// parser's own nesting to ``maxDepth``, and the depth of the tree it builds, where a chain like `1+1+…+1` or
+/// `a JOIN b JOIN …` nests one level per operator although the parser reads it in a loop, to ``maxTreeDepth``.
 ///
 /// ```swift
 /// let statements = try Parser.parse("USE quickstart; SHOW TABLES")
 /// ```
 public struct Parser {
     static let maxDepth = 96
+    /// Deepest expression or join tree a statement may build (SQLite's own limit is 1000).
+    public static let maxTreeDepth = 1000
+    /// Stack a thread needs to parse statements and walk their trees (binder, SQL translator, load evaluator) at
+    /// ``maxTreeDepth``, with room to spare in debug builds, whose frames are several times larger. Threads that do
+    /// this (client connections, the scheduler, tasks and their decoders) are created with it.
+    public static let threadStackSize = 16 << 20
+    /// Most items in one list (IN list, function arguments, CASE branches, select list, VALUES row).
+    public static let maxChildren = 10_000
 
     let source: [UInt8]
     var tokens: [Token]
     var index = 0
     var depth = 0
+    /// The deepest tree level reached so far, on the same scale as `depth` (see ``measure(_:)``).
+    var reach = 0
     var parameterCount = 0
 
     init(_ text: String) throws(ParseError) {
@@ -194,8 +206,39 @@ public struct Parser {
         if depth > Self.maxDepth {
             throw ParseError(position: current.position, message: "The statement is nested too deeply (more than \(Self.maxDepth) levels)")
         }
+        reach = max(reach, depth)
     }
     mutating func leave() { depth -= 1 }
+
+    /// Starts measuring how deep the tree parsed from here goes; pass the token to ``measured(since:)``.
+    mutating func startMeasure() -> Int {
+        defer { reach = depth }
+        return reach
+    }
+
+    /// Levels below the current depth that the tree parsed since ``startMeasure()`` reached.
+    mutating func measured(since saved: Int) -> Int {
+        let levels = max(0, reach - depth)
+        reach = max(saved, reach)
+        return levels
+    }
+
+    /// A chain (`a op b op c …`, joins) built one node per step in a loop: its depth is `levels` below the current
+    /// depth. Throws once the tree would be deeper than ``maxTreeDepth``.
+    mutating func chainReached(_ levels: Int) throws(ParseError) {
+        reach = max(reach, depth + levels)
+        if depth + levels > Self.maxTreeDepth {
+            throw ParseError(position: current.position, message: "Exceeded the maximum depth of an expression tree (\(Self.maxTreeDepth))")
+        }
+    }
+
+    /// Counts one more item of a list; throws past ``maxChildren``.
+    func checkChildren(_ count: Int) throws(ParseError) {
+        if count > Self.maxChildren {
+            throw ParseError(position: current.position,
+                             message: "The number of children in expr are \(count) exceeded the maximum limit \(Self.maxChildren)")
+        }
+    }
 
     /// Words that cannot be bare identifiers or implicit aliases.
     static let reserved: Set<String> = [
