@@ -20,4 +20,13 @@ public enum AllocatorTuning {
         _ = mallopt(mmapThreshold, 32 << 20)
         #endif
     }
+
+    /// Returns free heap pages to the OS (glibc's malloc_trim), after a statement held a lot of memory.
+    public static func releaseFreeMemory() {
+        #if canImport(Glibc)
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        #endif
+    }
 }

@@ -1,6 +1,7 @@
 import Expressions
 import Foundation
 import GRDB
+import GRDBSQLite
 import SQLParser
 
 /// Runs SELECT statements: translates them with ``SelectTranslator``, loads the relations they read
@@ -10,6 +11,8 @@ import SQLParser
 public final class QueryEngine {
     private let db: DatabaseQueue
     private let context: ContextBox
+    /// Interrupts, times out and bounds this engine's statements (``QueryControl``).
+    public let control: QueryControl
 
     /// The session time zone seen by date/time functions.
     public var timeZone: TimeZone {
@@ -24,11 +27,18 @@ public final class QueryEngine {
     public init(cachePath: String? = nil) throws {
         let context = ContextBox()
         self.context = context
+        let control = QueryControl()
+        self.control = control
         var config = Configuration()
         config.label = "tributary.query"
         // Many sessions may attach the WAL cache at the same moment; wait instead of failing with SQLITE_BUSY.
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
+            // Every 4,096 VM steps SQLite asks whether to go on: KILL QUERY, query_timeout and the memory budget stop it.
+            sqlite3_progress_handler(db.sqliteConnection, 4096, { raw in
+                guard let raw else { return 0 }
+                return Unmanaged<QueryControl>.fromOpaque(raw).takeUnretainedValue().stop == nil ? 0 : 1
+            }, Unmanaged.passUnretained(control).toOpaque())
             if let cachePath {
                 try db.execute(sql: "ATTACH DATABASE ? AS cache", arguments: [cachePath])
                 try db.execute(sql: "PRAGMA cache.mmap_size = \(TableCache.mmapSize)")
@@ -63,7 +73,9 @@ public final class QueryEngine {
                 return values.dropFirst().compactMap { String.fromDatabaseValue($0.databaseValue) }.joined(separator: sep)
             })
         }
-        db = try DatabaseQueue(configuration: config)
+        let queue = try DatabaseQueue(configuration: config)
+        db = queue
+        control.setWake { queue.interrupt() }
     }
 
     /// Executes `select`, reading tables through `provider`.
@@ -76,13 +88,19 @@ public final class QueryEngine {
             return try db.inDatabase { db in
                 // Statements over cached tables only are prepared once per connection; those over
                 // temporary tables are not kept, since the tables are recreated for every query.
-                guard !relations.isEmpty else { return try Self.fetch(translated, statement: db.cachedStatement(sql: translated.sql)) }
-                for (name, relation) in relations { try Self.load(relation, as: name, into: db) }
+                guard !relations.isEmpty else {
+                    return try Self.fetch(translated, statement: db.cachedStatement(sql: translated.sql), control: control)
+                }
                 defer { for name in relations.keys { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\"\(name)\"") } }
-                return try Self.fetch(translated, statement: db.makeStatement(sql: translated.sql))
+                for (name, relation) in relations { try Self.load(relation, as: name, into: db, control: control) }
+                return try Self.fetch(translated, statement: db.makeStatement(sql: translated.sql), control: control)
             }
+        } catch let stop as QueryControl.Stop {
+            throw .stopped(stop)
         } catch let error as DatabaseError {
-            if error.message?.contains("stack overflow") == true || error.message?.contains("too deep") == true {
+            if error.resultCode == .SQLITE_INTERRUPT { throw .stopped(control.stop ?? .interrupted) }
+            if error.message?.contains("stack overflow") == true || error.message?.contains("too deep") == true
+                || error.message?.contains("too large") == true {
                 throw .execution("The statement is nested too deeply")
             }
             throw .execution(error.message ?? "\(error)")
@@ -113,7 +131,7 @@ public final class QueryEngine {
         }
     }
 
-    private static func load(_ relation: Relation, as name: String, into db: Database) throws {
+    private static func load(_ relation: Relation, as name: String, into db: Database, control: QueryControl) throws {
         let cols = relation.columns.map { c -> String in
             // An untyped (.null) column has no affinity: values keep the storage class they were given.
             let affinity = c.type == .null ? "" : SelectTranslator.affinity(c.type)
@@ -124,7 +142,11 @@ public final class QueryEngine {
         guard !relation.rows.isEmpty else { return }
         let marks = Array(repeating: "?", count: relation.columns.count).joined(separator: ", ")
         let statement = try db.makeStatement(sql: "INSERT INTO temp.\"\(name)\" VALUES (\(marks))")
-        for row in relation.rows {
+        for (i, row) in relation.rows.enumerated() {
+            if i & 255 == 0 {
+                control.charge(256 * rowBytes(row))
+                try control.check()
+            }
             try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
         }
     }
@@ -149,15 +171,22 @@ public final class QueryEngine {
         }
     }
 
-    private static func fetch(_ translated: SelectTranslator.Translated, statement: GRDB.Statement) throws -> ResultSet {
+    private static func fetch(_ translated: SelectTranslator.Translated, statement: GRDB.Statement, control: QueryControl) throws -> ResultSet {
         var columns = translated.columns
         var rows: [[Value]] = []
         let cursor = try Row.fetchCursor(statement)
+        var held: Int64 = 0
         while let row = try cursor.next() {
             var values: [Value] = []
             values.reserveCapacity(columns.count)
             for i in 0..<columns.count { values.append(Self.value(row[i] as DatabaseValue, as: columns[i].type)) }
+            held += rowBytes(values)
             rows.append(values)
+            if rows.count & 255 == 0 {
+                control.charge(held)
+                held = 0
+                try control.check()
+            }
         }
         // Columns whose type only the data can tell (e.g. a NULL-typed expression): infer from values.
         for i in columns.indices where columns[i].type == .null {
@@ -171,6 +200,23 @@ public final class QueryEngine {
         }
         return ResultSet(columns: columns, rows: rows)
     }
+
+    /// About what a row of values holds in memory while the statement runs and its result is sent: the array, each
+    /// value and the text of strings past the inline size, times the copies that exist until the client has it (the
+    /// rows, their encoded packets, the send buffer). Summed into the statement's memory budget.
+    static func rowBytes(_ row: [Value]) -> Int64 {
+        var bytes = 32 + row.count * MemoryLayout<Value>.stride
+        for v in row {
+            switch v {
+            case .string(let s), .decimal(let s): if s.utf8.count > 15 { bytes += 32 + s.utf8.count }
+            case .bytes(let b): bytes += 32 + b.count
+            default: break
+            }
+        }
+        return Int64(bytes * copiesWhileSent)
+    }
+
+    static let copiesWhileSent = 3
 
     static func value(_ dbValue: DatabaseValue, as type: SQLType) -> Value {
         switch dbValue.storage {

@@ -50,4 +50,6 @@ public enum QueryError: Error, Equatable, Sendable {
     /// The session lacks `privilege` on a table (the provider decides).
     case accessDenied(privilege: String, table: String)
     case execution(String)
+    /// KILL QUERY, query_timeout or the memory budget stopped the statement.
+    case stopped(QueryControl.Stop)
 }

@@ -109,3 +109,134 @@ def test_an_existing_world_readable_meta_dir_is_tightened_at_start(tmp_path):
         assert stat.S_IMODE(os.stat(meta / "catalog.sqlite").st_mode) == 0o600
     finally:
         server.stop(signal.SIGKILL)
+
+
+def big_table(fe, rows=2000):
+    c = connect(fe, autocommit=True)
+    cur = c.cursor()
+    cur.execute("CREATE DATABASE IF NOT EXISTS q")
+    cur.execute("CREATE TABLE q.t (id BIGINT NOT NULL, s VARCHAR(100)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
+    cur.execute("INSERT INTO q.t VALUES " + ",".join(f"({i}, 'row-{i}-padding-padding')" for i in range(rows)))
+    return c
+
+
+CROSS = "SELECT count(*) FROM q.t a, q.t b, q.t c"           # 8e9 rows: runs for hours unless stopped
+
+
+def processlist_command(fe, cid):
+    for row in query_rows(fe, "SHOW PROCESSLIST"):
+        if row[0] == str(cid):
+            return row[4]
+
+
+def query_rows(fe, sql):
+    rc, out, err = mysql(fe.port, sql)
+    assert rc == 0, err
+    return [line.split("\t") for line in out.splitlines()[1:]]
+
+
+def test_kill_query_and_kill_stop_a_running_statement(fe):
+    import threading
+    c = big_table(fe)
+    cur = c.cursor()
+    cur.execute("SELECT CONNECTION_ID()")
+    (cid,) = cur.fetchone()
+    stopped = {}
+
+    def run():
+        t0 = time.time()
+        try:
+            cur.execute(CROSS)
+        except pymysql.MySQLError as e:
+            stopped["error"], stopped["after"] = e.args, time.time() - t0
+    worker = threading.Thread(target=run)
+    worker.start()
+    wait_until(lambda: processlist_command(fe, cid) == "Query", timeout=10, interval=0.05)
+    time.sleep(0.5)
+    sent = time.time()
+    rc, _, err = mysql(fe.port, f"KILL QUERY {cid}")
+    assert rc == 0, err
+    worker.join(timeout=5)
+    assert stopped["error"] == (1317, "Query execution was interrupted")
+    assert time.time() - sent < 1.0
+    cur.execute("SELECT 'same connection'")                    # the connection stays usable
+    assert cur.fetchone() == ("same connection",)
+    assert processlist_command(fe, cid) == "Sleep"
+    # KILL drops the client and stops its statement too: the FE is idle again.
+    stopped.clear()
+    worker = threading.Thread(target=run)
+    worker.start()
+    wait_until(lambda: processlist_command(fe, cid) == "Query", timeout=10, interval=0.05)
+    assert mysql(fe.port, f"KILL {cid}")[0] == 0
+    worker.join(timeout=5)
+    assert stopped["error"][0] in (2013, 1317), stopped
+    wait_until(lambda: processlist_command(fe, cid) is None, timeout=5, interval=0.1)
+    # Someone else's statement: not without OPERATE.
+    assert mysql(fe.port, "CREATE USER mallory IDENTIFIED BY 'pw'")[0] == 0
+    c2 = connect(fe)
+    c2.cursor().execute("SELECT CONNECTION_ID()")
+    rc, _, err = mysql(fe.port, f"KILL QUERY {c2.thread_id()}", user="mallory", password="pw")
+    assert rc != 0 and f"ERROR 1095 (HY000) at line 1: You are not owner of thread {c2.thread_id()}" in err
+
+
+def test_ctrl_c_in_the_mysql_cli_stops_the_query(fe):
+    import pexpect
+    big_table(fe)
+    child = pexpect.spawn("mysql", ["-h", "127.0.0.1", "-P", str(fe.port), "-u", "root"], encoding="utf-8", timeout=20)
+    child.expect("MariaDB|MySQL")
+    child.expect(r"> ")
+    child.sendline(CROSS + ";")
+    time.sleep(1.0)
+    t0 = time.time()
+    child.sendintr()
+    child.expect(r"ERROR 1317 \(70100\).*Query execution was interrupted")
+    assert time.time() - t0 < 2
+    child.expect(r"> ")
+    child.sendline("SELECT 6*7;")
+    child.expect("42")
+    child.sendline("exit")
+    child.close()
+    busy = [r for r in query_rows(fe, "SHOW PROCESSLIST") if r[4] == "Query" and "count(*)" in r[-1]]
+    assert busy == []
+
+
+def test_query_timeout_and_memory_budget_stop_runaway_queries_and_memory_comes_back(fe):
+    c = big_table(fe)
+    cur = c.cursor()
+    cur.execute("SET query_timeout = 1")
+    t0 = time.time()
+    try:
+        cur.execute(CROSS)
+        raise AssertionError("answered")
+    except pymysql.MySQLError as e:
+        assert e.args == (3024, "Query reached its timeout of 1 seconds, please increase the 'query_timeout' session variable and retry")
+    assert time.time() - t0 < 2.5
+    cur.execute("SET query_timeout = 300")
+    cur.execute("SELECT @@query_timeout, @@query_mem_limit, @@exec_mem_limit")
+    assert cur.fetchone() == (300, 0, 2147483648)
+    cur.execute("SET query_mem_limit = 50000000")
+    try:
+        cur.execute("SELECT a.s, b.s FROM q.t a, q.t b")          # 4 million rows
+        raise AssertionError("answered")
+    except pymysql.MySQLError as e:
+        assert e.args[0] == 1064 and e.args[1].startswith("Memory of query exceed limit. Used: ") and "query_mem_limit" in e.args[1]
+    rc, _, err = mysql(fe.port, "SET query_timeout = 1; SELECT count(*) FROM q.t a, q.t b, q.t c")
+    assert "ERROR 3024 (HY000) at line 1: Query reached its timeout of 1 seconds" in err   # the CLI shows it as is
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+
+
+def test_memory_returns_near_the_baseline_after_a_big_result(fe):
+    c = big_table(fe, rows=1000)
+    cur = c.cursor()
+    cur.execute("SELECT 1")
+    cur.fetchall()
+    baseline = rss_kib(fe.proc.pid)
+    cur.execute("SELECT a.s, b.s, a.id FROM q.t a, q.t b")     # 1 million rows
+    assert len(cur.fetchall()) == 1_000_000
+    time.sleep(0.5)
+    after = rss_kib(fe.proc.pid)
+    assert after < baseline + 96 * 1024, (baseline, after)

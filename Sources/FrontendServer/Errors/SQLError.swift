@@ -63,6 +63,21 @@ public struct SQLError: Error, Equatable, Sendable {
         case .unsupported(let m): self = .analysis(m)
         case .accessDenied(let privilege, let table): self = .accessDenied(privilege, "TABLE \(table)")
         case .execution(let m): self.init(1064, "HY000", m)
+        case .stopped(let stop): self = .stopped(stop)
+        }
+    }
+
+    /// KILL QUERY (MySQL's ER_QUERY_INTERRUPTED), query_timeout and the memory budget (StarRocks' texts). The timeout
+    /// goes out as MySQL's ER_QUERY_TIMEOUT 3024 rather than StarRocks' 5024, which libmariadb takes for one of its own
+    /// client errors and reports as "Received malformed packet".
+    static func stopped(_ stop: QueryControl.Stop) -> SQLError {
+        switch stop {
+        case .interrupted: return SQLError(1317, "70100", "Query execution was interrupted")
+        case .timeout(let seconds):
+            return SQLError(3024, "HY000", "Query reached its timeout of \(seconds) seconds, please increase the 'query_timeout' session variable and retry")
+        case .memory(let used, let limit):
+            return SQLError(1064, "HY000", "Memory of query exceed limit. Used: \(used), Limit: \(limit). Mem usage has exceed the limit of single query, "
+                            + "You can change the limit by set session variable query_mem_limit.")
         }
     }
 }

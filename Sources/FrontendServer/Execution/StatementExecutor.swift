@@ -18,7 +18,13 @@ final class StatementExecutor {
         engine = try QueryEngine(cachePath: server.cache.path)
     }
 
+    /// Starts a statement's clock and memory budget (``QueryControl``); an earlier KILL QUERY no longer applies.
+    func beginStatement() {
+        engine.control.begin(timeoutSeconds: session.queryTimeout, memoryLimit: session.queryMemoryLimit)
+    }
+
     func execute(_ statement: Statement) throws(SQLError) -> StatementResult {
+        beginStatement()
         switch statement {
         case .empty, .transaction: return .done
         case .select(let select): return .rows(try runSelect(select))
@@ -140,7 +146,8 @@ final class StatementExecutor {
         guard owner == session.user || privileges.allows("OPERATE") else {
             throw SQLError(1095, "HY000", "You are not owner of thread \(id)")
         }
-        // Statements run to completion on their connection's queue, so KILL QUERY has nothing to cancel.
+        // KILL QUERY stops the target's running statement (ERR 1317 to its client); KILL also closes its connection.
+        server.connections.interrupt(target)
         if !queryOnly { server.connections.close(target) }
     }
 }

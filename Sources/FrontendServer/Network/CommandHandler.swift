@@ -115,6 +115,7 @@ final class CommandHandler {
             if case .select(var select) = statement.binding(Array(repeating: .null, count: count)) {
                 // Describe the result by running the query with NULL parameters and no rows.
                 select.limit = Limit(count: .literal(.integer("0")), offset: nil)
+                executor.beginStatement()
                 columns = try executor.runSelect(select).columns.map(ColumnDefinitions.definition(for:))
             }
             let id = prepared.add(.init(sql: sql, statement: statement, parameterCount: count, columns: columns))

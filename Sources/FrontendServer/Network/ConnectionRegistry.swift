@@ -18,10 +18,13 @@ final class ConnectionRegistry: Sendable {
         let host: String
         let connectedAt: Date
         let close: @Sendable () -> Void
+        /// Stops the statement the connection is running (KILL QUERY).
+        let interrupt: @Sendable () -> Void
         private let state: Mutex<State>
 
-        init(id: UInt32, user: String, host: String, database: String?, connectedAt: Date, close: @escaping @Sendable () -> Void) {
-            self.id = id; self.user = user; self.host = host; self.connectedAt = connectedAt; self.close = close
+        init(id: UInt32, user: String, host: String, database: String?, connectedAt: Date, close: @escaping @Sendable () -> Void,
+             interrupt: @escaping @Sendable () -> Void = {}) {
+            self.id = id; self.user = user; self.host = host; self.connectedAt = connectedAt; self.close = close; self.interrupt = interrupt
             state = Mutex(State(database: database))
         }
 
@@ -64,5 +67,11 @@ final class ConnectionRegistry: Sendable {
     func close(_ id: UInt32) {
         let closer = entries.withLock { $0[id]?.close }
         closer?()
+    }
+
+    /// Stops the statement connection `id` is running, if any.
+    func interrupt(_ id: UInt32) {
+        let interrupter = entries.withLock { $0[id]?.interrupt }
+        interrupter?()
     }
 }

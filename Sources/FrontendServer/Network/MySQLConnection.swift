@@ -1,4 +1,5 @@
 import CatalogStore
+import ComputeNode
 import Foundation
 import Logging
 import MySQLProtocol
@@ -162,18 +163,20 @@ final class MySQLConnection: @unchecked Sendable {
                 flush()
                 return
             }
+            let control = handler?.executor.engine.control
             let status = ConnectionRegistry.ConnectionStatus(id: id, user: info.username, host: peerHost, database: info.database,
-                                                              connectedAt: openedAt, close: { [weak self] in self?.requestClose() })
+                                                              connectedAt: openedAt, close: { [weak self] in self?.requestClose() },
+                                                              interrupt: { control?.interrupt() })
             server.connections.register(status)
             handler?.status = status
             payloads.forEach(write)
             flush()
         case .execute(let command):
             guard let handler else { return }
-            let status = machine.status
-            let responses = handler.handle(command, encoder: machine.encoder, status: status)
-            responses.forEach(write)
-            flush()
+            let sent = answer(command, with: handler)
+            // A large result leaves its pages spread over the heaps: give them back (now that the result is freed), so
+            // the FE returns to its baseline.
+            if sent > 32 << 20 || handler.executor.engine.control.heldBytes > 32 << 20 { AllocatorTuning.releaseFreeMemory() }
         case .close(let payloads):
             payloads.forEach(write)
             closeAfterFlush = true
@@ -183,6 +186,15 @@ final class MySQLConnection: @unchecked Sendable {
             tls = session
             _ = ingest(decoder.takeBuffered())                   // a ClientHello may have arrived with the SSLRequest
         }
+    }
+
+    /// Runs a command and sends its answer; returns the bytes sent. The answer is freed when this returns.
+    private func answer(_ command: ClientCommand, with handler: CommandHandler) -> Int {
+        let responses = handler.handle(command, encoder: machine.encoder, status: machine.status)
+        var bytes = 0
+        for r in responses { bytes += r.count; write(r) }
+        flush()
+        return bytes
     }
 
     private func lookUp(username: String, database: String?) -> SessionStateMachine.Action {

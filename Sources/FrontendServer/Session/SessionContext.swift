@@ -46,6 +46,14 @@ final class SessionContext {
     /// `@@autocommit`, kept as a flag because every OK and EOF packet reports it.
     private(set) var autocommit = true
     var waitTimeout: Int { if case .int(let s)? = value("wait_timeout") { return Int(s) }; return 28800 }
+    /// `query_timeout` in seconds (StarRocks: default 300).
+    var queryTimeout: Int { if case .int(let s)? = value("query_timeout") { return Int(clamping: s) }; return 300 }
+    /// Bytes one statement may hold: `query_mem_limit`, or `exec_mem_limit` when that is 0 (StarRocks' rule).
+    var queryMemoryLimit: Int64 {
+        if case .int(let q)? = value("query_mem_limit"), q > 0 { return q }
+        if case .int(let e)? = value("exec_mem_limit"), e > 0 { return e }
+        return 2_147_483_648
+    }
 
     /// COM_RESET_CONNECTION: session variables and user variables back to their defaults.
     func reset() {
