@@ -45,12 +45,36 @@ public final class LoadBatch {
         if result.rejected.count < sampleLimit { result.rejected.append(RejectedRow(row: row(), reason: reason)) }
     }
 
-    /// Decodes one Kafka message (several rows per message are allowed in both formats).
+    /// Decodes one Kafka message (several rows per message are allowed in both formats). A message that is not
+    /// well-formed UTF-8 is rejected (StarRocks: "Invalid UTF-8 row"); in CSV only its rows that are not.
     public func add(_ message: UnsafeRawBufferPointer) {
+        let valid = UTF8Validation.isValid(message)
         switch plan.spec.format {
-        case .csv: addCSV(message)
-        case .json: addJSON(message)
+        case .csv: if valid { addCSV(message) } else { addInvalidCSV(message) }
+        case .json:
+            if valid { addJSON(message) } else { reject(String(decoding: message, as: UTF8.self), "Failed to parse json: The input is not valid UTF-8") }
         }
+    }
+
+    /// A CSV message with invalid UTF-8 somewhere: each row is checked on its own, so only the bad ones are rejected.
+    private func addInvalidCSV(_ message: UnsafeRawBufferPointer) {
+        let delimiter = plan.csv.delimiter
+        var start = 0, i = 0
+        func row(_ end: Int) {
+            let bytes = UnsafeRawBufferPointer(rebasing: message[start..<end])
+            if UTF8Validation.isValid(bytes) { addCSV(bytes) } else if !bytes.isEmpty { reject(String(decoding: bytes, as: UTF8.self), "Invalid UTF-8 row") }
+        }
+        while i < message.count {
+            if !delimiter.isEmpty, i + delimiter.count <= message.count, message[i] == delimiter[0],
+               (0..<delimiter.count).allSatisfy({ message[i + $0] == delimiter[$0] }) {
+                row(i)
+                i += delimiter.count
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        row(message.count)
     }
 
     private func addCSV(_ message: UnsafeRawBufferPointer) {
@@ -77,6 +101,11 @@ public final class LoadBatch {
             let reason = first == "{" || first == "[" ? "Failed to parse json: \(error.message)"
                                                        : "illegal json started with \(first.map(String.init) ?? "")"
             reject(text, reason)
+            return
+        }
+        if documents.isEmpty {
+            // An empty (or blank) message holds no document: an error row, so it is seen rather than skipped.
+            reject(String(decoding: message, as: UTF8.self), "The input is empty: no JSON document in the message")
             return
         }
         for document in documents {

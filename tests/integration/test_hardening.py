@@ -240,3 +240,33 @@ def test_memory_returns_near_the_baseline_after_a_big_result(fe):
     time.sleep(0.5)
     after = rss_kib(fe.proc.pid)
     assert after < baseline + 96 * 1024, (baseline, after)
+
+
+def test_invalid_utf8_and_empty_messages_are_error_rows_not_data(mock, loading_fe):
+    import urllib.request
+    broker = mock("texts:1", "blobs:1")
+    fe = loading_fe()
+    assert mysql(fe.port, """CREATE DATABASE d; CREATE TABLE d.t (id INT NOT NULL, name VARCHAR(20)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);
+        CREATE TABLE d.j (id INT NOT NULL, name VARCHAR(20)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)""")[0] == 0
+    producer = KafkaProducer(bootstrap_servers=broker)
+    for m in [b"1,ok", b"2,bad\xff\xfe", b"", b"3,caf\xc3\xa9"]:
+        producer.send("texts", m)
+    for m in [b'{"id": 1, "name": "ok"}', b'{"id": 2, "name": "\xc0\xaf"}', b"", b'{"id": 3, "name": "caf\xc3\xa9"}']:
+        producer.send("blobs", m)
+    producer.flush()
+    rc, _, err = mysql(fe.port, f"""
+        CREATE ROUTINE LOAD d.csvjob ON t COLUMNS TERMINATED BY "," PROPERTIES ("max_batch_interval" = "1", "max_error_number" = "10")
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "texts", "property.kafka_default_offsets" = "OFFSET_BEGINNING");
+        CREATE ROUTINE LOAD d.jsonjob ON j PROPERTIES ("format" = "json", "max_batch_interval" = "1", "max_error_number" = "10")
+          FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "blobs", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""", db="d")
+    assert rc == 0, err
+    wait_until(lambda: query(fe, "SELECT count(*) FROM d.t") == [["2"]] and query(fe, "SELECT count(*) FROM d.j") == [["2"]])
+    assert query(fe, "SELECT id, name FROM d.t ORDER BY id") == [["1", "ok"], ["3", "café"]]
+    assert query(fe, "SELECT id, name FROM d.j ORDER BY id") == [["1", "ok"], ["3", "café"]]
+    csv, js = show_job(fe, "csvjob", "d"), show_job(fe, "jsonjob", "d")
+    assert statistic(csv)["errorRows"] == 1 and statistic(csv)["loadedRows"] == 2 and csv["Progress"] == '{"0":"3"}'
+    assert statistic(js)["errorRows"] == 2 and statistic(js)["loadedRows"] == 2 and js["Progress"] == '{"0":"3"}'
+    log = urllib.request.urlopen(csv["ErrorLogUrls"].split(",")[0].strip(), timeout=5).read().decode()
+    assert "Error: Invalid UTF-8 row." in log
+    log = urllib.request.urlopen(js["ErrorLogUrls"].split(",")[0].strip(), timeout=5).read().decode()
+    assert "The input is not valid UTF-8" in log and "The input is empty" in log
