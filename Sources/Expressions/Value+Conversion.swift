@@ -80,7 +80,7 @@ extension Value {
     }
 
     /// Fixed-scale decimal text, rounded half away from zero; nil if not a number or too many integer digits.
-    static func decimal(_ raw: String, precision: Int, scale: Int) -> String? {
+    public static func decimal(_ raw: String, precision: Int, scale: Int) -> String? {
         var s = raw.trimmed
         var negative = false
         if s.hasPrefix("-") { negative = true; s.removeFirst() } else if s.hasPrefix("+") { s.removeFirst() }

@@ -34,6 +34,7 @@ public final class QueryEngine {
         // Many sessions may attach the WAL cache at the same moment; wait instead of failing with SQLITE_BUSY.
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
+            NumericCollation.register(on: db)
             // Every 4,096 VM steps SQLite asks whether to go on: KILL QUERY, query_timeout and the memory budget stop it.
             sqlite3_progress_handler(db.sqliteConnection, 4096, { raw in
                 guard let raw else { return 0 }
@@ -134,7 +135,7 @@ public final class QueryEngine {
     private static func load(_ relation: Relation, as name: String, into db: Database, control: QueryControl) throws {
         let cols = relation.columns.map { c -> String in
             // An untyped (.null) column has no affinity: values keep the storage class they were given.
-            let affinity = c.type == .null ? "" : SelectTranslator.affinity(c.type)
+            let affinity = c.type == .null ? "" : SelectTranslator.columnDeclaration(c.type)
             let collation = relation.caseInsensitive && affinity == "TEXT" ? " COLLATE NOCASE" : ""
             return "\"\(c.name.replacingAll("\"", with: "\"\""))\" \(affinity)\(collation)"
         }
@@ -239,6 +240,8 @@ public final class QueryEngine {
             switch type {
             case .bigint, .int, .smallint, .tinyint, .boolean: return Int64(s).map(Value.int) ?? .string(s)
             case .double, .float: return Double(s).map(Value.double) ?? .string(s)
+            case .largeint: return Int64(s).map(Value.int) ?? (NumericCollation.Decimal(s) != nil ? .decimal(s) : .string(s))
+            case .decimal(_, let scale): return Value.decimal(s, precision: 76, scale: scale).map(Value.decimal) ?? .string(s)
             default: return .string(s)
             }
         case .blob(let data): return .bytes([UInt8](data))
@@ -252,7 +255,7 @@ extension Value {
         case .null: return .null
         case .int(let v): return v.databaseValue
         case .double(let d): return d.databaseValue
-        case .decimal(let s): return (Double(s) ?? 0).databaseValue
+        case .decimal(let s): return s.databaseValue                          // exact text (NumericCollation)
         case .string(let s): return s.databaseValue
         case .bytes(let b): return Data(b).databaseValue
         }

@@ -35,8 +35,9 @@ public final class SegmentWriter: @unchecked Sendable {
             defer { cleanUp() }
             throw error("cannot create segment \(temp)")
         }
+        NumericCollation.register(on: db!)
         rowsPerInsert = max(1, min(32, Int(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) / (columns.count + 1)))
-        let defs = columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" } + [Segment.opColumn]
+        let defs = columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.columnDeclaration($0.type))" } + [Segment.opColumn]
         do {
             try exec("""
                 PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;
@@ -124,16 +125,20 @@ public final class SegmentWriter: @unchecked Sendable {
         case .null: sqlite3_bind_null(statement, index)
         case .int(let v): sqlite3_bind_int64(statement, index, v)
         case .double(let d): sqlite3_bind_double(statement, index, d)
-        case .decimal(let s): sqlite3_bind_double(statement, index, Double(s) ?? 0)
-        case .string(var s):
-            s.withUTF8 { u in
-                u.withMemoryRebound(to: CChar.self) { c in
-                    // An empty buffer may have no address, and a NULL pointer would bind NULL, not ''.
-                    if let base = c.baseAddress { _ = sqlite3_bind_text(statement, index, base, Int32(c.count), transient) }
-                    else { _ = sqlite3_bind_text(statement, index, "", 0, nil) }
-                }
-            }
+        case .decimal(let s): bindText(s, to: statement, at: index)             // exact: DECIMAL and LARGEINT are text
+        case .string(let s): bindText(s, to: statement, at: index)
         case .bytes(let b): b.withUnsafeBytes { _ = sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
+        }
+    }
+
+    private static func bindText(_ text: String, to statement: OpaquePointer, at index: Int32) {
+        var s = text
+        s.withUTF8 { u in
+            u.withMemoryRebound(to: CChar.self) { c in
+                // An empty buffer may have no address, and a NULL pointer would bind NULL, not ''.
+                if let base = c.baseAddress { _ = sqlite3_bind_text(statement, index, base, Int32(c.count), transient) }
+                else { _ = sqlite3_bind_text(statement, index, "", 0, nil) }
+            }
         }
     }
 }

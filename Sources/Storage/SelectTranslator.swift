@@ -430,7 +430,16 @@ struct SelectTranslator {
     func quote(_ identifier: String) -> String { "\"" + identifier.replacingAll("\"", with: "\"\"") + "\"" }
     static func quoteString(_ s: String) -> String { "'" + s.replacingAll("'", with: "''") + "'" }
 
-    /// SQLite column affinity for a type.
+    /// How a column of `type` is declared in the cache, in segments and in materialized relations: DECIMAL and
+    /// LARGEINT as exact decimal text ordered by ``NumericCollation``, the others by their affinity.
+    static func columnDeclaration(_ type: SQLType) -> String {
+        switch type {
+        case .decimal, .largeint: return "TEXT COLLATE \(NumericCollation.name)"
+        default: return affinity(type)
+        }
+    }
+
+    /// SQLite column affinity for a type (also the target of CAST, where numbers are SQLite's).
     static func affinity(_ type: SQLType) -> String {
         switch type {
         case .boolean, .tinyint, .smallint, .int, .bigint: return "INTEGER"

@@ -25,6 +25,7 @@ public final class TableCache: Sendable {
         config.maximumReaderCount = 32
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
+            NumericCollation.register(on: db)
             // No fsync per applied segment: the cache is disposable, and WAL keeps it consistent. A power loss can only
             // lose the newest applied versions together with their cache_state rows, and the next catch-up re-applies them.
             // 64 KiB pages (for a new file): appending a segment's records costs a fifth of what 4 KiB pages cost.
@@ -37,6 +38,7 @@ public final class TableCache: Sendable {
         pool = try DatabasePool(path: path, configuration: config)
         var plain = Configuration()
         plain.busyMode = .timeout(10)
+        plain.prepareDatabase { db in NumericCollation.register(on: db) }
         checkpointer = try DatabaseQueue(path: path, configuration: plain)
         try pool.write { db in
             try db.execute(sql: """
@@ -112,15 +114,16 @@ public final class TableCache: Sendable {
         }
     }
 
-    /// What the cache's copy of a table is built for; another key rebuilds it. `v2`: DUPLICATE tables end with `__op`.
+    /// What the cache's copy of a table is built for; another key rebuilds it. `v2`: DUPLICATE tables end with `__op`;
+    /// `v3`: DECIMAL and LARGEINT columns hold exact text (``NumericCollation``).
     private static func schemaKey(_ t: TableInfo) -> String {
-        "v2:" + t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
+        "v3:" + t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
     }
 
     private static func createTable(_ t: TableInfo, in db: Database) throws {
         let name = Segment.quote(tableName(t.id))
         try db.execute(sql: "DROP TABLE IF EXISTS \(name)")
-        var cols = t.definition.columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.affinity($0.type))" }
+        var cols = t.definition.columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.columnDeclaration($0.type))" }
         if t.definition.keysType == .duplicate { cols.append(Segment.opColumn) }    // shaped like a segment: see apply
         try db.execute(sql: "CREATE TABLE \(name) (\(cols.joined(separator: ", ")))")
         if t.definition.keysType != .duplicate {

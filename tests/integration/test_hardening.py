@@ -270,3 +270,28 @@ def test_invalid_utf8_and_empty_messages_are_error_rows_not_data(mock, loading_f
     assert "Error: Invalid UTF-8 row." in log
     log = urllib.request.urlopen(js["ErrorLogUrls"].split(",")[0].strip(), timeout=5).read().decode()
     assert "The input is not valid UTF-8" in log and "The input is empty" in log
+
+
+def test_largeint_and_wide_decimals_are_exact_through_every_client(fe):
+    import mysql.connector as connector
+    big, small = "170141183460469231731687303715884105727", "-170141183460469231731687303715884105728"
+    wide = "1234567890123456789012345678.0123456789"
+    rc, out, err = mysql(fe.port, f"""CREATE DATABASE d; CREATE TABLE d.n (id INT NOT NULL, v LARGEINT, p DECIMAL(38,10))
+        DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);
+        INSERT INTO d.n VALUES (1, {big}, {wide}), (2, {small}, -0.5), (3, 9300000000000000000, 1.5), (4, 100000000000000000000, 0);
+        SELECT v, p FROM d.n ORDER BY v;
+        SELECT id FROM d.n WHERE v = {big} OR p = 1.5 ORDER BY id""")
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[1:5] == [f"{small}\t-0.5000000000", "9300000000000000000\t1.5000000000", "100000000000000000000\t0.0000000000",
+                          f"{big}\t{wide}"]
+    assert lines[6:] == ["1", "3"]
+    cur = connect(fe).cursor()
+    cur.execute("SELECT v, p FROM d.n WHERE id = 1")
+    v, p = cur.fetchone()
+    assert str(v) == big and str(p) == wide
+    cn = connector.connect(host="127.0.0.1", port=fe.port, user="root", use_pure=True)
+    pc = cn.cursor(prepared=True)
+    pc.execute("SELECT v, p FROM d.n WHERE v > ? ORDER BY v", (9223372036854775807,))
+    assert [(str(a), str(b)) for a, b in pc.fetchall()] == [("9300000000000000000", "1.5000000000"), ("100000000000000000000", "0E-10"),
+                                                           (big, wide)]
