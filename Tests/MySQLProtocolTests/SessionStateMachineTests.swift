@@ -126,6 +126,18 @@ import Testing
         #expect(m.received(Packet(sequenceID: 0, payload: [0x01])) == .close([]))
     }
 
+    @Test func commandsTooShortForTheirFieldsAreAnsweredWithMalformedPacketAndTheSessionGoesOn() {
+        var m = ready()
+        let payloads: [[UInt8]] = [[0x17], [0x18], [0x19], [0x1A], [0x1B], [0x0C, 1], [0x17, 1, 0], []]
+        for payload in payloads {
+            let action = m.received(Packet(sequenceID: 0, payload: payload))
+            guard case .send(let packets) = action, packets.count == 1 else { Issue.record("\(payload): \(action)"); continue }
+            #expect(packets[0].first == 0xFF && packets[0][1] == 0x2B && packets[0][2] == 0x07, "ER_MALFORMED_PACKET 1835")
+            #expect(m.state == .ready)
+        }
+        #expect(m.received(Packet(sequenceID: 0, payload: [0x03] + Array("SELECT 1".utf8))) == .execute(.query("SELECT 1")))
+    }
+
     @Test func setOptionTogglesMultiStatementsAndAnswersInTheNegotiatedEOFMode() {
         var m = ready()
         guard case .send(let p) = m.received(Packet(sequenceID: 0, payload: [0x1B, 1, 0])) else { Issue.record("expected answer"); return }

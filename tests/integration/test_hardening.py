@@ -295,3 +295,40 @@ def test_largeint_and_wide_decimals_are_exact_through_every_client(fe):
     pc.execute("SELECT v, p FROM d.n WHERE v > ? ORDER BY v", (9223372036854775807,))
     assert [(str(a), str(b)) for a, b in pc.fetchall()] == [("9300000000000000000", "1.5000000000"), ("100000000000000000000", "0E-10"),
                                                            (big, wide)]
+
+
+def test_commands_too_short_for_their_fields_get_an_err_and_the_session_goes_on(fe):
+    import struct
+    c = connect(fe)
+    s = c._sock
+    s.settimeout(3)
+    for command in (0x17, 0x18, 0x19, 0x1A, 0x1B):
+        s.sendall(struct.pack("<I", 1)[:3] + b"\x00" + bytes([command]))
+        header = s.recv(4)
+        payload = s.recv(header[0] | header[1] << 8 | header[2] << 16)
+        assert payload[0] == 0xFF and struct.unpack("<H", payload[1:3])[0] == 1835 and b"Malformed communication packet." in payload
+    query = b"\x03SELECT 42"
+    s.sendall(struct.pack("<I", len(query))[:3] + b"\x00" + query)
+    answer = b""
+    while b"\x0242" not in answer:
+        chunk = s.recv(4096)
+        assert chunk, answer
+        answer += chunk
+
+
+def test_show_create_routine_load_and_its_tasks_need_the_privilege_show_routine_load_needs(fe):
+    assert mysql(fe.port, """CREATE DATABASE db1; CREATE DATABASE db2;
+        CREATE TABLE db1.t (id INT) DISTRIBUTED BY HASH(id); CREATE TABLE db2.secret (id INT) DISTRIBUTED BY HASH(id);
+        CREATE ROUTINE LOAD db2.job ON secret FROM KAFKA ("kafka_broker_list" = "10.1.2.3:9092", "kafka_topic" = "payroll",
+            "property.security.protocol" = "SASL_PLAINTEXT", "property.sasl.mechanism" = "PLAIN",
+            "property.sasl.username" = "svc-payroll", "property.sasl.password" = "pw");
+        CREATE USER peeker IDENTIFIED BY 'pw'; GRANT INSERT ON db1.* TO peeker""")[0] == 0
+    for sql in ("SHOW CREATE ROUTINE LOAD db2.job", 'SHOW ROUTINE LOAD TASK FROM db2 WHERE JobName = "job"'):
+        rc, out, err = mysql(fe.port, sql, user="peeker", password="pw")
+        assert rc != 0 and "ERROR 5203 (42000)" in err and "INSERT privilege(s) on TABLE secret" in err, (sql, err)
+        assert "payroll" not in out + err and "svc-payroll" not in out + err and "10.1.2.3" not in out + err
+    rc, out, err = mysql(fe.port, "SHOW ROUTINE LOAD FROM db2", user="peeker", password="pw")
+    assert "payroll" not in out
+    assert mysql(fe.port, "GRANT INSERT ON db2.secret TO peeker")[0] == 0
+    rc, out, err = mysql(fe.port, "SHOW CREATE ROUTINE LOAD db2.job", user="peeker", password="pw")
+    assert rc == 0 and "payroll" in out, err

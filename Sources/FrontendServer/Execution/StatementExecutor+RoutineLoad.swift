@@ -28,8 +28,12 @@ extension StatementExecutor {
         case .show(let show): return .rows(try showRoutineLoad(show))
         case .showTasks(let db, let condition): return .rows(try showRoutineLoadTasks(db, condition))
         case .showCreate(let name):
-            let rows = try jobs(in: try databaseFor(name)).filter { $0.name == name.name && !$0.state.isFinal }
-                .map { [Value.string($0.name), .string(RoutineLoadRendering.createStatement($0))] }
+            // The job's definition (brokers, topic, security settings, table) needs what SHOW ROUTINE LOAD needs: INSERT on
+            // its table.
+            let database = try databaseFor(name)
+            let found = try jobs(in: database).filter { $0.name == name.name && !$0.state.isFinal }
+            for job in found { try require("INSERT", table: job.tableName, in: database) }
+            let rows = found.map { [Value.string($0.name), .string(RoutineLoadRendering.createStatement($0))] }
             return .rows(ResultSet(textColumns: ["Job", "Create Job"], rows: rows))
         }
     }
@@ -183,6 +187,7 @@ extension StatementExecutor {
             throw .ddl("The job named \(name)does not exists or job state is stopped or cancelled")
         }
         guard let job = try jobs(in: database).first(where: { $0.name == name && !$0.state.isFinal }) else { return ResultSet(textColumns: columns, rows: []) }
+        try require("INSERT", table: job.tableName, in: database)
         let rows: [[Value]] = server.loads.shownTasks(of: job).map { t in
             let progress = "{" + t.partitions.sorted().map { "\"\($0)\":\(t.begin[$0] ?? job.progress[$0] ?? -1)" }.joined(separator: ",") + "}"
             let latest = t.partitions.compactMap { p in job.latestOffsets[p].map { "\"\(p)\":\($0)" } }

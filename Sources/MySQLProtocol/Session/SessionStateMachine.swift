@@ -199,7 +199,9 @@ public struct SessionStateMachine: Sendable {
     private mutating func commandReceived(_ payload: [UInt8]) -> Action {
         let command: ClientCommand
         do { command = try ClientCommand(decoding: payload) } catch {
-            return fail(ERRPacket(code: 1835, sqlState: "HY000", message: "Malformed communication packet."))
+            // A command too short for its fields (an empty packet, COM_STMT_EXECUTE without a statement id): answered
+            // with ER_MALFORMED_PACKET, and the session goes on, as MySQL does.
+            return .send([encoder.error(ERRPacket(code: 1835, sqlState: "HY000", message: "Malformed communication packet."))])
         }
         switch command {
         case .quit:
