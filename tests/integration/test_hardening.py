@@ -332,3 +332,30 @@ def test_show_create_routine_load_and_its_tasks_need_the_privilege_show_routine_
     assert mysql(fe.port, "GRANT INSERT ON db2.secret TO peeker")[0] == 0
     rc, out, err = mysql(fe.port, "SHOW CREATE ROUTINE LOAD db2.job", user="peeker", password="pw")
     assert rc == 0 and "payroll" in out, err
+
+
+def test_repeated_failed_logins_lock_the_account_for_that_host(tmp_path):
+    server = FE(tmp_path / "meta", config="max_failed_login_attempts = 5\npassword_lock_interval_seconds = 3\n").start()
+    try:
+        assert mysql(server.port, "CREATE USER alice IDENTIFIED BY 'right'")[0] == 0
+        t0 = time.time()
+        for _ in range(5):
+            try:
+                pymysql.connect(host="127.0.0.1", port=server.port, user="alice", password="wrong")
+                raise AssertionError("logged in")
+            except pymysql.err.OperationalError as e:
+                assert e.args[0] == 1045
+        assert time.time() - t0 >= 5 * 0.3                                   # every failure is answered after a pause
+        try:
+            pymysql.connect(host="127.0.0.1", port=server.port, user="alice", password="right")
+            raise AssertionError("logged in while locked")
+        except pymysql.err.OperationalError as e:
+            assert e.args[0] == 3955 and "Account is blocked for 3 second(s)" in e.args[1] and "due to 5 consecutive failed logins" in e.args[1]
+        rc, _, err = mysql(server.port, "SELECT 1", user="alice", password="right")
+        assert "ERROR 3955 (HY000)" in err
+        # Another client host is not locked out.
+        pymysql.connect(host="127.0.0.1", port=server.port, user="alice", password="right", bind_address="127.0.0.2").close()
+        time.sleep(3.2)
+        pymysql.connect(host="127.0.0.1", port=server.port, user="alice", password="right").close()
+    finally:
+        server.stop(signal.SIGKILL)

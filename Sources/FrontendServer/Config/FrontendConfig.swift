@@ -33,6 +33,10 @@ public struct FrontendConfig: Equatable, Sendable {
     /// Shared secret that authenticates the FE to `tributary-cn` nodes (cn.conf's `cluster_token` must match).
     /// Empty: the FE uses `<meta_dir>/cluster_token`, generated at first start.
     public var clusterToken = ""
+    /// Failed logins in a row, per user and client host, after which that user's logins from that host are refused for
+    /// `password_lock_interval_seconds` (MySQL's FAILED_LOGIN_ATTEMPTS / PASSWORD_LOCK_TIME). 0 turns the lockout off.
+    public var maxFailedLoginAttempts = 5
+    public var passwordLockIntervalSeconds = 300
     public var enableSSL = true
     public var sslCertPath = ""
     public var sslKeyPath = ""
@@ -106,6 +110,8 @@ public struct FrontendConfig: Equatable, Sendable {
             case "max_routine_load_batch_size": try int(1...Int.max) { config.maxRoutineLoadBatchSize = Int64($0) }
             case "heartbeat_timeout_second": try int(1...3600) { config.heartbeatIntervalSeconds = $0 }
             case "enable_ssl": try bool { config.enableSSL = $0 }
+            case "max_failed_login_attempts": try int(0...1_000_000) { config.maxFailedLoginAttempts = $0 }
+            case "password_lock_interval_seconds": try int(1...31_536_000) { config.passwordLockIntervalSeconds = $0 }
             case "ssl_cert_path": config.sslCertPath = value
             case "ssl_key_path": config.sslKeyPath = value
             case "cluster_token":

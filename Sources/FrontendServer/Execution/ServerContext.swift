@@ -14,6 +14,8 @@ final class ServerContext: Sendable {
     let tls: TLSContext?
     let variables: SystemVariables
     let connections: ConnectionRegistry
+    /// Failed logins per user and host, and the lockout after too many (fe.conf `max_failed_login_attempts`).
+    let logins: LoginThrottle
     let config: FrontendConfig
     /// The routine-load scheduler and the compute nodes it uses (started by ``FrontendServer``).
     let loads: LoadCoordinator
@@ -23,6 +25,7 @@ final class ServerContext: Sendable {
     init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, variables: SystemVariables, config: FrontendConfig, tls: TLSContext? = nil) {
         self.catalog = catalog; self.volume = volume; self.cache = cache; self.variables = variables; self.config = config; self.tls = tls
         connections = ConnectionRegistry()
+        logins = LoginThrottle(maxAttempts: config.maxFailedLoginAttempts, lockSeconds: config.passwordLockIntervalSeconds)
         loads = LoadCoordinator(catalog: catalog, volume: volume, cache: cache, config: config, logger: Logger(label: "tributary.routine-load"))
     }
 

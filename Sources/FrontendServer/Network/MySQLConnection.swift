@@ -33,6 +33,8 @@ final class MySQLConnection: @unchecked Sendable {
     private var tls: TLSSession?
     /// Host pattern of the account the client logged in as (`%` for root).
     private var matchedHost = "%"
+    /// The user name the client tried to log in as.
+    private var attemptedUser = ""
     /// Whether the descriptor is still open; guards `shutdown` from other threads (KILL) against reuse.
     private let descriptorOpen = Mutex<Bool>(true)
 
@@ -152,6 +154,7 @@ final class MySQLConnection: @unchecked Sendable {
         case .lookUpAccount(let username, let database):
             run(lookUp(username: username, database: database))
         case .authenticated(let info, let payloads):
+            server.logins.succeeded(user: info.username, host: peerHost)
             let session = SessionContext(connectionID: id, user: info.username, accountHost: matchedHost, clientHost: peerHost,
                                          database: info.database, variables: server.variables)
             session.tlsCipher = tls?.cipherName
@@ -178,6 +181,11 @@ final class MySQLConnection: @unchecked Sendable {
             // the FE returns to its baseline.
             if sent > 32 << 20 || handler.executor.engine.control.heldBytes > 32 << 20 { AllocatorTuning.releaseFreeMemory() }
         case .close(let payloads):
+            if machine.loginFailed, handler == nil {
+                // Counted per user and host; the answer comes only after a pause, so guessing passwords is slow.
+                server.logins.failed(user: attemptedUser, host: peerHost, now: Date().timeIntervalSince1970)
+                Thread.sleep(forTimeInterval: server.logins.failureDelay)
+            }
             payloads.forEach(write)
             closeAfterFlush = true
             flush()
@@ -198,6 +206,10 @@ final class MySQLConnection: @unchecked Sendable {
     }
 
     private func lookUp(username: String, database: String?) -> SessionStateMachine.Action {
+        attemptedUser = username
+        if let blocked = server.logins.refusal(user: username, host: peerHost, now: Date().timeIntervalSince1970) {
+            return machine.accountLookedUp(nil, databaseError: nil, blocked: blocked)
+        }
         let account: AccountInfo?
         do { account = Self.bestMatch(try server.catalog.accounts(user: username), host: peerHost) } catch {
             logger.error("account lookup failed: \(error)")

@@ -66,6 +66,8 @@ public struct SessionStateMachine: Sendable {
     public private(set) var capabilities: Capabilities = .server
     /// Whether the connection runs over TLS.
     public private(set) var isSecure = false
+    /// Set when a login was refused for its credentials (the driver counts it against the account and host).
+    public private(set) var loginFailed = false
     public let scramble: [UInt8]
     public let peerHost: String
     private let greeting: HandshakeV10
@@ -111,8 +113,11 @@ public struct SessionStateMachine: Sendable {
         }
     }
 
-    public mutating func accountLookedUp(_ account: Account?, databaseError: ERRPacket?) -> Action {
+    /// The account for the login, if it exists. `blocked` is the error to refuse it with without checking the password
+    /// (too many failed logins from this host).
+    public mutating func accountLookedUp(_ account: Account?, databaseError: ERRPacket?, blocked: ERRPacket? = nil) -> Action {
         guard case .awaitingAccount(let login) = state else { return .none }
+        if let blocked { return fail(blocked) }
         guard let account else { return deny(login) }
         return verify(login, account: account, databaseError: databaseError, allowSwitch: true)
     }
@@ -184,6 +189,7 @@ public struct SessionStateMachine: Sendable {
     }
 
     private mutating func deny(_ login: Login) -> Action {
+        loginFailed = true
         let usedPassword = !(login.authResponse.isEmpty || login.authResponse == [0])
         return fail(ERRPacket(code: 1045, sqlState: "28000",
                               message: "Access denied for user '\(login.username)'@'\(peerHost)' (using password: \(usedPassword ? "YES" : "NO"))"))
