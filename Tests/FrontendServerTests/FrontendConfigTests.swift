@@ -49,6 +49,22 @@ import ComputeNode
     }
 }
 
+@Suite struct FrontendConfigShowTests {
+    @Test func everyShownKeyIsOneFeConfReadsAndShowsWhatIsInEffect() throws {
+        var config = try FrontendConfig.parse("query_port = 19030\nmax_failed_login_attempts = 7\ncluster_token = 0123456789abcdef0123").0
+        config.storageRootPath = "/data/volume"
+        let shown = config.shownEntries
+        #expect(shown.map(\.key) == shown.map(\.key).sorted())
+        #expect(shown.first { $0.key == "cluster_token" }?.value == "******")
+        let text = shown.filter { !["cluster_token", "run_mode"].contains($0.key) }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n")
+        let (reparsed, warnings) = try FrontendConfig.parse(text)
+        #expect(warnings.isEmpty, "\(warnings)")
+        var expected = config
+        expected.clusterToken = reparsed.clusterToken
+        #expect(reparsed == expected)
+    }
+}
+
 @Suite struct ComputeNodeConfigTests {
     @Test func cnConfIsReadWithWarnings() throws {
         let (c, w) = try ComputeNodeConfig.parse("heartbeat_service_port = 19050\nstorage_root_path = /data/cn\ntask_slots = 4\nbogus = 1\n"

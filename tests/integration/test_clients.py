@@ -133,3 +133,34 @@ def test_set_statements_clients_send_at_connect(fe):
     assert rc == 0, err
     assert "100\t18446744073709551615\t1" in out
     assert "version_comment\tTributary 0.1.0" in out
+
+
+def test_the_starrocks_sqlalchemy_dialect_connects_and_reflects_without_errors(fe, caplog):
+    """The official `starrocks` dialect asks for current_version(), ADMIN SHOW FRONTEND CONFIG LIKE 'run_mode' and
+    information_schema.tables_config: each answers, nothing is logged as an error, and reflection keeps the key
+    model and the distribution."""
+    import logging
+    from sqlalchemy import create_engine, inspect, text
+    rc, _, err = cli(fe.port, """CREATE DATABASE d; CREATE TABLE d.k (id BIGINT NOT NULL, v VARCHAR(10), n INT SUM)
+        AGGREGATE KEY(id, v) DISTRIBUTED BY HASH(id) BUCKETS 4 PROPERTIES ("replication_num" = "1");
+        CREATE TABLE d.p (id INT NOT NULL, s STRING) PRIMARY KEY(id) DISTRIBUTED BY HASH(id)""")
+    assert rc == 0, err
+    caplog.set_level(logging.WARNING)
+    engine = create_engine(f"starrocks://root:@127.0.0.1:{fe.port}/d")
+    with engine.connect() as c:
+        assert c.execute(text("SELECT current_version()")).scalar() == "3.3.0-tributary-0.1.0"
+        assert c.execute(text("ADMIN SHOW FRONTEND CONFIG LIKE 'run_mode'")).fetchall() == [
+            ("run_mode", "[]", "shared_nothing", "String", "false", "storage mode")]
+    inspector = inspect(engine)
+    assert sorted(inspector.get_table_names()) == ["k", "p"]
+    k, p = inspector.get_table_options("k"), inspector.get_table_options("p")
+    assert k["starrocks_distributed_by"] == "HASH(`id`) BUCKETS 4" and k["starrocks_aggregate_key"] == "id, v", k
+    assert p["starrocks_primary_key"] == "id" and p["starrocks_engine"] == "OLAP", p
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    rc, out, _ = cli(fe.port, "SELECT TABLE_NAME, TABLE_MODEL, PRIMARY_KEY, DISTRIBUTE_KEY, DISTRIBUTE_TYPE, DISTRIBUTE_BUCKET, SORT_KEY "
+                                "FROM information_schema.tables_config WHERE TABLE_SCHEMA = 'd' ORDER BY TABLE_NAME")
+    assert out.splitlines()[1:] == ["k\tAGG_KEYS\t\t`id`\tHASH\t4\t`id`, `v`", "p\tPRI_KEYS\t`id`\t`id`\tHASH\t0\t`id`"]
+    rc, out, err = cli(fe.port, "ADMIN SHOW FRONTEND CONFIG LIKE '%port'; ADMIN SHOW FRONTEND CONFIG LIKE 'cluster_token'")
+    assert f"query_port\t[]\t{fe.port}\tint\tfalse" in out and "******" in out and (fe.meta_dir / "cluster_token").read_text().strip() not in out
+    rc, _, err = cli(fe.port, "ADMIN SET FRONTEND CONFIG (\"query_port\" = \"1\")")
+    assert "ERROR 5102 (HY000) at line 1: Config 'query_port' does not exist or is not mutable" in err

@@ -2,6 +2,7 @@ import CatalogStore
 import Expressions
 import Foundation
 import SQLParser
+import Storage
 
 /// ALTER SYSTEM ADD/DROP COMPUTE NODE|BACKEND and SHOW COMPUTE NODES / BACKENDS / FRONTENDS
 /// (reference catalog_sql.md §3). Registered nodes are kept in the catalog; liveness comes from heartbeats.
@@ -38,6 +39,18 @@ extension StatementExecutor {
         case .showFrontends:
             try requireSystem("NODE")
             return .rows(frontendRows())
+        case .showFrontendConfig(let like):
+            try requireSystem("OPERATE")
+            let pattern = like.map { LikePattern($0) }
+            let rows: [[Value]] = server.config.shownEntries.filter { pattern?.matches($0.key) ?? true }.map {
+                [.string($0.key), .string("[]"), .string($0.value), .string($0.type), .string("false"), .string($0.comment)]
+            }
+            return .rows(ResultSet(textColumns: ["Key", "AliasNames", "Value", "Type", "IsMutable", "Comment"], rows: rows))
+        case .setFrontendConfig(let properties):
+            try requireSystem("OPERATE")
+            // Every setting is read at start; none can change while the FE runs.
+            let key = properties.first?.key ?? ""
+            throw SQLError(5102, "HY000", "Config '\(key)' does not exist or is not mutable")
         }
     }
 

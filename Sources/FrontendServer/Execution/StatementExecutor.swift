@@ -100,7 +100,7 @@ final class StatementExecutor {
             case "CURRENT_USER": return string(session.currentUser)
             case "CONNECTION_ID": return .literal(.integer(String(session.connectionID)))
             case "VERSION": return string(server.config.mysqlServerVersion)
-            case "CURRENT_VERSION": return string(TributaryVersion.current)
+            case "CURRENT_VERSION": return string(TributaryVersion.starRocksCompatible)
             case "CURRENT_CATALOG": return string("default_catalog")
             case "CURRENT_ROLE": return string("root")
             case "LAST_INSERT_ID", "ROW_COUNT", "FOUND_ROWS": return .literal(.integer("0"))

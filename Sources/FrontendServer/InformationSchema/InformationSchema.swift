@@ -2,6 +2,7 @@ import CatalogStore
 import Expressions
 import Foundation
 import JobScheduler
+import LoadPipeline
 import SQLParser
 import Storage
 
@@ -55,6 +56,10 @@ struct InformationSchema {
             + ["INDEX_SCHEMA", "INDEX_NAME"].map { Col($0, text) } + [Col("SEQ_IN_INDEX", .bigint), Col("COLUMN_NAME", text),
             Col("COLLATION", text), Col("CARDINALITY", .bigint), Col("SUB_PART", .bigint)] + ["PACKED", "NULLABLE", "INDEX_TYPE",
             "COMMENT", "INDEX_COMMENT"].map { Col($0, text) }),
+        // StarRocks' own: key model, keys and distribution per table (the starrocks SQLAlchemy dialect reflects from it).
+        ("TABLES_CONFIG", ["TABLE_SCHEMA", "TABLE_NAME", "TABLE_ENGINE", "TABLE_MODEL", "PRIMARY_KEY", "PARTITION_KEY", "DISTRIBUTE_KEY",
+            "DISTRIBUTE_TYPE"].map { Col($0, text) } + [Col("DISTRIBUTE_BUCKET", .bigint), Col("SORT_KEY", text), Col("PROPERTIES", text),
+            Col("TABLE_ID", .bigint)]),
         ("TABLE_CONSTRAINTS", ["CONSTRAINT_CATALOG", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME", "TABLE_SCHEMA", "TABLE_NAME",
             "CONSTRAINT_TYPE"].map { Col($0, text) }),
         ("TABLES", ["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE", "ENGINE"].map { Col($0, text) }
@@ -83,6 +88,7 @@ struct InformationSchema {
         case "COLLATIONS": rows = Charsets.collations.map { [.string($0.name), .string($0.charset), .int($0.id), .string($0.isDefault ? "Yes" : ""), .string("Yes"), .int(1)] }
         case "ENGINES": rows = [Charsets.engine.map(Value.string)]
         case "ROUTINE_LOAD_JOBS": rows = routineLoadJobs()
+        case "TABLES_CONFIG": rows = userTables().map(Self.tablesConfigRow)
         case "LOAD_TRACKING_LOGS": rows = loadTrackingLogs()
         default: rows = []
         }
@@ -100,6 +106,30 @@ struct InformationSchema {
     private func userTables() -> [TableInfo] {
         ((try? server.catalog.databases()) ?? []).flatMap { (try? server.catalog.tables(inDatabase: $0.name)) ?? [] }
             .filter { privileges.seesTable($0.databaseName, $0.name) }
+    }
+
+    /// A table as StarRocks' tables_config shows it: model names as in its docs (DUP_KEYS, AGG_KEYS, UNQ_KEYS,
+    /// PRI_KEYS), key lists back-quoted and comma-separated, properties as a JSON object.
+    static func tablesConfigRow(_ t: TableInfo) -> [Value] {
+        let d = t.definition
+        func keys(_ names: [String]) -> String { names.map { "`\($0)`" }.joined(separator: ", ") }
+        let model: String
+        switch d.keysType {
+        case .duplicate: model = "DUP_KEYS"
+        case .aggregate: model = "AGG_KEYS"
+        case .unique: model = "UNQ_KEYS"
+        case .primary: model = "PRI_KEYS"
+        }
+        let (distributeKey, distributeType, buckets): (String, String, Int?)
+        switch d.distribution {
+        case .hash(let columns, let b): (distributeKey, distributeType, buckets) = (keys(columns), "HASH", b)
+        case .random(let b): (distributeKey, distributeType, buckets) = ("", "RANDOM", b)
+        }
+        let properties = "{" + d.properties.map { "\(JSONValue.quoted($0.key)):\(JSONValue.quoted($0.value))" }.joined(separator: ",") + "}"
+        return [.string(t.databaseName), .string(t.name), .string("OLAP"), .string(model),
+                .string(d.keysType == .primary || d.keysType == .unique ? keys(d.keyColumns) : ""), .string(""),
+                .string(distributeKey), .string(distributeType), buckets.map { .int(Int64($0)) } ?? .int(0),
+                .string(keys(d.orderBy.isEmpty ? d.keyColumns : d.orderBy)), .string(properties), .int(t.id)]
     }
 
     /// Every job on a table the user may insert into; the SHOW ROUTINE LOAD cells in this table's column order.

@@ -109,4 +109,8 @@ public enum ClusterStatement: Equatable, Sendable {
     case dropNodes(NodeKind, [String])
     case showNodes(NodeKind)
     case showFrontends
+    /// `ADMIN SHOW FRONTEND CONFIG [LIKE 'pattern']`.
+    case showFrontendConfig(like: String?)
+    /// `ADMIN SET FRONTEND CONFIG ("key" = "value")`.
+    case setFrontendConfig([Property])
 }

@@ -18,4 +18,20 @@ extension Parser {
         _ = acceptKeyword("FORCE")
         return .cluster(add ? .addNodes(kind, hosts) : .dropNodes(kind, hosts))
     }
+
+    /// `ADMIN SHOW FRONTEND CONFIG [LIKE 'p']` and `ADMIN SET FRONTEND CONFIG ("k" = "v") [WITH PERSISTENT]`.
+    mutating func parseAdmin() throws(ParseError) -> Statement {
+        try expectKeyword("ADMIN")
+        if acceptKeyword("SHOW") {
+            try expectKeyword("FRONTEND")
+            try expectKeyword("CONFIG")
+            return .cluster(.showFrontendConfig(like: acceptKeyword("LIKE") ? try stringLiteral() : nil))
+        }
+        try expectKeyword("SET")
+        try expectKeyword("FRONTEND")
+        try expectKeyword("CONFIG")
+        let properties = try parsePropertyList()
+        if acceptKeyword("WITH") { try expectKeyword("PERSISTENT") }
+        return .cluster(.setFrontendConfig(properties))
+    }
 }

@@ -74,7 +74,7 @@ public struct Parser {
         return e
     }
 
-    static let statementKeywords = ["ALTER", "BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "GRANT", "INSERT", "KILL", "PAUSE", "RESUME", "REVOKE", "SELECT", "SET", "SHOW", "STOP", "TRUNCATE", "USE"]
+    static let statementKeywords = ["ADMIN", "ALTER", "BEGIN", "COMMIT", "CREATE", "DESC", "DROP", "GRANT", "INSERT", "KILL", "PAUSE", "RESUME", "REVOKE", "SELECT", "SET", "SHOW", "STOP", "TRUNCATE", "USE"]
 
     mutating func parseStatement() throws(ParseError) -> Statement {
         guard case .word(let w) = current.kind else {
@@ -106,6 +106,7 @@ public struct Parser {
         case "SHOW": return try parseShow()
         case "DESC", "DESCRIBE", "EXPLAIN": return try parseDescribe()
         case "KILL": return try parseKill()
+        case "ADMIN": return try parseAdmin()
         case "INSERT": return .insert(try parseInsert())
         case "TRUNCATE":
             advance()
