@@ -51,6 +51,7 @@ public struct KafkaMetadataClient: Sendable {
         let err = rd_kafka_offsets_for_times(rk, list, Int32(timeoutMilliseconds))
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             if err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { throw .unknownPartition(topic: topic, partition: partitions[0]) }
+            if Self.isUnreachable(err) { throw .unreachable(String(cString: rd_kafka_err2str(err))) }
             throw .partitionFailed(partition: partitions[0], String(cString: rd_kafka_err2str(err)))
         }
         var out: [Int32: Int64] = [:]
@@ -75,11 +76,16 @@ public struct KafkaMetadataClient: Sendable {
         return try body(rk)
     }
 
+    /// Errors that mean no broker answered (rather than a broker saying no).
+    static func isUnreachable(_ err: rd_kafka_resp_err_t) -> Bool {
+        [RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, RD_KAFKA_RESP_ERR__RESOLVE,
+         RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE].contains(err)
+    }
+
     private static func error(_ err: rd_kafka_resp_err_t, topic: String) -> KafkaError {
         let text = String(cString: rd_kafka_err2str(err))
+        if isUnreachable(err) { return .unreachable(text) }
         switch err {
-        case RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, RD_KAFKA_RESP_ERR__RESOLVE:
-            return .unreachable(text)
         case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC: return .unknownTopic(topic)
         default: return .failed(text)
         }

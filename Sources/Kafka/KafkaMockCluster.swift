@@ -5,6 +5,7 @@ import CRdKafka
 public final class KafkaMockCluster: @unchecked Sendable {
     private let handle: OpaquePointer
     private let cluster: OpaquePointer
+    public let brokerCount: Int32
 
     /// Starts `brokers` mock brokers on loopback.
     public init(brokers: Int32 = 1) throws(KafkaError) {
@@ -18,6 +19,7 @@ public final class KafkaMockCluster: @unchecked Sendable {
         }
         handle = rk
         cluster = mc
+        brokerCount = brokers
     }
 
     deinit {
@@ -31,5 +33,13 @@ public final class KafkaMockCluster: @unchecked Sendable {
     public func createTopic(_ name: String, partitions: Int32, replicationFactor: Int32 = 1) throws(KafkaError) {
         let err = rd_kafka_mock_topic_create(cluster, name, partitions, replicationFactor)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .failed(String(cString: rd_kafka_err2str(err))) }
+    }
+
+    /// Takes every broker down (connections dropped, new ones refused) or brings them back on the same ports: a Kafka
+    /// outage for tests.
+    public func setBrokersUp(_ up: Bool) {
+        for id in 1...max(1, brokerCount) {
+            _ = up ? rd_kafka_mock_broker_set_up(cluster, id) : rd_kafka_mock_broker_set_down(cluster, id)
+        }
     }
 }

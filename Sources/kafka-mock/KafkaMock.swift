@@ -4,7 +4,8 @@ import Foundation
 import Kafka
 
 /// `kafka-mock`: a Kafka-protocol broker on loopback (librdkafka's mock cluster) for tests and demos.
-/// Prints `bootstrap: host:port` and runs until killed.
+/// Prints `bootstrap: host:port` and runs until killed. Lines on standard input control it: `down` takes the
+/// brokers down (an outage on the same ports), `up` brings them back; each is answered with `ok`.
 @main
 struct KafkaMock: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,17 @@ struct KafkaMock: ParsableCommand {
             try cluster.createTopic(String(parts[0]), partitions: n)
         }
         FileHandle.standardOutput.write(Data("bootstrap: \(cluster.bootstrapServers)\n".utf8))
+        let control = Thread {
+            while let line = readLine() {
+                switch line.trimmingCharacters(in: .whitespaces) {
+                case "down": cluster.setBrokersUp(false)
+                case "up": cluster.setBrokersUp(true)
+                default: continue
+                }
+                FileHandle.standardOutput.write(Data("ok\n".utf8))
+            }
+        }
+        control.start()
         withExtendedLifetime(cluster) { dispatchMain() }
     }
 }

@@ -7,12 +7,15 @@ import Testing
         var partitions: [Int32] = [0, 1, 2]
         var marks: [Int32: (Int64, Int64)] = [0: (0, 0), 1: (5, 12), 2: (100, 300)]
         var down = false
+        var unreachable = false
         struct Down: Error, CustomStringConvertible { var description: String { "Local: Broker transport failure" } }
         func partitions(brokers: String, topic: String, properties: [(String, String)]) throws -> [Int32] {
             if down { throw Down() }
+            if unreachable { throw SourceUnreachable("Local: Broker transport failure") }
             return partitions
         }
         func watermarks(brokers: String, topic: String, partitions: [Int32], properties: [(String, String)]) throws -> [Int32: (low: Int64, high: Int64)] {
+            if unreachable { throw SourceUnreachable("Local: Timed out") }
             var out: [Int32: (low: Int64, high: Int64)] = [:]
             for p in partitions {
                 guard let m = marks[p] else { throw PartitionFailure(partition: p, message: "Broker: Unknown topic or partition") }
@@ -66,5 +69,21 @@ import Testing
         var pinned = job(partitions: [9])
         pinned.prepare(using: FakeKafka(), at: 5)
         #expect(pinned.displayedReason == "ErrorReason{errCode = 4, msg='there is an invalid custom partition: 9 for topic: t'}")
+    }
+
+    @Test func unreachableBrokersDoNotPauseAJobThatKnowsItsOffsets() {
+        var j = job(defaultOffset: .beginning)
+        j.prepare(using: FakeKafka(), at: 1)
+        var kafka = FakeKafka()
+        kafka.unreachable = true
+        let before = j
+        #expect(j.prepare(using: kafka, at: 2)?.message == "Local: Broker transport failure")
+        #expect(j == before, "partitions, offsets and state as they were")
+        var pinned = job(partitions: [0], offsets: [.beginning])
+        #expect(pinned.prepare(using: kafka, at: 3) == nil)                   // nothing known yet: paused, with the cause
+        #expect(pinned.displayedReason == "ErrorReason{errCode = 4, msg='failed to get offset of partition: 0 in topic: t, err: Local: Timed out'}")
+        var fresh = job()
+        fresh.prepare(using: kafka, at: 3)
+        #expect(fresh.state == .paused)
     }
 }

@@ -359,3 +359,58 @@ def test_repeated_failed_logins_lock_the_account_for_that_host(tmp_path):
         pymysql.connect(host="127.0.0.1", port=server.port, user="alice", password="right").close()
     finally:
         server.stop(signal.SIGKILL)
+
+
+def test_a_kafka_outage_shows_as_unknown_lag_and_resume_during_it_retries(loading_fe):
+    """While the brokers are down SHOW ROUTINE LOAD says so (OffsetLag unknown, OtherMsg with the age of the last
+    position) instead of a reassuring 0; PAUSE and RESUME during the outage leave the job running on its known
+    offsets, and it loads everything once Kafka is back. A caught-up job shows OffsetLag 0."""
+    import subprocess
+    from test_kafka_mock import MOCK
+    mock = subprocess.Popen([MOCK, "--topic", "outage:1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        broker = mock.stdout.readline().strip().split(": ", 1)[1]
+
+        def control(command):
+            mock.stdin.write(command + "\n")
+            mock.stdin.flush()
+            assert mock.stdout.readline().strip() == "ok"
+        fe = loading_fe()
+        assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.o (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+        producer = KafkaProducer(bootstrap_servers=broker)
+        for i in range(3):
+            producer.send("outage", str(i).encode())
+        producer.flush()
+        rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.oj ON o PROPERTIES ("max_batch_interval" = "1")
+            FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "outage", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+        assert rc == 0, err
+        wait_until(lambda: query(fe, "SELECT count(*) FROM d.o") == [["3"]])
+        caught_up = wait_until(lambda: (r := show_job(fe, "oj", "d")) and r["OffsetLag"] == '{"0":0}' and r)
+        assert caught_up["LatestSourcePosition"] == '{"0":"3"}' and caught_up["Progress"] == '{"0":"2"}'
+        assert mysql(fe.port, "PAUSE ROUTINE LOAD FOR d.oj")[0] == 0
+        for i in range(3, 103):
+            producer.send("outage", str(i).encode())
+        producer.flush()
+        producer.close(timeout=1)
+        control("down")
+        assert mysql(fe.port, "RESUME ROUTINE LOAD FOR d.oj")[0] == 0
+        unknown = wait_until(lambda: (r := show_job(fe, "oj", "d")) and r["OffsetLag"] == '{"0":"unknown"}' and r, timeout=60)
+        assert unknown["State"] == "RUNNING", unknown
+        assert "kafka is not reachable" in unknown["OtherMsg"] and "LatestSourcePosition is the last known" in unknown["OtherMsg"]
+        time.sleep(3)
+        assert show_job(fe, "oj", "d")["State"] == "RUNNING"                 # not paused by the outage
+        control("up")
+        wait_until(lambda: query(fe, "SELECT count(*) FROM d.o") == [["103"]], timeout=90)
+        back = wait_until(lambda: (r := show_job(fe, "oj", "d")) and r["OffsetLag"] == '{"0":0}' and r, timeout=30)
+        assert "kafka is not reachable" not in back["OtherMsg"]
+        assert query(fe, "SELECT count(DISTINCT id) FROM d.o") == [["103"]]
+        # Pinned partitions on a cluster nobody answers: the reason names the broker failure.
+        rc, _, err = mysql(fe.port, """CREATE ROUTINE LOAD d.nowhere ON o FROM KAFKA ("kafka_broker_list" = "127.0.0.1:1",
+            "kafka_topic" = "t", "kafka_partitions" = "0", "kafka_offsets" = "OFFSET_BEGINNING")""")
+        assert rc == 0, err
+        paused = wait_until(lambda: (r := show_job(fe, "nowhere", "d")) and r["State"] == "PAUSED" and r, timeout=60)
+        assert "invalid custom partition" not in paused["ReasonOfStateChanged"], paused["ReasonOfStateChanged"]
+        assert "failed to get offset of partition: 0 in topic: t, err: " in paused["ReasonOfStateChanged"]
+    finally:
+        mock.kill()
+        mock.wait()

@@ -137,7 +137,7 @@ struct InformationSchema {
         let jobs = ((try? server.catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
         return jobs.filter { privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }.map { job in
             let tasks = server.loads.shownTasks(of: job).count
-            let shown = RoutineLoadRendering.row(job, taskCount: tasks)       // SHOW ROUTINE LOAD's 22 cells
+            let shown = RoutineLoadRendering.row(job, taskCount: tasks, source: server.loads.sources.state(of: job.id))   // SHOW ROUTINE LOAD's 22 cells
             return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], shown[7], shown[8], .int(Int64(tasks)),
                     shown[10], shown[11], shown[12], shown[13], shown[14], shown[16], .string(job.errorLogURLs.reversed().joined(separator: ",")),
                     shown[18], shown[19], shown[20], shown[21], shown[15]]

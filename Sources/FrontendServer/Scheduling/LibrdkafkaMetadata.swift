@@ -4,7 +4,9 @@ import Kafka
 /// librdkafka behind the scheduler's metadata protocol.
 struct LibrdkafkaMetadata: KafkaMetadataSource {
     func partitions(brokers: String, topic: String, properties: [(String, String)]) throws -> [Int32] {
-        try KafkaMetadataClient(brokers: brokers, properties: properties).partitions(topic: topic)
+        do { return try KafkaMetadataClient(brokers: brokers, properties: properties).partitions(topic: topic) } catch .unreachable(let m) {
+            throw SourceUnreachable(m)
+        }
     }
     func watermarks(brokers: String, topic: String, partitions: [Int32], properties: [(String, String)]) throws -> [Int32: (low: Int64, high: Int64)] {
         do {
@@ -13,6 +15,8 @@ struct LibrdkafkaMetadata: KafkaMetadataSource {
             throw PartitionFailure(partition: p, message: "Unknown partition \(p) of topic \(topic)")
         } catch .partitionFailed(let p, let message) {
             throw PartitionFailure(partition: p, message: message)
+        } catch .unreachable(let m) {
+            throw SourceUnreachable(m)
         }
     }
 }

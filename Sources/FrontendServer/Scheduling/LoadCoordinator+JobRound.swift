@@ -46,7 +46,15 @@ extension LoadCoordinator {
         // A RUNNING job that only lost its tasks (FE restart) keeps its partitions and offsets: a Kafka hiccup
         // must not pause it (§2.6: discovery failures of RUNNING jobs are ignored).
         let resplit = job.state == .running && !job.currentPartitions.isEmpty && job.currentPartitions.allSatisfy { job.progress[$0] != nil }
-        if !resplit { prepared.prepare(using: kafka, at: now) }
+        if !resplit {
+            if let down = prepared.prepare(using: kafka, at: now) {
+                // Resumed during an outage: the job runs on the partitions and offsets it knows; its tasks wait for Kafka.
+                sources.failed(job.id, down.message, at: now)
+                logger.warning("routine load job \(job.name): kafka is not reachable (\(down.message)); scheduling it on its known partitions")
+            } else if prepared.state != .paused {
+                sources.reached(job.id, at: now)
+            }
+        }
         let n = RoutineLoadPlanner.concurrency(aliveNodes: nodes.alive.count, partitions: prepared.currentPartitions.count,
                                                desired: prepared.definition.job.desiredConcurrentNumber,
                                                maxConcurrent: config.maxRoutineLoadTaskConcurrentNum)

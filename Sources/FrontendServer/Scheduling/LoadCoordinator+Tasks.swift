@@ -123,6 +123,7 @@ extension LoadCoordinator {
         do {
             let marks = try kafka.watermarks(brokers: job.definition.source.brokerList, topic: job.definition.source.topic,
                                              partitions: Array(begin.keys), properties: Self.kafkaProperties(job))
+            sources.reached(job.id, at: Date().timeIntervalSince1970)
             // Partitions in order; the first that decides wins (§3.5 step 2).
             for (p, o) in begin.sorted(by: { $0.key < $1.key }) {
                 guard let high = marks[p]?.high else { continue }
@@ -131,6 +132,7 @@ extension LoadCoordinator {
             }
             return .noNewData
         } catch {
+            sources.failed(job.id, "\(error)", at: Date().timeIntervalSince1970)
             return .failed("\(error)")
         }
     }
@@ -158,11 +160,13 @@ extension LoadCoordinator {
         defer { node?.connection.forget(task.id) }
         guard report.status == .finished, let outcome = report.outcome else {
             let reason = report.failure ?? "unknown failure"
+            if reason.hasPrefix("kafka consume failed") { sources.failed(task.jobID, reason, at: now) }
             abort(task, reason: reason)
             modifyJob(task.jobID) { $0.taskAborted(reason: reason, nodeID: nodeID, at: now) }
             logger.warning("routine load task \(task.id) of job \(task.jobID) failed: \(reason)")
             return task.renewed(now: now, notBefore: now + interval, message: "previous task aborted because of \(reason)")
         }
+        if outcome.consumedAnything || !outcome.latestOffsets.isEmpty { sources.reached(task.jobID, at: now) }   // it read from Kafka
         guard outcome.consumedAnything else {
             abort(task, reason: "no new data")
             modifyJob(task.jobID) { j in j.observeLatest(outcome.latestOffsets) }

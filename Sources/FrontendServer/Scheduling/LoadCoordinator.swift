@@ -23,6 +23,8 @@ final class LoadCoordinator: @unchecked Sendable {
     let logger: Logger
     let kafka: any KafkaMetadataSource
     let nodes = ComputeNodeRegistry()
+    /// Whether each job's Kafka answered lately (``SourceObservations``).
+    let sources = SourceObservations()
     /// Signs every request to a `tributary-cn` with the cluster token.
     var nodeSigner: NodeRequestSigner { NodeRequestSigner(token: config.clusterToken) }
     /// Ends the pause between ticks early (``tickSoon()``).

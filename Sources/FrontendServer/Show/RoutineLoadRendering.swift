@@ -13,8 +13,9 @@ enum RoutineLoadRendering {
                           "TimestampProgress", "ReasonOfStateChanged", "ErrorLogUrls", "TrackingSQL", "OtherMsg",
                           "LatestSourcePosition", "OffsetLag"]
 
-    /// A job's cells; `taskCount` is the number of tasks the scheduler holds for it.
-    static func row(_ job: RoutineLoadJob, taskCount: Int) -> [Value] {
+    /// A job's cells; `taskCount` is the number of tasks the scheduler holds for it, `source` what the scheduler last
+    /// learned from its Kafka cluster.
+    static func row(_ job: RoutineLoadJob, taskCount: Int, source: SourceObservations.State = .init()) -> [Value] {
         let progress = self.progress(job)
         let urls = job.errorLogURLs.reversed().joined(separator: ", ")
         let tracking = urls.isEmpty ? "" : "select tracking_log from information_schema.load_tracking_logs where job_id=\(job.id)"
@@ -23,9 +24,19 @@ enum RoutineLoadRendering {
                 .string("KAFKA"), .string(String(taskCount)), .string(jobProperties(job, taskCount: taskCount)), .string(dataSourceProperties(job)),
                 .string(customProperties(job)), .string(statistic(job.statistics)), .string(object(progress.map { ($0.0, .string($0.1)) })),
                 .string(object(job.timestampProgress.sorted { $0.key < $1.key }.map { (String($0.key), .string(String($0.value))) })),
-                .string(job.displayedReason), .string(urls), .string(tracking), .string(job.otherMessage),
+                .string(job.displayedReason), .string(urls), .string(tracking), .string(otherMessage(job, source)),
                 .string(object(job.latestOffsets.sorted { $0.key < $1.key }.map { (String($0.key), .string(String($0.value))) })),
-                .string(offsetLag(job, progress))]
+                .string(offsetLag(job, unreachable: source.isUnreachable))]
+    }
+
+    /// OtherMsg: while the job's brokers cannot be reached, that fact and how old LatestSourcePosition is.
+    static func otherMessage(_ job: RoutineLoadJob, _ source: SourceObservations.State) -> String {
+        guard job.state == .running || job.state == .needSchedule, source.isUnreachable, let failure = source.failure else {
+            return job.otherMessage
+        }
+        let since = source.reachedAt.map { "last reached at \(DateTimeText.format(epochSeconds: $0))" } ?? "not reached since the FE started"
+        return "[\(DateTimeText.format(epochSeconds: failure.at))] kafka is not reachable (\(since)); LatestSourcePosition is the last known "
+            + "and OffsetLag unknown: \(failure.message)"
     }
 
     static func time(_ t: Double) -> Value { .string(DateTimeText.format(epochSeconds: t)) }
@@ -123,14 +134,14 @@ enum RoutineLoadRendering {
         }
     }
 
-    /// Per partition, max(0, latest − shown progress) for numeric progress (so a caught-up job shows 1, as in
-    /// StarRocks); `null` while there is no numeric progress.
-    static func offsetLag(_ job: RoutineLoadJob, _ progress: [(String, String)]) -> String {
-        let numeric = progress.compactMap { p, v in Int64(v).map { (p, $0) } }
-        guard !numeric.isEmpty else { return "null" }
-        return object(numeric.compactMap { p, v in
-            guard let partition = Int32(p), let latest = job.latestOffsets[partition] else { return nil }
-            return (p, .number(max(0, latest - v)))
+    /// Per partition, the messages not consumed yet: LatestSourcePosition − the next offset to consume, so a caught-up
+    /// job shows 0 (StarRocks subtracts the last consumed offset and shows 1); `unknown` while the brokers cannot be
+    /// reached; `null` before the job knows its offsets.
+    static func offsetLag(_ job: RoutineLoadJob, unreachable: Bool) -> String {
+        guard !job.progress.isEmpty else { return "null" }
+        return object(job.progress.keys.sorted().compactMap { p in
+            guard let latest = job.latestOffsets[p], let next = job.progress[p] else { return nil }
+            return (String(p), unreachable ? .string("unknown") : .number(max(0, latest - next)))
         })
     }
 
