@@ -189,6 +189,15 @@ public final class QueryEngine {
                 try control.check()
             }
         }
+        // A numeric column that returned text SQLite could not make a number of (`IF(c, 1, 'x')`, `COALESCE(n, 'none')`):
+        // the column is text, so every client can read every value of it.
+        for i in columns.indices where columns[i].type.isNumeric && rows.contains(where: { if case .string = $0[i] { return true }; return false }) {
+            columns[i].type = .varchar(SQLType.stringLength)
+        }
+        // Likewise an integer column that returned fractions (`IF(c, 1, 2.5)`) is DOUBLE.
+        for i in columns.indices where columns[i].type.isInteger && rows.contains(where: { if case .double = $0[i] { return true }; return false }) {
+            columns[i].type = .double
+        }
         // Columns whose type only the data can tell (e.g. a NULL-typed expression): infer from values.
         for i in columns.indices where columns[i].type == .null {
             if let v = rows.lazy.map({ $0[i] }).first(where: { !$0.isNull }) {
