@@ -37,68 +37,75 @@ public enum ComputeNodeAPI {
         }
     }
 
-    /// Largest request body a node reads (a task is a few kilobytes; its schema and COLUMNS make it larger).
-    static let maxBodyBytes = 16 << 20
+    /// Largest request body a node reads (a task is a few kilobytes; a wide schema and long COLUMNS make it larger).
+    static let maxBodyBytes = 4 << 20
 
     /// Adds the heartbeat and task routes of a node; each answers only requests signed with the cluster token
-    /// (``NodeRequestSigner``), and 401 with the reason otherwise.
+    /// (``NodeRequestSigner``), 401 with the reason otherwise, and signs its answers.
     public static func addNodeRoutes(to server: HTTPServer, service: ComputeNodeService, verifier: NodeRequestVerifier,
                                      version: String, startTime: Double) async {
         await server.appendRoute("GET /api/heartbeat") { request in
-            if let refused = await authenticate(request, verifier) { return refused }
-            return json(HeartbeatInfo(version: version, startTime: startTime, cpuCores: ProcessInfo.processInfo.activeProcessorCount,
-                                      runningTasks: service.runningTasks, finishedTasks: service.finishedTasks))
+            await signed(request, verifier) { _ in
+                json(HeartbeatInfo(version: version, startTime: startTime, cpuCores: ProcessInfo.processInfo.activeProcessorCount,
+                                   runningTasks: service.runningTasks, finishedTasks: service.finishedTasks))
+            }
         }
         await server.appendRoute("POST /api/task") { request in
-            var request = request
-            if let refused = await authenticate(request, verifier, keepBody: &request) { return refused }
-            let task: LoadTask
-            do { task = try JSONDecoder().decode(LoadTask.self, from: try await request.bodyData) } catch {
-                return HTTPResponse(statusCode: .badRequest, body: Data("invalid task: \(error)\n".utf8))
+            await signed(request, verifier) { body in
+                let task: LoadTask
+                do { task = try JSONDecoder().decode(LoadTask.self, from: body) } catch {
+                    return HTTPResponse(statusCode: .badRequest, body: Data("invalid task: \(error)\n".utf8))
+                }
+                do { try service.submit(task) } catch {
+                    return HTTPResponse(statusCode: .serviceUnavailable, body: Data("\(error)".utf8))
+                }
+                return HTTPResponse(statusCode: .ok, body: Data("{\"status\":\"OK\"}".utf8))
             }
-            do { try service.submit(task) } catch {
-                return HTTPResponse(statusCode: .serviceUnavailable, body: Data("\(error)".utf8))
-            }
-            return HTTPResponse(statusCode: .ok, body: Data("{\"status\":\"OK\"}".utf8))
         }
         await server.appendRoute("GET /api/task") { request in
-            if let refused = await authenticate(request, verifier) { return refused }
-            guard let id = request.query["id"], let report = service.report(id) else {
-                return HTTPResponse(statusCode: .notFound, body: Data("unknown task\n".utf8))
+            await signed(request, verifier) { _ in
+                guard let id = request.query["id"], let report = service.report(id) else {
+                    return HTTPResponse(statusCode: .notFound, body: Data("unknown task\n".utf8))
+                }
+                return json(report)
             }
-            return json(report)
         }
         await server.appendRoute("DELETE /api/task") { request in
-            if let refused = await authenticate(request, verifier) { return refused }
-            if let id = request.query["id"] { service.forget(id) }
-            return HTTPResponse(statusCode: .ok)
+            await signed(request, verifier) { _ in
+                if let id = request.query["id"] { service.forget(id) }
+                return HTTPResponse(statusCode: .ok)
+            }
         }
     }
 
-    private static func authenticate(_ request: HTTPRequest, _ verifier: NodeRequestVerifier) async -> HTTPResponse? {
-        var copy = request
-        return await authenticate(request, verifier, keepBody: &copy)
-    }
-
-    /// nil when the request is signed by the FE; otherwise the 401 (or 413) to answer. The body is read once to check
-    /// its hash and put back into `keepBody` for the route.
-    private static func authenticate(_ request: HTTPRequest, _ verifier: NodeRequestVerifier, keepBody: inout HTTPRequest) async -> HTTPResponse? {
-        let now = Date().timeIntervalSince1970
+    /// Runs `handle` for a request signed by the FE, and signs its answer. The signature is checked from the headers
+    /// before any body is read; a body must declare its length (no chunked bodies) and stay under ``maxBodyBytes``, and
+    /// must hash to what the signature covers.
+    private static func signed(_ request: HTTPRequest, _ verifier: NodeRequestVerifier,
+                               _ handle: (Data) -> HTTPResponse) async -> HTTPResponse {
         let header = { (name: String) in request.headers[HTTPHeader(name)] }
-        do { try verifier.precheck(headers: header, now: now) } catch { return unauthorized(error) }
-        if let length = request.bodySequence.count, length > maxBodyBytes {
-            return HTTPResponse(statusCode: .payloadTooLarge, body: Data("request body too large\n".utf8))
+        let bodyHash: String
+        do { bodyHash = try verifier.verify(method: request.method.rawValue, target: request.target.rawValue, headers: header,
+                                            now: Date().timeIntervalSince1970) } catch { return unauthorized(error) }
+        var body = Data()
+        if request.method != .GET {
+            guard let length = request.bodySequence.count else {
+                return HTTPResponse(statusCode: .lengthRequired, body: Data("a request body must declare its length\n".utf8))
+            }
+            guard length <= maxBodyBytes else { return HTTPResponse(statusCode: .payloadTooLarge, body: Data("request body too large\n".utf8)) }
+            do { body = try await request.bodyData } catch {
+                return HTTPResponse(statusCode: .badRequest, body: Data("cannot read the request body\n".utf8))
+            }
         }
-        let body: Data
-        do { body = try await request.bodyData } catch {
-            return HTTPResponse(statusCode: .badRequest, body: Data("cannot read the request body\n".utf8))
+        guard verifier.bodyMatches([UInt8](body), hash: bodyHash) else {
+            return HTTPResponse(statusCode: .unauthorized, body: Data("the body does not match its signature\n".utf8))
         }
-        guard body.count <= maxBodyBytes else { return HTTPResponse(statusCode: .payloadTooLarge, body: Data("request body too large\n".utf8)) }
-        keepBody.setBodyData(body)
-        do {
-            try verifier.verify(method: request.method.rawValue, target: request.target.rawValue, body: [UInt8](body), headers: header, now: now)
-        } catch { return unauthorized(error) }
-        return nil
+        var response = handle(body)
+        let nonce = header(NodeRequestSigner.nonceHeader) ?? ""
+        let answer = (try? await response.bodyData) ?? Data()
+        response.headers[HTTPHeader(NodeRequestSigner.responseHeader)] =
+            verifier.signResponse(nonce: nonce, status: response.statusCode.code, body: [UInt8](answer))
+        return response
     }
 
     private static func unauthorized(_ refusal: NodeRequestVerifier.Refusal) -> HTTPResponse {

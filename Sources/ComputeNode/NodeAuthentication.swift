@@ -3,13 +3,17 @@ import Foundation
 
 /// How a compute node knows a request comes from its FE: both sides hold the cluster token (fe.conf and cn.conf
 /// `cluster_token`), and every request carries an HMAC-SHA256 of its method, target, timestamp, a nonce and the
-/// SHA-256 of its body, keyed by the token. The node refuses requests without a valid signature, outside a
-/// five-minute clock window, or with a nonce it has already seen (a captured request cannot be replayed). The
-/// token itself never crosses the network. Pure apart from the clock the caller passes in.
+/// SHA-256 of its body (also sent as a header, so the signature is checked before the body is read), keyed by the
+/// token. The node refuses requests without a valid signature, outside a five-minute clock window, or with a nonce it
+/// has already seen (a captured request cannot be replayed). Its answers are signed too, bound to the request's nonce,
+/// so nobody between FE and node can forge a task report. The token itself never crosses the network. Pure apart from
+/// the clock the caller passes in.
 public struct NodeRequestSigner: Sendable {
     public static let scheme = "Tributary-HMAC-SHA256"
     public static let timestampHeader = "X-Tributary-Timestamp"
     public static let nonceHeader = "X-Tributary-Nonce"
+    public static let bodyHashHeader = "X-Tributary-Content-SHA256"
+    public static let responseHeader = "X-Tributary-Response-Signature"
     /// A token shorter than this is refused at start: it could be guessed.
     public static let minimumTokenLength = 16
 
@@ -17,17 +21,30 @@ public struct NodeRequestSigner: Sendable {
 
     public init(token: String) { key = Array(token.utf8) }
 
-    /// The headers that authenticate a request (Authorization, timestamp, nonce).
+    /// The headers that authenticate a request (Authorization, timestamp, nonce, body hash).
     public func headers(method: String, target: String, body: [UInt8], now: Double,
                         nonce: String = UUID().uuidString) -> [String: String] {
-        let timestamp = String(Int64(now))
-        return ["Authorization": "\(Self.scheme) \(signature(method: method, target: target, timestamp: timestamp, nonce: nonce, body: body))",
-                Self.timestampHeader: timestamp, Self.nonceHeader: nonce]
+        let timestamp = String(Int64(now)), bodyHash = Self.hex(Self.sha256(body))
+        return ["Authorization": "\(Self.scheme) \(signature(method: method, target: target, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash))",
+                Self.timestampHeader: timestamp, Self.nonceHeader: nonce, Self.bodyHashHeader: bodyHash]
     }
 
-    func signature(method: String, target: String, timestamp: String, nonce: String, body: [UInt8]) -> String {
-        let message = [Self.scheme, method.uppercased(), target, timestamp, nonce, Self.hex(Self.sha256(body))].joined(separator: "\n")
+    func signature(method: String, target: String, timestamp: String, nonce: String, bodyHash: String) -> String {
+        let message = [Self.scheme, method.uppercased(), target, timestamp, nonce, bodyHash].joined(separator: "\n")
         return Self.hex(hmac(Array(message.utf8)))
+    }
+
+    /// The signature of a node's answer to the request with `nonce`: its status and body, bound to that request.
+    public func responseSignature(nonce: String, status: Int, body: [UInt8]) -> String {
+        let message = ["response", nonce, String(status), Self.hex(Self.sha256(body))].joined(separator: "\n")
+        return Self.hex(hmac(Array(message.utf8)))
+    }
+
+    /// Whether an answer carries the signature only the node holding the token can make.
+    public func verifyResponse(nonce: String, status: Int, body: [UInt8], signature: String?) -> Bool {
+        guard let signature else { return false }
+        let expected = responseSignature(nonce: nonce, status: status, body: body)
+        return signature.utf8.count == expected.utf8.count && CRYPTO_memcmp(signature, expected, expected.utf8.count) == 0
     }
 
     private func hmac(_ data: [UInt8]) -> [UInt8] {
@@ -79,15 +96,12 @@ public final class NodeRequestVerifier: @unchecked Sendable {
 
     public init(token: String) { signer = NodeRequestSigner(token: token) }
 
-    /// Whether the signed headers can be valid before the body is read (cheap checks only).
-    public func precheck(headers: (String) -> String?, now: Double) throws(Refusal) {
-        _ = try parse(headers: headers, now: now)
-    }
-
-    /// Checks the whole request; on success its nonce is remembered, so the same request is refused next time.
-    public func verify(method: String, target: String, body: [UInt8], headers: (String) -> String?, now: Double) throws(Refusal) {
-        let (signature, timestamp, nonce) = try parse(headers: headers, now: now)
-        let expected = signer.signature(method: method, target: target, timestamp: timestamp, nonce: nonce, body: body)
+    /// Checks a request's signature, clock window and nonce from its headers alone, before its body is read; on success
+    /// the nonce is remembered (the same request is refused next time) and the body hash the signature covers is
+    /// returned, to compare with the body once read (``bodyMatches(_:hash:)``).
+    public func verify(method: String, target: String, headers: (String) -> String?, now: Double) throws(Refusal) -> String {
+        let (signature, timestamp, nonce, bodyHash) = try parse(headers: headers, now: now)
+        let expected = signer.signature(method: method, target: target, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash)
         guard signature.utf8.count == expected.utf8.count,
               CRYPTO_memcmp(signature, expected, expected.utf8.count) == 0 else { throw .badSignature }
         let fresh = lock.withLock { () -> Bool in
@@ -100,15 +114,24 @@ public final class NodeRequestVerifier: @unchecked Sendable {
             return true
         }
         guard fresh else { throw .replayed }
+        return bodyHash
     }
 
-    private func parse(headers: (String) -> String?, now: Double) throws(Refusal) -> (String, String, String) {
+    /// Whether `body` is the one the signature covers.
+    public func bodyMatches(_ body: [UInt8], hash: String) -> Bool { NodeRequestSigner.hex(NodeRequestSigner.sha256(body)) == hash }
+
+    /// Signs the node's answer to a verified request.
+    public func signResponse(nonce: String, status: Int, body: [UInt8]) -> String {
+        signer.responseSignature(nonce: nonce, status: status, body: body)
+    }
+
+    private func parse(headers: (String) -> String?, now: Double) throws(Refusal) -> (String, String, String, String) {
         guard let auth = headers("Authorization"), let timestamp = headers(NodeRequestSigner.timestampHeader),
-              let nonce = headers(NodeRequestSigner.nonceHeader) else { throw .missing }
+              let nonce = headers(NodeRequestSigner.nonceHeader), let bodyHash = headers(NodeRequestSigner.bodyHashHeader) else { throw .missing }
         let parts = auth.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0] == NodeRequestSigner.scheme, parts[1].utf8.count == 64,
+        guard parts.count == 2, parts[0] == NodeRequestSigner.scheme, parts[1].utf8.count == 64, bodyHash.utf8.count == 64,
               (1...128).contains(nonce.utf8.count), let t = Int64(timestamp) else { throw .malformed }
         guard abs(Double(t) - now) <= Self.window else { throw .clockSkew }
-        return (String(parts[1]), timestamp, nonce)
+        return (String(parts[1]), timestamp, nonce, bodyHash)
     }
 }

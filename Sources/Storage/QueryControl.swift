@@ -28,13 +28,17 @@ public final class QueryControl: Sendable {
 
     public init() {}
 
+    /// A timeout longer than this (ten years) is taken as this one, so no setting can overflow the deadline.
+    static let longestTimeout = 315_360_000
+
     /// Starts a statement: clears an interrupt aimed at an earlier one and sets its limits (0 = none).
     public func begin(timeoutSeconds: Int, memoryLimit: Int64) {
         interrupted.store(false, ordering: .relaxed)
         used.store(0, ordering: .relaxed)
         limits.withLock {
-            $0.timeoutSeconds = timeoutSeconds
-            $0.deadline = timeoutSeconds > 0 ? DispatchTime.now().uptimeNanoseconds &+ UInt64(timeoutSeconds) * 1_000_000_000 : .max
+            let seconds = min(max(0, timeoutSeconds), Self.longestTimeout)
+            $0.timeoutSeconds = seconds
+            $0.deadline = seconds > 0 ? DispatchTime.now().uptimeNanoseconds &+ UInt64(seconds) * 1_000_000_000 : .max
             $0.memoryLimit = memoryLimit > 0 ? memoryLimit : .max
         }
     }

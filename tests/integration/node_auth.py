@@ -9,6 +9,14 @@ import uuid
 def sign(token: str, method: str, target: str, body: bytes = b"", now: float | None = None, nonce: str | None = None) -> dict:
     timestamp = str(int(now if now is not None else time.time()))
     nonce = nonce or str(uuid.uuid4())
-    message = "\n".join(["Tributary-HMAC-SHA256", method.upper(), target, timestamp, nonce, hashlib.sha256(body).hexdigest()])
+    body_hash = hashlib.sha256(body).hexdigest()
+    message = "\n".join(["Tributary-HMAC-SHA256", method.upper(), target, timestamp, nonce, body_hash])
     signature = hmac.new(token.encode(), message.encode(), hashlib.sha256).hexdigest()
-    return {"Authorization": f"Tributary-HMAC-SHA256 {signature}", "X-Tributary-Timestamp": timestamp, "X-Tributary-Nonce": nonce}
+    return {"Authorization": f"Tributary-HMAC-SHA256 {signature}", "X-Tributary-Timestamp": timestamp, "X-Tributary-Nonce": nonce,
+            "X-Tributary-Content-SHA256": body_hash}
+
+
+def sign_response(token: str, nonce: str, status: int, body: bytes) -> str:
+    """A node's signature of its answer to the request with `nonce`."""
+    message = "\n".join(["response", nonce, str(status), hashlib.sha256(body).hexdigest()])
+    return hmac.new(token.encode(), message.encode(), hashlib.sha256).hexdigest()

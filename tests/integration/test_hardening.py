@@ -414,3 +414,48 @@ def test_a_kafka_outage_shows_as_unknown_lag_and_resume_during_it_retries(loadin
     finally:
         mock.kill()
         mock.wait()
+
+
+def test_a_node_checks_the_signature_before_it_reads_a_body_and_refuses_replays(loading_fe, tmp_path):
+    import http.client
+    from node_auth import sign
+    from test_load_execution import start_cn
+    fe = loading_fe()
+    token = (fe.meta_dir / "cluster_token").read_text().strip()
+    cn, port = start_cn(tmp_path, "cn", fe)
+    try:
+        def request(method, target, body=b"", headers=None, chunked=False):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            if chunked:
+                c.putrequest(method, target)
+                for k, v in (headers or {}).items():
+                    c.putheader(k, v)
+                c.putheader("Transfer-Encoding", "chunked")
+                c.endheaders()
+                c.send(b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body))
+            else:
+                c.request(method, target, body=body or None, headers=headers or {})
+            r = c.getresponse()
+            return r.status, r.read(), r.getheader("X-Tributary-Response-Signature")
+        # Without a valid signature nothing is read: a big chunked body is refused at once.
+        t0 = time.time()
+        try:
+            status, _, _ = request("POST", "/api/task", b"x" * (8 << 20), chunked=True)
+        except (ConnectionResetError, BrokenPipeError):
+            status = 401                                                   # answered and closed while we were still sending
+        assert status == 401 and time.time() - t0 < 5
+        # A signed request whose body is not the signed one, a signed chunked body, and a replay.
+        status, text, _ = request("POST", "/api/task", b'{"id": 2}', headers=sign(token, "POST", "/api/task", b'{"id": 1}'))
+        assert status == 401 and b"does not match" in text
+        status, _, _ = request("POST", "/api/task", b'{"id": 1}', headers=sign(token, "POST", "/api/task", b'{"id": 1}'), chunked=True)
+        assert status == 411
+        signed = sign(token, "GET", "/api/heartbeat")
+        status, body, signature = request("GET", "/api/heartbeat", headers=signed)
+        assert status == 200 and json.loads(body)["runningTasks"] == 0 and len(signature) == 64
+        status, text, _ = request("GET", "/api/heartbeat", headers=signed)
+        assert status == 401 and b"nonce already used" in text
+        status, text, _ = request("GET", "/api/heartbeat", headers=sign(token, "GET", "/api/heartbeat", now=time.time() - 3600))
+        assert status == 401 and b"timestamp outside the allowed window" in text
+    finally:
+        cn.kill()
+        cn.wait()

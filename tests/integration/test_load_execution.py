@@ -421,10 +421,11 @@ class HungNode:
     """A compute node that answers heartbeats and accepts tasks but never finishes one: a node stuck in I/O. It
     speaks the node API of ComputeNodeAPI (heartbeat, submit, status, forget)."""
 
-    def __init__(self):
+    def __init__(self, token):
         import http.server
         import threading
         from conftest import free_port
+        from node_auth import sign_response
         self.port = free_port()
         self.tasks = []
         node = self
@@ -438,6 +439,7 @@ class HungNode:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                self.send_header("X-Tributary-Response-Signature", sign_response(token, self.headers["X-Tributary-Nonce"], 200, data))
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -466,7 +468,7 @@ class HungNode:
 def test_a_task_that_never_reports_times_out_and_runs_again_elsewhere(mock, loading_fe, tmp_path):
     broker = mock("slow:2")
     fe = loading_fe("embedded_compute_node = false\nheartbeat_timeout_second = 1\n")
-    hung = HungNode()
+    hung = HungNode((fe.meta_dir / "cluster_token").read_text().strip())
     cn = None
     try:
         assert mysql(fe.port, f'ALTER SYSTEM ADD COMPUTE NODE "127.0.0.1:{hung.port}"')[0] == 0

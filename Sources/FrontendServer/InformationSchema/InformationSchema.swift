@@ -150,7 +150,7 @@ struct InformationSchema {
         let jobs = ((try? server.catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
         return jobs.filter { !$0.errorLogURLs.isEmpty && privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }.map { job in
             let log = job.errorLogURLs.reversed().compactMap { url -> String? in
-                guard let (status, body) = try? BlockingHTTP.call("GET", url), status == 200 else { return nil }
+                guard let (status, body, _) = try? BlockingHTTP.call("GET", url), status == 200 else { return nil }
                 return String(decoding: body, as: UTF8.self)
             }.joined()
             return [.int(job.id), .int(job.id), .string(job.name), .string(job.databaseName), log.isEmpty ? .null : .string(log), .string("ROUTINE_LOAD")]

@@ -9,7 +9,7 @@ enum BlockingHTTP {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     static func call(_ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:],
-                     timeout: Double = 3) throws -> (status: Int, body: Data) {
+                     timeout: Double = 3) throws -> (status: Int, body: Data, headers: [String: String]) {
         guard let u = URL(string: url) else { throw Failure(description: "invalid URL \(url)") }
         var request = URLRequest(url: u, timeoutInterval: timeout)
         request.httpMethod = method
@@ -19,14 +19,19 @@ enum BlockingHTTP {
         let box = ResultBox()
         URLSession.shared.dataTask(with: request) { data, response, error in
             if let error { box.result = .failure(Failure(description: error.localizedDescription)) }
-            else { box.result = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())) }
+            else {
+                let http = response as? HTTPURLResponse
+                var fields: [String: String] = [:]
+                for (k, v) in http?.allHeaderFields ?? [:] { if let k = k as? String, let v = v as? String { fields[k.lowercased()] = v } }
+                box.result = .success((http?.statusCode ?? 0, data ?? Data(), fields))
+            }
             done.signal()
         }.resume()
         done.wait()
         return try box.result!.get()
     }
 
-    private final class ResultBox: @unchecked Sendable { var result: Result<(status: Int, body: Data), any Error>? }
+    private final class ResultBox: @unchecked Sendable { var result: Result<(status: Int, body: Data, headers: [String: String]), any Error>? }
 }
 
 /// A `tributary-cn` reached over its HTTP API (``ComputeNodeAPI``); every request is signed with the cluster token.
@@ -41,9 +46,14 @@ struct HTTPNodeConnection: ComputeNodeConnection {
 
     private func call(_ method: String, _ target: String, body: Data? = nil, timeout: Double = 3) throws -> (status: Int, body: Data) {
         let headers = signer.headers(method: method, target: target, body: body.map { [UInt8]($0) } ?? [], now: Date().timeIntervalSince1970)
-        let (status, answer) = try BlockingHTTP.call(method, base + target, body: body, headers: headers, timeout: timeout)
+        let (status, answer, answerHeaders) = try BlockingHTTP.call(method, base + target, body: body, headers: headers, timeout: timeout)
         if status == 401 {
             throw BlockingHTTP.Failure(description: "the node refused the FE: \(String(decoding: answer, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        // Only the node holding the token can sign an answer to this request: a forged report is never believed.
+        guard signer.verifyResponse(nonce: headers[NodeRequestSigner.nonceHeader] ?? "", status: status, body: [UInt8](answer),
+                                    signature: answerHeaders[NodeRequestSigner.responseHeader.lowercased()]) else {
+            throw BlockingHTTP.Failure(description: "the answer of \(base) is not signed with the cluster token")
         }
         return (status, answer)
     }

@@ -11,9 +11,12 @@ struct SystemVariable: Sendable {
     let defaultValue: Value
     let readOnly: Bool
     let globalOnly: Bool
+    /// The values an integer variable may take (SET outside it: ERR 1231).
+    let range: ClosedRange<Int64>?
 
-    init(_ name: String, _ kind: Kind, _ value: Value, readOnly: Bool = false, globalOnly: Bool = false) {
+    init(_ name: String, _ kind: Kind, _ value: Value, readOnly: Bool = false, globalOnly: Bool = false, range: ClosedRange<Int64>? = nil) {
         self.name = name; self.kind = kind; self.defaultValue = value; self.readOnly = readOnly; self.globalOnly = globalOnly
+        self.range = range
     }
 
     /// The SQL type a SELECT of this variable reports (clients compare several of these with integers).
@@ -42,13 +45,16 @@ struct SystemVariable: Sendable {
             default: return nil
             }
         case .int:
+            let n: Int64?
             switch v {
-            case .int: return v
-            case .string(let s): return Int64(s).map(Value.int)
-            case .double(let d): return .int(Int64(d))
-            case .decimal(let s): return Int64(s).map(Value.int)
-            default: return nil
+            case .int(let i): n = i
+            case .string(let s): n = Int64(s)
+            case .double(let d): n = Int64(exactly: d.rounded(.towardZero))
+            case .decimal(let s): n = Int64(s)
+            default: n = nil
             }
+            guard let n, range?.contains(n) ?? true else { return nil }
+            return .int(n)
         case .unsignedBig:
             switch v {
             case .int(let i) where i >= 0: return .decimal(String(i))
@@ -89,32 +95,32 @@ public final class SystemVariables: Sendable {
             .init("default_tmp_storage_engine", .string, .string("InnoDB")),
             .init("div_precision_increment", .int, .int(4)),
             .init("event_scheduler", .string, .string("OFF")),
-            .init("exec_mem_limit", .int, .int(2_147_483_648)),
+            .init("exec_mem_limit", .int, .int(2_147_483_648), range: 0...Int64.max),
             .init("foreign_key_checks", .bool, .int(1)),
-            .init("group_concat_max_len", .int, .int(1024)),
+            .init("group_concat_max_len", .int, .int(1024), range: 4...67_108_864),
             .init("have_query_cache", .string, .string("NO"), readOnly: true),
             .init("have_ssl", .string, .string(ssl ? "YES" : "DISABLED"), readOnly: true),
             .init("init_connect", .string, .string("")),
             .init("innodb_read_only", .bool, .int(0), readOnly: true),
-            .init("interactive_timeout", .int, .int(28800)),
+            .init("interactive_timeout", .int, .int(28800), range: 1...31_536_000),
             .init("language", .string, .string("/usr/share/mysql/"), readOnly: true),
             .init("license", .string, .string("Apache License 2.0"), readOnly: true),
-            .init("long_query_time", .int, .int(10)),
+            .init("long_query_time", .int, .int(10), range: 0...31_536_000),
             .init("lower_case_table_names", .int, .int(0), readOnly: true),
-            .init("max_allowed_packet", .int, .int(67_108_864)),
-            .init("max_execution_time", .int, .int(0)),
+            .init("max_allowed_packet", .int, .int(67_108_864), range: 1024...1_073_741_824),
+            .init("max_execution_time", .int, .int(0), range: 0...Int64.max),
             .init("max_join_size", .unsignedBig, max64),
             .init("net_buffer_length", .int, .int(16384)),
-            .init("net_read_timeout", .int, .int(30)),
-            .init("net_write_timeout", .int, .int(60)),
+            .init("net_read_timeout", .int, .int(30), range: 1...31_536_000),
+            .init("net_write_timeout", .int, .int(60), range: 1...31_536_000),
             .init("offline_mode", .bool, .int(0)),
             .init("performance_schema", .bool, .int(0), readOnly: true),
             .init("port", .int, .int(Int64(port)), readOnly: true),
             .init("protocol_version", .int, .int(10), readOnly: true),
             .init("query_cache_size", .int, .int(0)),
             .init("query_cache_type", .string, .string("OFF")),
-            .init("query_mem_limit", .int, .int(0)),
-            .init("query_timeout", .int, .int(300)),
+            .init("query_mem_limit", .int, .int(0), range: 0...Int64.max),
+            .init("query_timeout", .int, .int(300), range: 1...259_200),
             .init("session_track_system_variables", .string, .string("")),
             .init("socket", .string, .string(""), readOnly: true),
             .init("sql_auto_is_null", .bool, .int(0)),
@@ -133,7 +139,7 @@ public final class SystemVariables: Sendable {
             .init("version_comment", .string, .string(versionComment), readOnly: true),
             .init("version_compile_machine", .string, .string("x86_64"), readOnly: true),
             .init("version_compile_os", .string, .string("Linux"), readOnly: true),
-            .init("wait_timeout", .int, .int(28800)),
+            .init("wait_timeout", .int, .int(28800), range: 1...31_536_000),
         ]
         definitions = Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
     }
