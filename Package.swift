@@ -54,7 +54,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "tributary-cn", dependencies: [
-            "ComputeNode",
+            "ComputeNode", "Kafka",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

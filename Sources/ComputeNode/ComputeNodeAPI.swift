@@ -132,6 +132,18 @@ public enum ComputeNodeAPI {
         }
         settled.wait()
         if let error = failure.get() { throw error }
+        let listening = DispatchSemaphore(value: 0)
+        let state = FailureBox()
+        Task {
+            if await !server.isListening { state.set(StartFailure()) }
+            listening.signal()
+        }
+        listening.wait()
+        if let error = state.get() { throw error }
+    }
+
+    struct StartFailure: Error, CustomStringConvertible {
+        var description: String { "the HTTP server did not start listening within 10 seconds" }
     }
 
     private final class FailureBox: @unchecked Sendable {

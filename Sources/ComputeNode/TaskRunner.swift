@@ -195,9 +195,15 @@ public struct TaskRunner: Sendable {
         try FileManager.default.createDirectory(atPath: errorLogDirectory, withIntermediateDirectories: true)
         // The random part makes the URL the only way to the file (the route serving it needs no signature).
         let label = String(task.label.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }.prefix(160))
-        let name = "error_log_\(label)_\(task.txnID)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        var rng = SystemRandomNumberGenerator()
+        let random = (0..<2).map { _ in String(rng.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+        let name = "error_log_\(label)_\(task.txnID)_\(random)"
         let text = rows.map { "Error: \($0.reason). Row: \($0.row)\n" }.joined()
         try Data(text.utf8).write(to: URL(fileURLWithPath: (errorLogDirectory as NSString).appendingPathComponent(name)))
         return errorLogURLBase + "/api/_load_error_log?file=" + name
     }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -76,10 +76,11 @@ public final class FrontendServer: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         PrivateFiles.restrictProcessUmask()
         var config = self.config
-        try PrivateFiles.prepareDirectory(config.metaDir)
+        if let warning = try PrivateFiles.prepareDirectory(config.metaDir) { logger.warning("\(warning)") }
         PrivateFiles.restrict(["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm", ClusterToken.fileName, "tls/key.pem"]
             .map { (config.metaDir as NSString).appendingPathComponent($0) })
         config.clusterToken = try ClusterToken.resolve(configured: config.clusterToken, metaDir: config.metaDir)
+        KafkaPropertyPolicy.protect([config.metaDir])                  // no routine load may point librdkafka at the FE's keys
         let catalog: CatalogStore
         do { catalog = try CatalogStore.open(directory: config.metaDir) } catch {
             throw ServerError.config("cannot open the catalog in meta_dir \(config.metaDir): \(ServerError.describe(error))")

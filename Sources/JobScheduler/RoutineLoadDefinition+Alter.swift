@@ -73,7 +73,9 @@ extension RoutineLoadDefinition {
                 guard p.key.hasPrefix("property.") else { throw .invalid("\(p.key) is invalid kafka custom property") }
                 let key = String(p.key.dropFirst("property.".count))
                 guard !key.isEmpty, !p.value.isEmpty else { throw .invalid("kafka property value could not be a empty string") }
-                if let refusal = KafkaPropertyPolicy.refusal(key: key, value: p.value) { throw .invalid(refusal) }
+                if let refusal = KafkaPropertyPolicy.refusal(key: key, value: p.value) ?? KafkaPropertyPolicy.fileRefusal([(key, p.value)]) {
+                    throw .invalid(refusal)
+                }
                 if key == "kafka_default_offsets" { source.defaultOffset = try KafkaOffset.parse(p.value) }
                 if let i = source.customProperties.firstIndex(where: { $0.key == key }) {
                     source.customProperties[i].value = p.value

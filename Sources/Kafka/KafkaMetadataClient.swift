@@ -68,7 +68,7 @@ public struct KafkaMetadataClient: Sendable {
     }
 
     private func withHandle<T>(_ body: (OpaquePointer) throws(KafkaError) -> T) throws(KafkaError) -> T {
-        if let refusal = KafkaPropertyPolicy.firstRefusal(properties) { throw .failed(refusal) }
+        if let refusal = KafkaPropertyPolicy.firstRefusal(properties) ?? KafkaPropertyPolicy.fileRefusal(properties) { throw .failed(refusal) }
         let rk = try KafkaHandle.make(RD_KAFKA_CONSUMER, settings: [
             ("bootstrap.servers", brokers), ("socket.timeout.ms", String(timeoutMilliseconds)),
             ("allow.auto.create.topics", "false"), ("log_level", "0")] + KafkaPropertyPolicy.librdkafkaSettings(properties))

@@ -34,7 +34,7 @@ public final class KafkaPartitionConsumer {
     public init(brokers: String, topic: String, start: [Int32: Int64], tuning: [(String, String)] = [],
                 properties: [(String, String)] = []) throws(KafkaError) {
         self.topic = topic
-        if let refusal = KafkaPropertyPolicy.firstRefusal(properties) { throw .failed(refusal) }
+        if let refusal = KafkaPropertyPolicy.firstRefusal(properties) ?? KafkaPropertyPolicy.fileRefusal(properties) { throw .failed(refusal) }
         let rk = try KafkaHandle.make(RD_KAFKA_CONSUMER, settings: [
             ("bootstrap.servers", brokers), ("group.id", "tributary"), ("log_level", "0"),
             ("enable.partition.eof", "true"), ("enable.auto.commit", "false"), ("enable.auto.offset.store", "false"),

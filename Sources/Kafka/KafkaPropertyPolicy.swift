@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// Which librdkafka settings a routine load's `property.*` may carry. Settings come from SQL users, and
 /// librdkafka has settings that run a shell command (`sasl.kerberos.kinit.cmd`), load shared libraries
 /// (`plugin.library.paths`, `ssl.engine.location`, `ssl.providers`) or change what exactly-once relies on
@@ -18,15 +21,15 @@ public enum KafkaPropertyPolicy {
         for k in ["sasl.username", "sasl.password", "ssl.key.password", "ssl.keystore.password", "ssl.ca.pem",
                   "ssl.certificate.pem", "ssl.key.pem", "ssl.cipher.suites", "ssl.curves.list", "ssl.sigalgs.list",
                   "client.id", "client.rack", "group.id", "group.instance.id", "sasl.oauthbearer.config",
-                  "sasl.oauthbearer.client.id", "sasl.oauthbearer.client.secret", "sasl.oauthbearer.scope",
                   "sasl.oauthbearer.extensions", "broker.version.fallback"] { m[k] = .text }
         // Files are read, never written; the path must be a plain path (no shell or URL syntax).
         for k in ["ssl.ca.location", "ssl.certificate.location", "ssl.key.location", "ssl.keystore.location",
                   "ssl.crl.location", "sasl.kerberos.keytab"] { m[k] = .path }
         // Interpolated by librdkafka into the default kinit command line: letters, digits and . _ / @ - only.
         for k in ["sasl.kerberos.principal", "sasl.kerberos.service.name"] { m[k] = .token }
-        m["sasl.oauthbearer.method"] = .oneOf(["default", "oidc"])
-        m["sasl.oauthbearer.token.endpoint.url"] = .url
+        // OIDC (sasl.oauthbearer.method=oidc and its token endpoint) is left out: it would have the FE and every node
+        // send HTTP requests to an address a SQL user picks.
+        m["sasl.oauthbearer.method"] = .oneOf(["default"])
         m["ssl.endpoint.identification.algorithm"] = .oneOf(["none", "https"])
         m["isolation.level"] = .oneOf(["read_committed", "read_uncommitted"])
         m["broker.address.family"] = .oneOf(["any", "v4", "v6"])
@@ -40,9 +43,45 @@ public enum KafkaPropertyPolicy {
                   "socket.receive.buffer.bytes", "reconnect.backoff.ms", "reconnect.backoff.max.ms", "retry.backoff.ms",
                   "retry.backoff.max.ms", "metadata.max.age.ms", "topic.metadata.refresh.interval.ms",
                   "connections.max.idle.ms", "sasl.kerberos.min.time.before.relogin", "session.timeout.ms",
-                  "heartbeat.interval.ms", "max.poll.interval.ms"] { m[k] = .number }
+                  "heartbeat.interval.ms", "max.poll.interval.ms"] { m[k] = .number(max: 2_147_483_647) }
+        // Queue sizes bound what one consumer holds in memory.
+        m["queued.min.messages"] = .number(max: 10_000_000)
+        m["queued.max.messages.kbytes"] = .number(max: 1_048_576)
         return m
     }()
+
+    /// Settings whose values are secrets: shown as `******` everywhere.
+    public static func isSecret(_ key: String) -> Bool {
+        let k = key.lowercased()
+        return k.contains("password") || k.contains("secret") || ["ssl.key.pem", "sasl.oauthbearer.config", "sasl.oauthbearer.extensions"].contains(k)
+    }
+
+    /// Directories no file setting may point into (the FE's meta_dir with its keys and catalog; a node's config).
+    /// Set once at start by the process.
+    public static func protect(_ paths: [String]) {
+        let cwd = FileManager.default.currentDirectoryPath
+        protected.withLock {
+            $0 = paths.map { p in
+                let absolute = p.hasPrefix("/") ? p : (cwd as NSString).appendingPathComponent(p)
+                return ((absolute as NSString).standardizingPath as NSString).resolvingSymlinksInPath
+            }
+        }
+    }
+    private static let protected = Mutex<[String]>([])
+
+    /// Why the files `settings` name cannot be used here, or nil: each must be a regular file outside the protected
+    /// directories (not a device, a FIFO or a key of the FE's own). Checked where a client is made, on each host.
+    public static func fileRefusal(_ settings: [(String, String)]) -> String? {
+        for (k, v) in settings where allowed[k] == .path && !(k == "ssl.ca.location" && v == "probe") {
+            let resolved = ((v as NSString).standardizingPath as NSString).resolvingSymlinksInPath
+            if protected.withLock({ $0 }).contains(where: { resolved == $0 || resolved.hasPrefix($0 + "/") }) {
+                return "kafka property '\(k)' names a file of Tributary's own"
+            }
+            var info = stat()
+            if stat(resolved, &info) == 0, info.st_mode & S_IFMT != S_IFREG { return "kafka property '\(k)' must name a regular file" }
+        }
+        return nil
+    }
 
     /// Settings refused with a reason of their own, because they are dangerous rather than merely unknown.
     static let dangerous: [String: String] = [
@@ -64,7 +103,8 @@ public enum KafkaPropertyPolicy {
     ]
 
     enum Value: Equatable {
-        case text, path, token, url, boolean, number
+        case text, path, token, boolean
+        case number(max: Int64)
         case oneOf(Set<String>)
     }
 
@@ -87,11 +127,10 @@ public enum KafkaPropertyPolicy {
     private static func expectation(_ kind: Value, _ value: String) -> String {
         switch kind {
         case .oneOf(let options): return "'\(value.prefix(64))', expected one of \(options.sorted().joined(separator: ", ")) (any case)"
-        case .number: return "'\(value.prefix(64))', expected a non-negative integer"
+        case .number(let max): return "'\(value.prefix(64))', expected an integer from 0 to \(max)"
         case .boolean: return "'\(value.prefix(64))', expected true or false"
-        case .path: return "expected a file path of letters, digits and . _ / - + , = : @"
-        case .token: return "expected letters, digits and . _ / @ -"
-        case .url: return "expected an http:// or https:// URL"
+        case .path: return "expected an absolute file path of letters, digits and . _ / - + , = : @"
+        case .token: return "expected letters, digits and . _ / @ - (not starting with -)"
         case .text: return "expected a non-empty value"
         }
     }
@@ -112,15 +151,16 @@ public enum KafkaPropertyPolicy {
         switch kind {
         case .text: return true
         case .boolean: return ["true", "false"].contains(value.lowercased())
-        case .number: return value.utf8.count <= 12 && value.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        case .number(let max):
+            return value.utf8.count <= 12 && value.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && (Int64(value) ?? .max) <= max
         case .oneOf(let options): return options.contains(value.lowercased())
-        case .token: return value.utf8.allSatisfy { isAlphanumeric($0) || "._/@-".utf8.contains($0) }
+        case .token:
+            // Put unquoted into librdkafka's kinit command line: no shell syntax, and no leading '-' (a kinit option).
+            return value.first != "-" && value.utf8.allSatisfy { isAlphanumeric($0) || "._/@-".utf8.contains($0) }
         case .path:
-            return value.utf8.count <= 4096 && value.utf8.allSatisfy { isAlphanumeric($0) || "._/-+,=:@".utf8.contains($0) }
-        case .url:
-            let lower = value.lowercased()
-            return (lower.hasPrefix("https://") || lower.hasPrefix("http://"))
-                && value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x27 && $0 != 0x5C }
+            // An absolute path of plain characters (no shell or URL syntax), or librdkafka's `probe` for the CA store.
+            return (value.first == "/" || value == "probe") && value.utf8.count <= 4096
+                && value.utf8.allSatisfy { isAlphanumeric($0) || "._/-+,=:@".utf8.contains($0) }
         }
     }
 

@@ -26,8 +26,16 @@ enum NumericCollation {
     /// plain decimals (exponents from older REAL values, garbage) compare as doubles, then bytewise.
     static func compare(_ a: String, _ b: String) -> ComparisonResult {
         if let x = Decimal(a), let y = Decimal(b) { return x.compare(y) }
-        if let x = Double(a), let y = Double(b) { return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame }
+        if let x = finite(a), let y = finite(b) { return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame }
         return a < b ? .orderedAscending : a > b ? .orderedDescending : .orderedSame
+    }
+
+    /// A number in decimal or exponent notation (`1.0e+20`, what SQLite makes of a REAL); never NaN or infinity,
+    /// which would make the order inconsistent.
+    private static func finite(_ s: String) -> Double? {
+        guard s.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2B || $0 == 0x2D || $0 == 0x65 || $0 == 0x45 }),
+              let d = Double(s), d.isFinite else { return nil }
+        return d
     }
 
     /// A decimal text split into sign, integer digits without leading zeros, and fraction digits without trailing ones.

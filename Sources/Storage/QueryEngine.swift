@@ -13,6 +13,8 @@ public final class QueryEngine {
     private let context: ContextBox
     /// Interrupts, times out and bounds this engine's statements (``QueryControl``).
     public let control: QueryControl
+    /// Longest string or blob SQLite may build or read.
+    static let maxValueBytes: Int32 = 64 << 20
 
     /// The session time zone seen by date/time functions.
     public var timeZone: TimeZone {
@@ -35,6 +37,9 @@ public final class QueryEngine {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             NumericCollation.register(on: db)
+            // No string or blob over 64 MB (randomblob, zeroblob, replace ...): SQLite refuses it with "string or blob
+            // too big" instead of allocating it within one step the progress handler cannot interrupt.
+            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, Self.maxValueBytes)
             // Every 4,096 VM steps SQLite asks whether to go on: KILL QUERY, query_timeout and the memory budget stop it.
             sqlite3_progress_handler(db.sqliteConnection, 4096, { raw in
                 guard let raw else { return 0 }
@@ -144,10 +149,8 @@ public final class QueryEngine {
         let marks = Array(repeating: "?", count: relation.columns.count).joined(separator: ", ")
         let statement = try db.makeStatement(sql: "INSERT INTO temp.\"\(name)\" VALUES (\(marks))")
         for (i, row) in relation.rows.enumerated() {
-            if i & 255 == 0 {
-                control.charge(256 * rowBytes(row))
-                try control.check()
-            }
+            control.charge(rowBytes(row))
+            if i & 255 == 0 { try control.check() }
             try statement.execute(arguments: StatementArguments(row.map(\.databaseValue)))
         }
     }
@@ -176,18 +179,14 @@ public final class QueryEngine {
         var columns = translated.columns
         var rows: [[Value]] = []
         let cursor = try Row.fetchCursor(statement)
-        var held: Int64 = 0
         while let row = try cursor.next() {
             var values: [Value] = []
             values.reserveCapacity(columns.count)
             for i in 0..<columns.count { values.append(Self.value(row[i] as DatabaseValue, as: columns[i].type)) }
-            held += rowBytes(values)
+            let bytes = rowBytes(values)
+            control.charge(bytes)
             rows.append(values)
-            if rows.count & 255 == 0 {
-                control.charge(held)
-                held = 0
-                try control.check()
-            }
+            if rows.count & 255 == 0 || bytes > 1 << 16 { try control.check() }       // every 256 rows, and after a wide one
         }
         // A numeric column that returned text SQLite could not make a number of (`IF(c, 1, 'x')`, `COALESCE(n, 'none')`):
         // the column is text, so every client can read every value of it.

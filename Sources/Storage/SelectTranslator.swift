@@ -186,14 +186,24 @@ struct SelectTranslator {
         case .unary(let op, let e): return try unary(op, e, scope: scope, allowAliases: allowAliases)
         case .binary(let op, let l, let r): return try binary(op, l, r, scope: scope, allowAliases: allowAliases)
         case .function(let name, let args, let distinct):
-            return try function(name, args, distinct: distinct, scope: scope, allowAliases: allowAliases)
+            return Self.exactNumeric(try function(name, args, distinct: distinct, scope: scope, allowAliases: allowAliases))
         case .cast(let e, let type): return try cast(e, type, scope: scope, allowAliases: allowAliases)
         case .caseWhen(let operand, let whens, let otherwise):
-            return try caseWhen(operand, whens, otherwise, scope: scope, allowAliases: allowAliases)
+            return Self.exactNumeric(try caseWhen(operand, whens, otherwise, scope: scope, allowAliases: allowAliases))
         case .inList, .between, .like, .regexp, .isNull, .isBoolean:
             return (try predicate(expr, scope: scope, allowAliases: allowAliases), .boolean)
         case .inSubquery, .exists, .subquery: return try subquery(expr, scope: scope, allowAliases: allowAliases)
         case .interval: throw .unsupported("INTERVAL expressions")
+        }
+    }
+
+    /// A function or CASE whose value is DECIMAL or LARGEINT (IFNULL(price, 0), MAX(price), CASE … THEN price) passes on
+    /// the column's exact text but not its affinity and collation, and SQLite orders any text after every number: the
+    /// value is given TEXT affinity and the numeric collation again, so `MAX(price) > 100` compares numbers.
+    private static func exactNumeric(_ translated: (String, SQLType?)) -> (String, SQLType?) {
+        switch translated.1 {
+        case .decimal?, .largeint?: return ("CAST(\(translated.0) AS TEXT) COLLATE \(NumericCollation.name)", translated.1)
+        default: return translated
         }
     }
 

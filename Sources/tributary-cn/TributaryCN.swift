@@ -2,6 +2,7 @@ import ArgumentParser
 import ComputeNode
 import FlyingFox
 import Foundation
+import Kafka
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -43,6 +44,7 @@ struct TributaryCN: ParsableCommand {
                 + "the FE writes at first start). The node accepts only requests signed with it.")
         }
         logger.logLevel = Logger.Level(rawValue: conf.sysLogLevel.lowercased()) ?? .info
+        KafkaPropertyPolicy.protect(config.map { [$0] } ?? [])             // cn.conf holds the cluster token
         let errorLogs = (conf.storageRootPath as NSString).appendingPathComponent("error_log")
         do { try FileManager.default.createDirectory(atPath: errorLogs, withIntermediateDirectories: true) } catch {
             throw ValidationError("cannot create \(errorLogs) under storage_root_path: \(String(cString: strerror(errno)))")

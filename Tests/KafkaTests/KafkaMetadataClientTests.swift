@@ -97,5 +97,28 @@ import Testing
         #expect(KafkaPropertyPolicy.refusal(key: "fetch.max.bytes", value: "-1") != nil)
         #expect(KafkaPropertyPolicy.refusal(key: "client.id", value: "a\u{0}b") != nil)
         #expect(KafkaPropertyPolicy.librdkafkaSettings([("kafka_default_offsets", "1"), ("client.id", "c")]).map(\.0) == ["client.id"])
+        // A kinit option instead of a principal, a relative path, OIDC's token endpoint, an oversized queue.
+        #expect(KafkaPropertyPolicy.refusal(key: "sasl.kerberos.principal", value: "-c/tmp/catalog.sqlite") != nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "ssl.ca.location", value: "etc/ca.pem") != nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "ssl.ca.location", value: "probe") == nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "sasl.oauthbearer.method", value: "oidc") != nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "sasl.oauthbearer.token.endpoint.url", value: "http://169.254.169.254/") != nil)
+        #expect(KafkaPropertyPolicy.refusal(key: "queued.max.messages.kbytes", value: "2097151") != nil)
+        #expect(KafkaPropertyPolicy.isSecret("ssl.key.pem") && KafkaPropertyPolicy.isSecret("sasl.password") && !KafkaPropertyPolicy.isSecret("client.id"))
+    }
+
+    @Test func fileSettingsMustNameRegularFilesOutsideTributarysOwn() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/tls", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/tls/key.pem", contents: Data("k".utf8))
+        FileManager.default.createFile(atPath: dir + "/../ca-\(UUID().uuidString).pem", contents: Data("c".utf8))
+        KafkaPropertyPolicy.protect([dir])
+        defer { KafkaPropertyPolicy.protect([]) }
+        #expect(KafkaPropertyPolicy.fileRefusal([("ssl.key.location", dir + "/tls/key.pem")])?.contains("a file of Tributary's own") == true)
+        #expect(KafkaPropertyPolicy.fileRefusal([("ssl.key.location", dir + "/tls/../tls/key.pem")]) != nil)
+        #expect(KafkaPropertyPolicy.fileRefusal([("ssl.ca.location", "/dev/urandom")]) == "kafka property 'ssl.ca.location' must name a regular file")
+        #expect(KafkaPropertyPolicy.fileRefusal([("ssl.ca.location", "/etc/hostname")]) == nil)
+        #expect(KafkaPropertyPolicy.fileRefusal([("ssl.ca.location", "/no/such/file.pem")]) == nil)      // may exist on the node
     }
 }

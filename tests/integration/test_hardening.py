@@ -459,3 +459,48 @@ def test_a_node_checks_the_signature_before_it_reads_a_body_and_refuses_replays(
     finally:
         cn.kill()
         cn.wait()
+
+
+def test_session_limits_refuse_values_they_cannot_hold(fe):
+    c = connect(fe)
+    cur = c.cursor()
+    for sql in ("SET query_timeout = 18446744074", "SET wait_timeout = 1e30", "SET query_timeout = 0", "SET GLOBAL query_timeout = -1",
+                "SET max_allowed_packet = 1e300"):
+        try:
+            cur.execute(sql)
+            raise AssertionError(f"{sql} was accepted")
+        except pymysql.err.MySQLError as e:
+            assert e.args[0] == 1231, (sql, e)
+    cur.execute("SELECT 1")
+    assert cur.fetchone() == (1,) and fe.alive()
+
+
+def test_decimal_values_compare_as_numbers_through_functions(fe):
+    rc, out, err = mysql(fe.port, """CREATE DATABASE d; CREATE TABLE d.n (id INT NOT NULL, p DECIMAL(10,2), v LARGEINT)
+        DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);
+        INSERT INTO d.n VALUES (1, 50.5, 5), (2, 150.25, 170141183460469231731687303715884105727), (3, NULL, NULL), (4, 9.99, -3);
+        SELECT id FROM d.n WHERE IFNULL(p, 0) > 100;
+        SELECT id FROM d.n ORDER BY COALESCE(p, 0);
+        SELECT max(p), min(v) FROM d.n HAVING max(p) > 100;
+        SELECT id FROM d.n WHERE CASE WHEN id > 0 THEN p END < 10""")
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines == ["id", "2", "id", "3", "4", "1", "2", "max(p)\tmin(v)", "150.25\t-3", "id", "4"], lines
+
+
+def test_guessing_user_names_locks_the_host_out(tmp_path):
+    server = FE(tmp_path / "meta", config="max_failed_login_attempts = 3\npassword_lock_interval_seconds = 60\n").start()
+    try:
+        for i in range(3):
+            try:
+                pymysql.connect(host="127.0.0.1", port=server.port, user=f"guess{i}", password="x", bind_address="127.0.0.3")
+            except pymysql.err.OperationalError as e:
+                assert e.args[0] == 1045
+        try:
+            pymysql.connect(host="127.0.0.1", port=server.port, user="root", bind_address="127.0.0.3")
+            raise AssertionError("the guessing host logged in")
+        except pymysql.err.OperationalError as e:
+            assert e.args[0] == 3955
+        pymysql.connect(host="127.0.0.1", port=server.port, user="root").close()     # other hosts are not locked out
+    finally:
+        server.stop(signal.SIGKILL)

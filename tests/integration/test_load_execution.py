@@ -544,6 +544,13 @@ def test_kafka_settings_that_run_commands_or_load_code_are_refused(mock, loading
         ('"property.auto.offset.reset" = "earliest"', "'auto.offset.reset' is not allowed: offsets are managed by the routine load"),
         ('"property.debug" = "all"', "'debug' is not allowed"),
         ('"property.interceptors" = "x"', "'interceptors' is not supported by routine load"),
+        ('"property.security.protocol" = "SASL_PLAINTEXT", "property.sasl.mechanism" = "GSSAPI", '
+         '"property.sasl.kerberos.principal" = "-c/tmp/catalog.sqlite"', "'sasl.kerberos.principal' has an invalid value"),
+        ('"property.ssl.ca.location" = "/dev/urandom"', "'ssl.ca.location' must name a regular file"),
+        (f'"property.ssl.key.location" = "{fe.meta_dir}/tls/key.pem"', "'ssl.key.location' names a file of Tributary's own"),
+        ('"property.sasl.oauthbearer.method" = "oidc"', "'sasl.oauthbearer.method' has an invalid value"),
+        ('"property.sasl.oauthbearer.token.endpoint.url" = "http://169.254.169.254/"',
+         "'sasl.oauthbearer.token.endpoint.url' is not supported by routine load"),
     ]
     for extra, reason in attempts:
         rc, _, err = mysql(fe.port, f"CREATE ROUTINE LOAD d.evil ON e FROM KAFKA ({base}, {extra})", db="d", user="loader", password="pw")
@@ -555,6 +562,14 @@ def test_kafka_settings_that_run_commands_or_load_code_are_refused(mock, loading
         assert rc != 0 and reason in err, err
     rc, out, _ = mysql(fe.port, "SHOW CREATE ROUTINE LOAD d.ok")
     assert "kinit" not in out and "plugin" not in out
+    # Secrets are masked wherever the job is shown.
+    pem = "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-----END PRIVATE KEY-----"
+    rc, _, err = mysql(fe.port, f"""ALTER ROUTINE LOAD FOR d.ok FROM KAFKA ("property.ssl.key.pem" = "{pem}",
+        "property.sasl.password" = "hunter2")""", user="loader", password="pw")
+    assert rc == 0, err
+    for sql in ("SHOW ROUTINE LOAD FOR d.ok", "SHOW CREATE ROUTINE LOAD d.ok", "SELECT * FROM information_schema.routine_load_jobs"):
+        rc, out, _ = mysql(fe.port, sql)
+        assert "MIIEvQ" not in out and "hunter2" not in out and "******" in out, sql
     time.sleep(2)
     assert not marker.exists() and fe.alive()
 

@@ -19,7 +19,9 @@ enum StringFunctions {
         },
         ScalarFunction("repeat", 2...2, returns: FunctionLibrary.varchar) { a, _ in
             guard let s = a[0].string, let n = a[1].integer else { return .null }
-            return .string(String(repeating: s, count: Int(max(0, min(n, 1_000_000)))))
+            let count = Int(max(0, min(n, Int64(maxResultBytes))))
+            guard count == 0 || s.utf8.count <= maxResultBytes / count else { return .null }    // past the limit: NULL
+            return .string(String(repeating: s, count: count))
         },
         ScalarFunction("starts_with", 2...2, returns: { _ in .boolean }) { a, _ in
             guard let s = a[0].string, let p = a[1].string else { return .null }
@@ -27,14 +29,19 @@ enum StringFunctions {
         },
     ]
 
+    /// Longest string a function builds (characters, or bytes for `repeat`); a longer result is NULL. A function runs
+    /// inside one SQLite step, where neither KILL QUERY nor query_timeout can stop it, so its work must be bounded.
+    static let maxResultBytes = 16 << 20
+
     private static func pad(_ a: [Value], left: Bool) -> Value {
-        guard let s = a[0].string, let n = a[1].integer, let p = a[2].string, n >= 0 else { return .null }
-        let len = Int(n)
-        if s.count >= len { return .string(String(s.prefix(len))) }
+        guard let s = a[0].string, let n = a[1].integer, let p = a[2].string, n >= 0, n <= Int64(maxResultBytes) else { return .null }
+        let len = Int(n), have = s.count
+        if have >= len { return .string(String(s.prefix(len))) }
         guard !p.isEmpty else { return .null }
+        let padding = Array(p)
         var fill = ""
-        while fill.count < len - s.count { fill += p }
-        fill = String(fill.prefix(len - s.count))
+        fill.reserveCapacity(len - have)
+        for i in 0..<(len - have) { fill.append(padding[i % padding.count]) }
         return .string(left ? fill + s : s + fill)
     }
 

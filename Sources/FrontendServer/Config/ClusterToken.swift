@@ -15,9 +15,16 @@ enum ClusterToken {
             return configured
         }
         let path = (metaDir as NSString).appendingPathComponent(fileName)
-        if let stored = try? String(contentsOfFile: path, encoding: .utf8) {
+        if FileManager.default.fileExists(atPath: path) {
+            // A token the nodes already hold is never replaced behind the operator's back.
+            guard let stored = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ServerError.config("cannot read the cluster token \(path); fix its permissions (or delete it to make a new one)")
+            }
             let token = stored.trimmingCharacters(in: .whitespacesAndNewlines)
-            if token.utf8.count >= NodeRequestSigner.minimumTokenLength { return token }
+            guard token.utf8.count >= NodeRequestSigner.minimumTokenLength else {
+                throw ServerError.config("the cluster token in \(path) is shorter than \(NodeRequestSigner.minimumTokenLength) characters")
+            }
+            return token
         }
         var bytes = [UInt8](repeating: 0, count: 32)
         var rng = SystemRandomNumberGenerator()

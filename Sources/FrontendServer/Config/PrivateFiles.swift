@@ -11,8 +11,10 @@ enum PrivateFiles {
     static func restrictProcessUmask() { umask(0o077) }
 
     /// Creates `path` (and parents) as 0700, or tightens an existing directory to 0700. Throws a one-line error
-    /// naming the path when it cannot be created or written.
-    static func prepareDirectory(_ path: String) throws {
+    /// naming the path when it cannot be created or written; returns a warning when it stays open to others (a
+    /// directory the FE's user does not own).
+    @discardableResult
+    static func prepareDirectory(_ path: String) throws -> String? {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -22,12 +24,16 @@ enum PrivateFiles {
                 throw ServerError.config("cannot create meta_dir \(path): \(reason(errno, fallback: error))")
             }
         }
-        guard chmod(path, 0o700) == 0 || access(path, W_OK) == 0 else {
-            throw ServerError.config("cannot use meta_dir \(path): \(String(cString: strerror(errno)))")
-        }
+        let tightened = chmod(path, 0o700) == 0
         guard access(path, R_OK | W_OK | X_OK) == 0 else {
             throw ServerError.config("meta_dir \(path) is not writable by this user: \(String(cString: strerror(errno)))")
         }
+        var info = stat()
+        if !tightened, stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+            return "meta_dir \(path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))) and could not be made 0700: "
+                + "it holds passwords; restrict it"
+        }
+        return nil
     }
 
     /// Tightens existing files (catalog and WAL written by older versions, TLS key) to 0600.

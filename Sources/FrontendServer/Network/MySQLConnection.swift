@@ -33,8 +33,9 @@ final class MySQLConnection: @unchecked Sendable {
     private var tls: TLSSession?
     /// Host pattern of the account the client logged in as (`%` for root).
     private var matchedHost = "%"
-    /// The user name the client tried to log in as.
+    /// The user name the client tried to log in as, and whether such an account exists.
     private var attemptedUser = ""
+    private var attemptedUserExists = false
     /// Whether the descriptor is still open; guards `shutdown` from other threads (KILL) against reuse.
     private let descriptorOpen = Mutex<Bool>(true)
 
@@ -183,7 +184,7 @@ final class MySQLConnection: @unchecked Sendable {
         case .close(let payloads):
             if machine.loginFailed, handler == nil {
                 // Counted per user and host; the answer comes only after a pause, so guessing passwords is slow.
-                server.logins.failed(user: attemptedUser, host: peerHost, now: Date().timeIntervalSince1970)
+                server.logins.failed(user: attemptedUser, host: peerHost, knownUser: attemptedUserExists, now: Date().timeIntervalSince1970)
                 Thread.sleep(forTimeInterval: server.logins.failureDelay)
             }
             payloads.forEach(write)
@@ -216,6 +217,7 @@ final class MySQLConnection: @unchecked Sendable {
             account = nil
         }
         matchedHost = account?.host ?? "%"
+        attemptedUserExists = account != nil
         var dbError: ERRPacket?
         if let database, !InformationSchema.isInformationSchema(database) {
             let exists = (try? server.catalog.database(named: database)) != nil

@@ -49,6 +49,11 @@ extension LoadCoordinator {
         let begin = Dictionary(uniqueKeysWithValues: task.partitions.compactMap { p in job.progress[p].map { (p, $0) } })
         guard begin.count == task.partitions.count,
               let table = (try? catalog.table(database: job.databaseName, name: job.tableName)) ?? nil else { return nil }
+        if let refusal = KafkaPropertyPolicy.firstRefusal(Self.kafkaProperties(job)) {
+            // A job stored before the allowlist existed: it must not reach librdkafka, not even for a readiness check.
+            modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.createTasks, message: "failed to create task: \(refusal)"), at: now) }
+            return nil
+        }
         switch readiness(job, begin: begin) {
         case .ready: break
         case .noNewData:
@@ -62,11 +67,6 @@ extension LoadCoordinator {
         case .noData(let p, let o):
             let reason = "FE aborts the task with reason: failed to check task ready to execute, err: partition \(p) offset \(o) has no data"
             modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.tasksAbort, message: reason), at: now) }
-            return nil
-        }
-        if let refusal = KafkaPropertyPolicy.firstRefusal(Self.kafkaProperties(job)) {
-            // A job stored before the allowlist existed: it must not reach librdkafka.
-            modifyJob(job.id) { try? $0.pause(ErrorReason(code: ErrorReason.createTasks, message: "failed to create task: \(refusal)"), at: now) }
             return nil
         }
         let spec = Self.spec(job, table)
@@ -132,7 +132,7 @@ extension LoadCoordinator {
             }
             return .noNewData
         } catch {
-            sources.failed(job.id, "\(error)", at: Date().timeIntervalSince1970)
+            if error is SourceUnreachable { sources.failed(job.id, "\(error)", at: Date().timeIntervalSince1970) }
             return .failed("\(error)")
         }
     }

@@ -1,6 +1,7 @@
 import Expressions
 import Foundation
 import JobScheduler
+import Kafka
 import LoadPipeline
 import SQLParser
 
@@ -98,7 +99,7 @@ enum RoutineLoadRendering {
 
     static func customProperties(_ job: RoutineLoadJob) -> String {
         object(job.definition.source.customProperties.map { p in
-            let secret = p.key.lowercased().contains("password") || p.key.lowercased().contains("secret")
+            let secret = KafkaPropertyPolicy.isSecret(p.key)
             return (p.key, .string(secret ? "******" : p.value))
         })
     }
@@ -183,7 +184,7 @@ enum RoutineLoadRendering {
         }
         if let url = s.schemaRegistryURL { source.append(("confluent.schema.registry.url", withoutCredentials(url))) }
         for p in s.customProperties where !(p.key == "group.id" && s.groupIDGenerated) {
-            let secret = p.key.lowercased().contains("password") || p.key.lowercased().contains("secret")
+            let secret = KafkaPropertyPolicy.isSecret(p.key)
             source.append(("property." + p.key, secret ? "******" : p.value))
         }
         text += "\nFROM KAFKA\n(\n" + source.map { "\"\($0.0)\"=\"\(escaped($0.1))\"" }.joined(separator: ",\n") + "\n);"

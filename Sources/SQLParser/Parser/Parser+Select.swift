@@ -21,6 +21,7 @@ extension Parser {
             let part: Select
             if acceptSymbol("(") { part = try parseSelect(); try expectSymbol(")") } else { part = try parseSelectCore() }
             select.unions.append(UnionPart(all: all, select: part))
+            try checkChildren(select.unions.count)
         }
         select.orderBy = try parseOrderBy()
         select.limit = try parseLimit()
@@ -36,6 +37,7 @@ extension Parser {
             var asc = true
             if acceptKeyword("DESC") { asc = false } else { _ = acceptKeyword("ASC") }
             items.append(OrderItem(expr: e, ascending: asc))
+            try checkChildren(items.count)
         } while acceptSymbol(",")
         return items
     }
@@ -67,12 +69,18 @@ extension Parser {
         } while acceptSymbol(",")
         if acceptKeyword("FROM") {
             if acceptKeyword("DUAL") {} else {
-                repeat { select.from.append(try parseTableReference()) } while acceptSymbol(",")
+                repeat {
+                    select.from.append(try parseTableReference())
+                    try checkChildren(select.from.count)
+                } while acceptSymbol(",")
             }
         }
         if acceptKeyword("WHERE") { select.whereClause = try parseExpr() }
         if acceptKeywords("GROUP", "BY") {
-            repeat { select.groupBy.append(try parseExpr()) } while acceptSymbol(",")
+            repeat {
+                select.groupBy.append(try parseExpr())
+                try checkChildren(select.groupBy.count)
+            } while acceptSymbol(",")
         }
         if acceptKeyword("HAVING") { select.having = try parseExpr() }
         return select
