@@ -488,19 +488,14 @@ def test_decimal_values_compare_as_numbers_through_functions(fe):
     assert lines == ["id", "2", "id", "3", "4", "1", "2", "max(p)\tmin(v)", "150.25\t-3", "id", "4"], lines
 
 
-def test_guessing_user_names_locks_the_host_out(tmp_path):
+def test_mistyped_user_names_lock_nobody_out(tmp_path):
     server = FE(tmp_path / "meta", config="max_failed_login_attempts = 3\npassword_lock_interval_seconds = 60\n").start()
     try:
-        for i in range(3):
+        for i in range(6):
             try:
-                pymysql.connect(host="127.0.0.1", port=server.port, user=f"guess{i}", password="x", bind_address="127.0.0.3")
+                pymysql.connect(host="127.0.0.1", port=server.port, user=f"guess{i % 2}", password="x")
             except pymysql.err.OperationalError as e:
                 assert e.args[0] == 1045
-        try:
-            pymysql.connect(host="127.0.0.1", port=server.port, user="root", bind_address="127.0.0.3")
-            raise AssertionError("the guessing host logged in")
-        except pymysql.err.OperationalError as e:
-            assert e.args[0] == 3955
-        pymysql.connect(host="127.0.0.1", port=server.port, user="root").close()     # other hosts are not locked out
+        pymysql.connect(host="127.0.0.1", port=server.port, user="root").close()
     finally:
         server.stop(signal.SIGKILL)

@@ -578,8 +578,12 @@ def test_sasl_and_ssl_settings_reach_the_broker(loading_fe):
     """property.security.protocol / sasl.* / ssl.* reach librdkafka as they are: the FE's Kafka client checks the
     broker's certificate against ssl.ca.location and logs in with SASL/PLAIN over TLS. Without that CA (the system
     store does not know the broker's self-signed certificate) the handshake fails and no credentials are sent."""
+    import shutil
     fe = loading_fe()
-    cert, key = fe.meta_dir / "tls" / "cert.pem", fe.meta_dir / "tls" / "key.pem"
+    # The broker uses the FE's self-signed pair; its CA file is copied out, since no job may name a file in meta_dir.
+    cert, key = fe.meta_dir.parent / "broker-cert.pem", fe.meta_dir.parent / "broker-key.pem"
+    shutil.copy(fe.meta_dir / "tls" / "cert.pem", cert)
+    shutil.copy(fe.meta_dir / "tls" / "key.pem", key)
     trusted, untrusted = AuthBroker(tls=(cert, key)), AuthBroker(tls=(cert, key))
     assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.s (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
 

@@ -5,10 +5,10 @@ import Synchronization
 /// Failed logins, in the spirit of MySQL's `FAILED_LOGIN_ATTEMPTS` / `PASSWORD_LOCK_TIME`: after
 /// `max_failed_login_attempts` failures in a row for a user from one host, logins of that user from that host are
 /// refused for `password_lock_interval_seconds` (also with the right password), and every failed login is answered
-/// only after a short delay. A successful login clears the count. Logins as users that do not exist count for their
-/// host as a whole, so guessing names cannot grow the table, and a host that guesses too many is refused for every
-/// user (which also tells a guesser nothing about which names exist). Counts live in memory (an FE restart clears
-/// them); the table is bounded, and a lock is never dropped to make room.
+/// only after a short delay. A successful login clears the count. As in MySQL, logins as users that do not exist are
+/// delayed but not counted, so guessing names cannot grow the table, and a client that mistypes a name cannot lock
+/// out other users of its host. Counts live in memory (an FE restart clears them); the table is bounded, and a lock is
+/// never dropped to make room.
 final class LoginThrottle: Sendable {
     struct Key: Hashable, Sendable { var user: String; var host: String }
     private struct Entry: Sendable { var failures = 0; var lockedUntil: Double?; var last: Double }
@@ -27,14 +27,12 @@ final class LoginThrottle: Sendable {
         self.maxAttempts = maxAttempts; self.lockSeconds = Double(lockSeconds); self.failureDelay = failureDelay
     }
 
-    private static func key(_ user: String?, _ host: String) -> Key { Key(user: String((user ?? "").prefix(maxUserLength)), host: host) }
+    private static func key(_ user: String, _ host: String) -> Key { Key(user: String(user.prefix(maxUserLength)), host: host) }
 
     /// The error refusing a login of `user` from `host` now, or nil when it may try.
     func refusal(user: String, host: String, now: Double) -> ERRPacket? {
         guard maxAttempts > 0 else { return nil }
-        let until = table.withLock { t -> Double? in
-            [Self.key(user, host), Self.key(nil, host)].compactMap { t.entries[$0]?.lockedUntil }.filter { $0 > now }.max()
-        }
+        let until = table.withLock { t -> Double? in t.entries[Self.key(user, host)]?.lockedUntil.flatMap { $0 > now ? $0 : nil } }
         guard let until else { return nil }
         let remaining = Int((until - now).rounded(.up))
         return ERRPacket(code: 3955, sqlState: "HY000",
@@ -42,10 +40,10 @@ final class LoginThrottle: Sendable {
                             + "\(Int(lockSeconds)) second(s) (\(remaining) second(s) remaining) due to \(maxAttempts) consecutive failed logins.")
     }
 
-    /// Counts a failed login (`knownUser` false: no such account, counted for the host); locks at the limit.
+    /// Counts a failed login of an existing account (`knownUser`); locks at the limit.
     func failed(user: String, host: String, knownUser: Bool, now: Double) {
-        guard maxAttempts > 0 else { return }
-        let key = Self.key(knownUser ? user : nil, host)
+        guard maxAttempts > 0, knownUser else { return }
+        let key = Self.key(user, host)
         table.withLock { t in
             if t.entries[key] == nil, t.entries.count >= Self.maxEntries { makeRoom(&t, now: now) }
             guard t.entries[key] != nil || t.entries.count < Self.maxEntries else { return }
