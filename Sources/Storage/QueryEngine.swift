@@ -35,16 +35,18 @@ public final class QueryEngine {
         config.label = "tributary.query"
         // Many sessions may attach the WAL cache at the same moment; wait instead of failing with SQLITE_BUSY.
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
+        config.prepareDatabase { [weak control] db in                  // weak: the queue must not keep its engine's control alive
             NumericCollation.register(on: db)
             // No string or blob over 64 MB (randomblob, zeroblob, replace ...): SQLite refuses it with "string or blob
             // too big" instead of allocating it within one step the progress handler cannot interrupt.
             sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, Self.maxValueBytes)
             // Every 4,096 VM steps SQLite asks whether to go on: KILL QUERY, query_timeout and the memory budget stop it.
-            sqlite3_progress_handler(db.sqliteConnection, 4096, { raw in
-                guard let raw else { return 0 }
-                return Unmanaged<QueryControl>.fromOpaque(raw).takeUnretainedValue().stop == nil ? 0 : 1
-            }, Unmanaged.passUnretained(control).toOpaque())
+            if let control {
+                sqlite3_progress_handler(db.sqliteConnection, 4096, { raw in
+                    guard let raw else { return 0 }
+                    return Unmanaged<QueryControl>.fromOpaque(raw).takeUnretainedValue().stop == nil ? 0 : 1
+                }, Unmanaged.passUnretained(control).toOpaque())
+            }
             if let cachePath {
                 try db.execute(sql: "ATTACH DATABASE ? AS cache", arguments: [cachePath])
                 try db.execute(sql: "PRAGMA cache.mmap_size = \(TableCache.mmapSize)")
@@ -81,7 +83,7 @@ public final class QueryEngine {
         }
         let queue = try DatabaseQueue(configuration: config)
         db = queue
-        control.setWake { queue.interrupt() }
+        control.setWake { [weak queue] in queue?.interrupt() }
     }
 
     /// Executes `select`, reading tables through `provider`.

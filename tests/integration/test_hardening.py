@@ -499,3 +499,19 @@ def test_mistyped_user_names_lock_nobody_out(tmp_path):
         pymysql.connect(host="127.0.0.1", port=server.port, user="root").close()
     finally:
         server.stop(signal.SIGKILL)
+
+
+def test_connections_that_come_and_go_leave_no_open_files_behind(fe):
+    """Each session has its own query engine on the table cache; closing the session must close them (the fuzzer
+    found an engine kept alive by its own interrupt hook, two open files per session that ever connected)."""
+    def open_files():
+        return len(os.listdir(f"/proc/{fe.proc.pid}/fd"))
+    connect(fe).close()
+    time.sleep(0.5)
+    before = open_files()
+    for _ in range(200):
+        c = connect(fe)
+        c.cursor().execute("SELECT 1")
+        c.close()
+    time.sleep(1.5)
+    assert open_files() < before + 10, (before, open_files())
