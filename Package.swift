@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // System libraries (Debian: libssl-dev, librdkafka-dev). libsqlite3 is wired through GRDB's GRDBSQLite target.
@@ -36,7 +37,8 @@ let package = Package(
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "LoadPipeline", dependencies: ["SQLParser", "Expressions", "CatalogStore", "Storage"]),
-        .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser", "Expressions", "Kafka"]),
+        .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser", "Expressions", "Kafka",
+                                              .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "ComputeNode", dependencies: [
             "COpenSSL", "JobScheduler", "LoadPipeline", "Kafka", "Storage", "SQLParser",
             .product(name: "FlyingFox", package: "FlyingFox"),

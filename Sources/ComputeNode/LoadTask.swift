@@ -32,7 +32,8 @@ public struct LoadTask: Codable, Equatable, Sendable {
     }
 }
 
-/// What a node answers about a task: still running, or finished with an outcome or a failure text.
+/// What a node answers about a task: still running, or finished with an outcome or a failure (its kind, which the FE's
+/// pause decision reads, and its text, which users see).
 public struct TaskReport: Codable, Equatable, Sendable {
     public enum Status: String, Codable, Sendable { case running, finished, failed }
     public var taskID: String
@@ -40,8 +41,31 @@ public struct TaskReport: Codable, Equatable, Sendable {
     public var status: Status
     public var outcome: TaskOutcome?
     public var failure: String?
+    public var failureKind: TaskFailureKind?
 
-    public init(taskID: String, txnID: Int64, status: Status, outcome: TaskOutcome? = nil, failure: String? = nil) {
+    public init(taskID: String, txnID: Int64, status: Status, outcome: TaskOutcome? = nil, failure: String? = nil,
+                failureKind: TaskFailureKind? = nil) {
         self.taskID = taskID; self.txnID = txnID; self.status = status; self.outcome = outcome; self.failure = failure
+        self.failureKind = failureKind
     }
+}
+
+/// Why a task failed on a node.
+public enum TaskFailureKind: String, Codable, Equatable, Sendable {
+    /// A start offset outside the log: StarRocks pauses the job and asks for ALTER ROUTINE LOAD.
+    case offsetOutOfRange
+    /// Kafka refused or went away (retried).
+    case kafka
+    /// The load cannot be planned or a row batch cannot be written (bad COLUMNS, segment I/O).
+    case load
+    /// The task itself was refused (invalid path, limits or settings).
+    case invalidTask
+}
+
+/// A task failure with its kind.
+public struct TaskError: Error, CustomStringConvertible, Sendable {
+    public var kind: TaskFailureKind
+    public var message: String
+    public init(_ kind: TaskFailureKind, _ message: String) { self.kind = kind; self.message = message }
+    public var description: String { message }
 }

@@ -24,10 +24,19 @@ public struct TaskRunner: Sendable {
     public func run(_ task: LoadTask) -> TaskReport {
         let started = DispatchTime.now()
         do {
+            try Self.validate(task)
+        } catch {
+            return TaskReport(taskID: task.id, txnID: task.txnID, status: .failed, failure: "\(error)", failureKind: .invalidTask)
+        }
+        do {
             let outcome = try execute(task, started: started)
             return TaskReport(taskID: task.id, txnID: task.txnID, status: .finished, outcome: outcome)
+        } catch let error as TaskError {
+            return TaskReport(taskID: task.id, txnID: task.txnID, status: .failed, failure: error.message, failureKind: error.kind)
+        } catch let error as KafkaError {
+            return TaskReport(taskID: task.id, txnID: task.txnID, status: .failed, failure: "\(error)", failureKind: .kafka)
         } catch {
-            return TaskReport(taskID: task.id, txnID: task.txnID, status: .failed, failure: "\(error)")
+            return TaskReport(taskID: task.id, txnID: task.txnID, status: .failed, failure: "\(error)", failureKind: .load)
         }
     }
 
@@ -70,7 +79,6 @@ public struct TaskRunner: Sendable {
     /// turn chunks into rows and append them to the segment in read order. The reading thread does little per
     /// message, so decoding is spread evenly however the data is spread over partitions.
     private func execute(_ task: LoadTask, started: DispatchTime) throws -> TaskOutcome {
-        try Self.validate(task)
         let plan = try LoadPlan(task.spec)
         let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
         let segment = try SegmentWriter(path: (segmentRoot as NSString).appendingPathComponent(task.segment), columns: columns)
@@ -127,7 +135,7 @@ public struct TaskRunner: Sendable {
     /// The reading side: polls until the deadline, the task's row/byte budget or the prefetch allowance is spent,
     /// the end of every partition, or a decoder failed; hands a chunk over every ``chunkMessages`` messages.
     private func read(_ consumer: KafkaPartitionConsumer, _ task: LoadTask, into queue: ChunkQueue, progress: inout ReadProgress,
-                      deadline: UInt64, budget: TaskBudget, prefetch: Prefetch, failure: FirstFailure) throws(LoadError) {
+                      deadline: UInt64, budget: TaskBudget, prefetch: Prefetch, failure: FirstFailure) throws(TaskError) {
         var chunk = MessageChunk(sequence: 0)
         while !progress.allAtEnd, budget.remains, prefetch.allows(messages: progress.messages, bytes: progress.bytes), !failure.isSet {
             let now = DispatchTime.now().uptimeNanoseconds
@@ -180,12 +188,12 @@ public struct TaskRunner: Sendable {
         return out
     }
 
-    /// The task's failure text for a consumer error; an offset outside the log gets StarRocks' advice.
-    static func consumeFailure(_ error: KafkaError, at next: [Int32: Int64], begin: [Int32: Int64]) -> LoadError {
+    /// The task's failure for a consumer error; an offset outside the log gets StarRocks' advice.
+    static func consumeFailure(_ error: KafkaError, at next: [Int32: Int64], begin: [Int32: Int64]) -> TaskError {
         guard case .partitionFailed(let p, let text) = error, text.lowercased().contains("offset out of range") else {
-            return LoadError("kafka consume failed, err: \(error)")
+            return TaskError(.kafka, "kafka consume failed, err: \(error)")
         }
-        return LoadError("\(text), this is no data in partition: \(p) at offset: \(next[p] ?? begin[p] ?? -1). "
+        return TaskError(.offsetOutOfRange, "\(text), this is no data in partition: \(p) at offset: \(next[p] ?? begin[p] ?? -1). "
             + "you can modify kafka_offsets by alter routine load, then resume the job. "
             + "refer to https://docs.starrocks.io/docs/sql-reference/sql-statements/data-manipulation/ALTER_ROUTINE_LOAD")
     }

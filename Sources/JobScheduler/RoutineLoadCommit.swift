@@ -55,16 +55,20 @@ extension RoutineLoadJob {
         return Double(outcome.filteredRows) / Double(outcome.totalRows) > ratio
     }
 
-    /// A task was aborted: counted, shown in OtherMsg, and for the reasons StarRocks pauses on, the job pauses.
-    public mutating func taskAborted(reason: String, nodeID: Int64, at now: Double) {
+    /// A task was aborted: counted, shown in OtherMsg, and for the failures StarRocks pauses on (too many filtered rows,
+    /// an offset outside the log), the job pauses.
+    public mutating func taskAborted(_ failure: TaskFailure, node: NodeID, at now: Double) {
         statistics.abortedTaskNum += 1
-        otherMessage = "[\(DateTimeText.format(epochSeconds: now))] \(reason)"
-        if reason.contains("too many filtered rows") {
-            let message = "\(reason). Check the 'TrackingSQL' field for detailed information. If you are sure that the data has many errors, "
+        otherMessage = "[\(DateTimeText.format(epochSeconds: now))] \(failure)"
+        switch failure {
+        case .tooManyFilteredRows:
+            let message = "\(failure). Check the 'TrackingSQL' field for detailed information. If you are sure that the data has many errors, "
                 + "you can set 'max_filter_ratio' property to a greater value through ALTER ROUTINE LOAD and RESUME the job"
             try? pause(ErrorReason(code: ErrorReason.tooManyFailureRows, message: message), at: now)
-        } else if reason.lowercased().contains("offset out of range") {
-            try? pause(ErrorReason(code: ErrorReason.tasksAbort, message: "be \(nodeID) abort task with reason: \(reason)"), at: now)
+        case .offsetOutOfRange(let text):
+            try? pause(ErrorReason(code: ErrorReason.tasksAbort, message: "be \(node) abort task with reason: \(text)"), at: now)
+        default:
+            break
         }
     }
 }

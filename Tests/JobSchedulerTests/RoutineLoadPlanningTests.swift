@@ -75,12 +75,12 @@ import Testing
         var job = try runningJob(maxErrors: 100, maxFilterRatio: 0.5)
         #expect(job.exceedsFilterRatio(TaskOutcome(loadedRows: 1, filteredRows: 2)))
         #expect(!job.exceedsFilterRatio(TaskOutcome(loadedRows: 2, filteredRows: 2)))
-        job.taskAborted(reason: "timeout by txn manager", nodeID: 10001, at: 0)
+        job.taskAborted(.timeout, node: NodeID(10001), at: 0)
         #expect(job.state == .running && job.statistics.abortedTaskNum == 1 && job.otherMessage.hasSuffix("] timeout by txn manager"))
-        job.taskAborted(reason: "too many filtered rows: 2 of 3", nodeID: 10001, at: 0)
+        job.taskAborted(.tooManyFilteredRows(filtered: 2, total: 3), node: NodeID(10001), at: 0)
         #expect(job.state == .paused && job.displayedReason.contains("'max_filter_ratio' property"))
         var other = try runningJob()
-        other.taskAborted(reason: "Broker: Offset out of range, this is no data in partition: 0 at offset: 5.", nodeID: 10002, at: 0)
+        other.taskAborted(.offsetOutOfRange("Broker: Offset out of range, this is no data in partition: 0 at offset: 5."), node: NodeID(10002), at: 0)
         #expect(other.state == .paused && other.displayedReason.hasPrefix("ErrorReason{errCode = 104, msg='be 10002 abort task with reason: Broker: Offset out of range"))
     }
 }

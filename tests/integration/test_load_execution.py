@@ -355,9 +355,9 @@ def test_compute_nodes_share_the_load_and_a_killed_node_loses_nothing(mock, load
         cn1, _ = start_cn(tmp_path, "cn1-again", fe, port=port1)          # the node comes back: alive again
         back = wait_until(lambda: [r for r in nodes() if r["HeartbeatPort"] == str(port1) and r["Alive"] == "true"], timeout=20)
         assert back[0]["ErrMsg"] == "" and back[0]["StatusCode"] == "OK"
-        row = show_job(fe, "wj", "d")
-        # Split again after the FE restart over the nodes alive then: the embedded node and cn2.
-        assert row["State"] == "RUNNING" and row["CurrentTaskNum"] == "2"
+        # The job is split again whenever the alive nodes change: over the embedded node, cn2 and cn1 now.
+        row = wait_until(lambda: (r := show_job(fe, "wj", "d")) and r["CurrentTaskNum"] == "3" and r, timeout=20)
+        assert row["State"] == "RUNNING"
         rc, _, err = mysql(fe.port, f'ALTER SYSTEM DROP COMPUTE NODE "127.0.0.1:{port1}"; ALTER SYSTEM ADD BACKEND "127.0.0.1:{port1}"')
         assert rc == 0, err
         assert len(nodes()) == 2

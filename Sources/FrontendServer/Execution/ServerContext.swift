@@ -18,7 +18,7 @@ final class ServerContext: Sendable {
     let logins: LoginThrottle
     let config: FrontendConfig
     /// The routine-load scheduler and the compute nodes it uses (started by ``FrontendServer``).
-    let loads: LoadCoordinator
+    let loads: RoutineLoadScheduler
     let startedAt = Date()
     private let questionCount = Atomic<Int>(0)
 
@@ -26,7 +26,7 @@ final class ServerContext: Sendable {
         self.catalog = catalog; self.volume = volume; self.cache = cache; self.variables = variables; self.config = config; self.tls = tls
         connections = ConnectionRegistry()
         logins = LoginThrottle(maxAttempts: config.maxFailedLoginAttempts, lockSeconds: config.passwordLockIntervalSeconds)
-        loads = LoadCoordinator(catalog: catalog, volume: volume, cache: cache, config: config, logger: Logger(label: "tributary.routine-load"))
+        loads = RoutineLoadScheduler(catalog: catalog, volume: volume, cache: cache, config: config, logger: Logger(label: "tributary.routine-load"))
     }
 
     var uptimeSeconds: Int { Int(Date().timeIntervalSince(startedAt)) }

@@ -29,7 +29,7 @@ extension StatementExecutor {
                 guard let record = try catalog({ try server.catalog.dropComputeNode(kind: kind.rawValue, host: host, port: port) }) else {
                     throw .ddl(kind == .backend ? "backend does not exists[\(host):\(port)]" : "compute node does not exists[\(host):\(port)]")
                 }
-                server.loads.nodes.remove(id: record.id)
+                server.loads.unregister(record.id)
             }
             return .ok(affectedRows: 0, info: "")
         case .showNodes(let kind):

@@ -6,24 +6,21 @@ import SQLParser
 
 /// CREATE / ALTER / PAUSE / RESUME / STOP / SHOW [ALL] ROUTINE LOAD, SHOW ROUTINE LOAD TASK and SHOW CREATE
 /// ROUTINE LOAD: validation, state changes through `RoutineLoadJob`, and durable storage in the catalog.
-/// Running the jobs (tasks, Kafka) is the scheduler's part (`LoadCoordinator`); a statement that changes a job's state
-/// wakes it, so the job is scheduled (or its tasks dropped) at once rather than at the next scheduler round.
+/// Running the jobs (tasks, Kafka) is the scheduler's part (`RoutineLoadScheduler`); a statement that changes a job hands
+/// it the stored job, so it is scheduled (or its tasks dropped) at once. SHOW reads the scheduler's live jobs.
 extension StatementExecutor {
     func executeRoutineLoad(_ statement: RoutineLoadStatement) throws(SQLError) -> StatementResult {
         switch statement {
-        case .create(let c): try createRoutineLoad(c); server.loads.wake(); return .done
+        case .create(let c): try createRoutineLoad(c); return .done
         case .alter(let a): try alterRoutineLoad(a); return .done
         case .pause(let name):
             try changeJob(name) { (job) throws(RoutineLoadError) in try job.pause(byUser: session.user, at: Date().timeIntervalSince1970) }
-            server.loads.wake()
             return .done
         case .resume(let name):
             try changeJob(name) { (job) throws(RoutineLoadError) in try job.resume() }
-            server.loads.wake()
             return .done
         case .stop(let name):
             try changeJob(name) { (job) throws(RoutineLoadError) in try job.stop(at: Date().timeIntervalSince1970) }
-            server.loads.wake()
             return .done
         case .show(let show): return .rows(try showRoutineLoad(show))
         case .showTasks(let db, let condition): return .rows(try showRoutineLoadTasks(db, condition))
@@ -45,7 +42,7 @@ extension StatementExecutor {
     }
 
     /// Applies `change` to the job with `id` and stores it with compare-and-set, re-reading and re-applying
-    /// if the scheduler changed the job in between.
+    /// if the scheduler changed the job in between; the scheduler gets the stored job.
     func modify(_ id: Int64, _ change: (inout RoutineLoadJob) throws(SQLError) -> Void) throws(SQLError) {
         for _ in 0..<5 {
             guard let stored = try catalog({ try server.catalog.routineLoadJob(id: id) }),
@@ -53,6 +50,7 @@ extension StatementExecutor {
             try change(&job)
             let document = String(decoding: (try? JSONEncoder().encode(job)) ?? Data(), as: UTF8.self)
             if try catalog({ try server.catalog.updateRoutineLoadJob(id: id, state: job.state.rawValue, document: document, expected: stored.document) }) {
+                server.loads.jobSaved(job)
                 return
             }
         }
@@ -93,13 +91,16 @@ extension StatementExecutor {
             }
         }
         let now = Date().timeIntervalSince1970
+        var created: RoutineLoadJob?
         _ = try catalog {
             try server.catalog.createRoutineLoadJob(database: database, name: name, state: RoutineLoadState.needSchedule.rawValue,
                                                     finalStates: [RoutineLoadState.stopped.rawValue, RoutineLoadState.cancelled.rawValue]) { id in
                 let job = RoutineLoadJob(id: id, name: name, databaseName: database, tableName: c.table, definition: definition, createTime: now)
+                created = job
                 return String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
             }
         }
+        if let created { server.loads.jobSaved(created) }
     }
 
     private func alterRoutineLoad(_ a: AlterRoutineLoad) throws(SQLError) {
@@ -155,15 +156,21 @@ extension StatementExecutor {
             throw .ddl("failed to find database by dbFullName \(database)")
         }
         let visible = privileges
-        let jobs = try jobs(in: database).filter { job in
-            (show.all || !job.state.isFinal) && (show.name == nil || job.name == show.name!.name)
-                && visible.allows("INSERT", database: database, table: job.tableName)
+        // The scheduler's live jobs: no catalog read or JSON decoding per SHOW.
+        let views: [SchedulerCore.JobView]
+        if let name = show.name, !show.all {
+            views = server.loads.liveJob(database: database, name: name.name).map { [$0] } ?? []
+        } else {
+            views = server.loads.views(database: database).filter { v in
+                (show.all || !v.job.state.isFinal) && (show.name == nil || v.job.name == show.name!.name)
+            }
         }
+        let jobs = views.filter { visible.allows("INSERT", database: database, table: $0.job.tableName) }
         if let name = show.name, jobs.isEmpty {
             throw .ddl("There is no running job named \(name.name) in db \(database). Include history? \(show.all), you can try `show all routine load job for job_name` if you want to list stopped and cancelled jobs")
         }
         var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: jobs.map {
-            RoutineLoadRendering.row($0, taskCount: server.loads.shownTasks(of: $0).count, source: server.loads.sources.state(of: $0.id))
+            RoutineLoadRendering.row($0.job, taskCount: RoutineLoadScheduler.shownTasks($0).count, source: $0.source)
         })
         guard show.whereClause != nil || !show.orderBy.isEmpty || show.limit != nil else { return result }
         let textColumns = result.columns
@@ -190,23 +197,18 @@ extension StatementExecutor {
         }
         guard let job = try jobs(in: database).first(where: { $0.name == name && !$0.state.isFinal }) else { return ResultSet(textColumns: columns, rows: []) }
         try require("INSERT", table: job.tableName, in: database)
-        let rows: [[Value]] = server.loads.shownTasks(of: job).map { t in
-            let progress = "{" + t.partitions.sorted().map { "\"\($0)\":\(t.begin[$0] ?? job.progress[$0] ?? -1)" }.joined(separator: ",") + "}"
-            let latest = t.partitions.compactMap { p in job.latestOffsets[p].map { "\"\(p)\":\($0)" } }
+        let tasks = server.loads.view(of: job.id).map(RoutineLoadScheduler.shownTasks) ?? []
+        let live = server.loads.view(of: job.id)?.job ?? job
+        let rows: [[Value]] = tasks.map { t in
+            let progress = "{" + t.partitions.sorted().map { "\"\($0)\":\(t.begin[$0] ?? live.progress[$0] ?? -1)" }.joined(separator: ",") + "}"
+            let latest = t.partitions.compactMap { p in live.latestOffsets[p].map { "\"\(p)\":\($0)" } }
             let source = "Progress:\(progress),LatestOffset:" + (latest.isEmpty ? "null" : "{" + latest.joined(separator: ",") + "}")
-            return [.string(t.id), .string(String(t.txnID)), .string(t.txnStatus), .string(String(job.id)),
+            return [.string(t.id.raw), .string(String(t.run?.txn.raw ?? -1)), .string(t.transactionStatus), .string(String(job.id)),
                     RoutineLoadRendering.time(t.createTime), t.lastScheduledTime.map(RoutineLoadRendering.time) ?? .string("NULL"),
                     t.executeStartTime.map(RoutineLoadRendering.time) ?? .string("NULL"), .string(String(job.definition.job.taskTimeoutSecond)),
-                    .string(String(t.nodeID ?? -1)), .string(source), .string(t.message ?? "NULL")]
+                    .string(String(t.occupiedNode?.raw ?? -1)), .string(source), .string(t.message ?? "NULL")]
         }
         return ResultSet(textColumns: columns, rows: rows)
     }
 }
 
-extension RoutineLoadJob {
-    /// Decodes a job document stored in the catalog (nil if it cannot be read).
-    init?(stored: StoredRoutineLoadJob) {
-        guard let job = try? JSONDecoder().decode(RoutineLoadJob.self, from: Data(stored.document.utf8)) else { return nil }
-        self = job
-    }
-}

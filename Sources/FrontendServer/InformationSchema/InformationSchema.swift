@@ -134,10 +134,11 @@ struct InformationSchema {
 
     /// Every job on a table the user may insert into; the SHOW ROUTINE LOAD cells in this table's column order.
     private func routineLoadJobs() -> [[Value]] {
-        let jobs = ((try? server.catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
-        return jobs.filter { privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }.map { job in
-            let tasks = server.loads.shownTasks(of: job).count
-            let shown = RoutineLoadRendering.row(job, taskCount: tasks, source: server.loads.sources.state(of: job.id))   // SHOW ROUTINE LOAD's 22 cells
+        let views = server.loads.views(database: nil)
+        return views.filter { privileges.allows("INSERT", database: $0.job.databaseName, table: $0.job.tableName) }.map { view in
+            let job = view.job
+            let tasks = RoutineLoadScheduler.shownTasks(view).count
+            let shown = RoutineLoadRendering.row(job, taskCount: tasks, source: view.source)   // SHOW ROUTINE LOAD's 22 cells
             return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], shown[7], shown[8], .int(Int64(tasks)),
                     shown[10], shown[11], shown[12], shown[13], shown[14], shown[16], .string(job.errorLogURLs.reversed().joined(separator: ",")),
                     shown[18], shown[19], shown[20], shown[21], shown[15]]

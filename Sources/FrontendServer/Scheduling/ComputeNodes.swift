@@ -53,28 +53,36 @@ final class ComputeNodeRegistry: @unchecked Sendable {
     }
 }
 
-extension LoadCoordinator {
+extension RoutineLoadScheduler {
     /// The id SHOW COMPUTE NODES gives the FE's embedded node.
     static let embeddedNodeID: Int64 = 10001
 
     /// Registers the FE's in-process compute node; it is alive as long as the FE is.
     func startEmbeddedNode(errorLogDirectory: String, httpPort: Int) {
         let runner = TaskRunner(segmentRoot: volume.root, errorLogDirectory: errorLogDirectory, errorLogURLBase: "http://127.0.0.1:\(httpPort)")
-        let service = ComputeNodeService(runner: runner, slots: 1_000) { [weak self] in self?.tickSoon() }
+        let service = ComputeNodeService(runner: runner, slots: 1_000) { [weak self] in self?.nodeFinishedTask(Self.embeddedNodeID) }
         let now = Date().timeIntervalSince1970
         nodes.add(ComputeNodeState(id: Self.embeddedNodeID, host: "127.0.0.1", heartbeatPort: 9050, httpPort: httpPort, alive: true,
                                    lastHeartbeat: now, lastStartTime: now, embedded: true,
                                    connection: EmbeddedNodeConnection(service: service)))
+        nodeChanged(Self.embeddedNodeID, SchedulerCore.Node(alive: true, embedded: true))
     }
 }
 
-extension LoadCoordinator {
+extension RoutineLoadScheduler {
     /// Registers a node added with ALTER SYSTEM (or loaded from the catalog at start): not alive until its
     /// first heartbeat answers.
     func register(_ record: ComputeNodeRecord) {
         nodes.add(ComputeNodeState(id: record.id, kind: record.kind, host: record.host, heartbeatPort: record.heartbeatPort,
                                    httpPort: record.heartbeatPort, alive: false, embedded: false,
                                    connection: HTTPNodeConnection(host: record.host, port: record.heartbeatPort, signer: nodeSigner)))
+        nodeChanged(record.id, SchedulerCore.Node(alive: false, embedded: false))
+    }
+
+    /// A node dropped with ALTER SYSTEM: its tasks are lost and planned again elsewhere.
+    func unregister(_ id: Int64) {
+        nodes.remove(id: id)
+        nodeChanged(id, nil)
     }
 
     /// One heartbeat to every registered node (reference catalog_sql.md §3.3): an answer makes a node alive and
@@ -82,6 +90,7 @@ extension LoadCoordinator {
     func heartbeat(now: Double) {
         for node in nodes.all where !node.embedded {
             guard let connection = node.connection as? HTTPNodeConnection else { continue }
+            let wasAlive = node.alive
             do {
                 let info = try connection.heartbeat()
                 nodes.update(node.id) {
@@ -94,6 +103,9 @@ extension LoadCoordinator {
                     $0.errorMessage = "\(error)"
                     if $0.failedHeartbeats >= 3 { $0.alive = false }
                 }
+            }
+            if let alive = nodes.node(node.id)?.alive, alive != wasAlive {
+                nodeChanged(node.id, SchedulerCore.Node(alive: alive, embedded: false))
             }
         }
     }

@@ -16,7 +16,7 @@ enum RoutineLoadRendering {
 
     /// A job's cells; `taskCount` is the number of tasks the scheduler holds for it, `source` what the scheduler last
     /// learned from its Kafka cluster.
-    static func row(_ job: RoutineLoadJob, taskCount: Int, source: SourceObservations.State = .init()) -> [Value] {
+    static func row(_ job: RoutineLoadJob, taskCount: Int, source: SchedulerCore.SourceHealth = .init()) -> [Value] {
         let progress = self.progress(job)
         let urls = job.errorLogURLs.reversed().joined(separator: ", ")
         let tracking = urls.isEmpty ? "" : "select tracking_log from information_schema.load_tracking_logs where job_id=\(job.id)"
@@ -31,13 +31,14 @@ enum RoutineLoadRendering {
     }
 
     /// OtherMsg: while the job's brokers cannot be reached, that fact and how old LatestSourcePosition is.
-    static func otherMessage(_ job: RoutineLoadJob, _ source: SourceObservations.State) -> String {
-        guard job.state == .running || job.state == .needSchedule, source.isUnreachable, let failure = source.failure else {
+    static func otherMessage(_ job: RoutineLoadJob, _ source: SchedulerCore.SourceHealth) -> String {
+        guard job.state == .running || job.state == .needSchedule, source.isUnreachable, let failure = source.failure,
+              let failedAt = source.failureAt else {
             return job.otherMessage
         }
         let since = source.reachedAt.map { "last reached at \(DateTimeText.format(epochSeconds: $0))" } ?? "not reached since the FE started"
-        return "[\(DateTimeText.format(epochSeconds: failure.at))] kafka is not reachable (\(since)); LatestSourcePosition is the last known "
-            + "and OffsetLag unknown: \(failure.message)"
+        return "[\(DateTimeText.format(epochSeconds: failedAt))] kafka is not reachable (\(since)); LatestSourcePosition is the last known "
+            + "and OffsetLag unknown: \(failure)"
     }
 
     static func time(_ t: Double) -> Value { .string(DateTimeText.format(epochSeconds: t)) }

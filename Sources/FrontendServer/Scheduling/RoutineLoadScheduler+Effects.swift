@@ -1,0 +1,186 @@
+import CatalogStore
+import ComputeNode
+import Foundation
+import JobScheduler
+import Kafka
+import LoadPipeline
+import Storage
+
+/// How the driver carries out each ``SchedulerEffect``: on the work queue, reporting results back as events.
+extension RoutineLoadScheduler {
+    func perform(_ effects: [SchedulerEffect]) {
+        for effect in effects {
+            switch effect {
+            case .prepare(let job):
+                work.async { [self] in
+                    var prepared = job
+                    let down = prepared.prepare(using: PooledKafkaMetadata(pool: kafka, key: ClusterKey(job.definition.source)), at: Self.now())
+                    if prepared.state == .paused { logger.warning("routine load job \(job.name) paused: \(prepared.displayedReason)") }
+                    send { core, now in core.prepared(JobID(job.id), prepared, unreachable: down?.message, now: now) }
+                }
+            case .fetchPartitions(let key, let topics):
+                work.async { [self] in
+                    let found = kafka.partitions(key, topics: topics)
+                    send { core, now in core.partitionsFetched(key, found, now: now) }
+                }
+            case .fetchWatermarks(let key, let partitions):
+                work.async { [self] in
+                    let result = kafka.highWatermarks(key, partitions)
+                    send { core, now in core.watermarksFetched(key, result, now: now) }
+                }
+            case .start(let task, let job, let partitions, let begin, let node):
+                work.async { [self] in
+                    let result = start(task, job: job, partitions: partitions, begin: begin, node: node)
+                    send { core, now in core.taskStarted(task, result, now: now) }
+                }
+            case .poll(let task, let node):
+                work.async { [self] in
+                    let result = poll(task, node: node)
+                    send { core, now in core.taskPolled(task, result, now: now) }
+                }
+            case .commit(let task, let txn, let job, let begin, let outcome, let segment, let node):
+                work.async { [self] in
+                    let result = commit(txn, job: job, begin: begin, outcome: outcome, segment: segment, node: node)
+                    send { core, now in core.committed(task, result, now: now) }
+                }
+            case .abort(let txn, let segment, let reason):
+                work.async { [self] in
+                    if (try? catalog.abortTransaction(txn.raw, reason: reason)) == true, let segment { volume.remove(segment) }
+                }
+            case .forget(let task, let node):
+                work.async { [self] in nodes.node(node.raw)?.connection.forget(task.raw) }
+            case .save(let id, let change):
+                work.async { [self] in
+                    if let saved = save(id, change) { send { core, now in core.jobSaved(saved, now: now) } }
+                }
+            case .catchUp(let database, let table):
+                cacheQueue.async { [catalog, cache] in
+                    guard let t = (try? catalog.table(database: database, name: table)) ?? nil,
+                          let data = (try? catalog.tableData(tableID: t.id)) ?? nil else { return }
+                    try? cache.catchUp(t, data: data)
+                }
+            }
+        }
+    }
+
+    /// Applies a change to the stored job with compare-and-set, re-reading it when a statement changed it meanwhile.
+    /// Returns the job as stored.
+    func save(_ id: JobID, _ change: JobChange) -> RoutineLoadJob? {
+        for _ in 0..<20 {
+            guard let stored = (try? catalog.routineLoadJob(id: id.raw)) ?? nil, var job = RoutineLoadJob(stored: stored) else {
+                logger.error("routine load job \(id) cannot be read from the catalog")
+                return nil
+            }
+            let before = job
+            job.apply(change, at: Self.now())
+            if job == before { return job }
+            guard let data = try? JSONEncoder().encode(job) else { return nil }
+            do {
+                if try catalog.updateRoutineLoadJob(id: id.raw, state: job.state.rawValue, document: String(decoding: data, as: UTF8.self),
+                                                    expected: stored.document) { return job }
+            } catch {
+                logger.error("cannot save routine load job \(id): \(error)")
+                return nil
+            }
+        }
+        logger.error("routine load job \(id) kept changing while the scheduler saved it; its change was dropped")
+        return (try? catalog.routineLoadJob(id: id.raw)).flatMap { $0 }.flatMap(RoutineLoadJob.init(stored:))
+    }
+
+    /// Opens the task's transaction and sends it to the node (§3.5 steps 3–5).
+    func start(_ task: TaskID, job: RoutineLoadJob, partitions: [Int32], begin: [Int32: Int64], node nodeID: NodeID) -> StartResult {
+        guard let table = (try? catalog.table(database: job.databaseName, name: job.tableName)) ?? nil else {
+            return .notStarted("table \(job.databaseName).\(job.tableName) is not available")
+        }
+        let properties = job.definition.source.customProperties.map { ($0.key, $0.value) }
+        if let refusal = KafkaPropertyPolicy.firstRefusal(properties) { return .unplannable(refusal) }    // a job stored before the allowlist
+        let spec = Self.spec(job, table)
+        do { try LoadBatch.check(try LoadPlan(spec)) } catch { return .unplannable("\(error)") }
+        guard let node = nodes.node(nodeID.raw) else { return .notStarted("compute node \(nodeID) is not available") }
+        let label = "\(job.name)-\(job.id)-\(task)"
+        let begun: (Int64, String)
+        do {
+            begun = try catalog.beginTransaction(tableID: table.id, label: label) {
+                self.volume.segmentPath(databaseID: table.databaseID, tableID: table.id, txnID: $0)
+            }
+        } catch { return .notStarted("cannot begin a transaction: \(error)") }
+        let (txn, segment) = begun
+        let loadTask = LoadTask(id: task.raw, jobID: job.id, label: label, txnID: txn, brokers: job.definition.source.brokerList,
+                                topic: job.definition.source.topic,
+                                properties: job.definition.source.customProperties.filter { !KafkaPropertyPolicy.tributaryKeys.contains($0.key) },
+                                begin: begin, spec: spec, segment: segment, consumeSeconds: Double(job.definition.job.taskConsumeSecond),
+                                maxBatchRows: job.definition.job.maxBatchRows, maxBatchBytes: config.maxRoutineLoadBatchSize)
+        do { try node.connection.submit(loadTask) } catch {
+            return .submitFailed(txn: TxnID(txn), segment: segment, "\(error)")
+        }
+        return .started(txn: TxnID(txn), segment: segment)
+    }
+
+    /// What the node says of a task.
+    func poll(_ task: TaskID, node nodeID: NodeID) -> PollResult {
+        guard let node = nodes.node(nodeID.raw) else { return .unknown }
+        let report: TaskReport?
+        do { report = try node.connection.report(task.raw) } catch { return .unreachable }
+        guard let report else { return .unknown }
+        switch report.status {
+        case .running: return .running
+        case .finished: return report.outcome.map(PollResult.finished) ?? .failed(.failed("the node reported no outcome"))
+        case .failed:
+            let text = report.failure ?? "unknown failure"
+            logger.warning("routine load task \(task) failed: \(text)")
+            return .failed(report.failureKind == .offsetOutOfRange ? .offsetOutOfRange(text) : .failed(text))
+        }
+    }
+
+    /// Commits data, offsets and statistics in one catalog transaction (the job's commit rule inside it); aborts and
+    /// deletes the segment if it cannot.
+    func commit(_ txn: TxnID, job id: JobID, begin: [Int32: Int64], outcome: TaskOutcome, segment: String,
+                node: NodeID) -> Result<RoutineLoadJob, TaskFailure> {
+        if outcome.loadedRows > 0, !FileManager.default.fileExists(atPath: volume.absolute(segment)) {
+            // The node wrote the segment somewhere the FE cannot see: committing would move the offsets without the rows.
+            let reason = "segment \(segment) of compute node \(node) is not in the storage volume \(volume.root); "
+                + "a compute node must write into the FE's storage volume (its storage_root_path on a shared directory)"
+            _ = try? catalog.abortTransaction(txn.raw, reason: reason)
+            _ = save(id, .taskAborted(.notCommitted(reason), node: node))
+            return .failure(.notCommitted(reason))
+        }
+        var committed: RoutineLoadJob?
+        do {
+            try catalog.finishLoadTransaction(txn.raw, rowCount: outcome.loadedRows, jobID: id.raw,
+                                              emptyReason: "No rows were imported from upstream") { stored in
+                guard var j = RoutineLoadJob(stored: stored) else { throw RoutineLoadError.invalid("the job document cannot be read") }
+                try j.commit(outcome, begin: begin, at: Self.now())
+                committed = j
+                return (j.state.rawValue, String(decoding: try JSONEncoder().encode(j), as: UTF8.self))
+            }
+        } catch {
+            volume.remove(segment)
+            logger.info("routine load txn \(txn) of job \(id) was not committed: \(error)")
+            return .failure(.notCommitted("\(error)"))
+        }
+        if outcome.loadedRows == 0 { volume.remove(segment) }
+        guard let job = committed ?? (try? catalog.routineLoadJob(id: id.raw)).flatMap({ $0 }).flatMap(RoutineLoadJob.init(stored:)) else {
+            return .failure(.notCommitted("the job is gone"))
+        }
+        return .success(job)
+    }
+
+    /// The LoadSpec of a job for the table as it is now (schema changes are picked up by the next task).
+    static func spec(_ job: RoutineLoadJob, _ table: TableInfo) -> LoadSpec {
+        let j = job.definition.job, load = job.definition.load
+        var spec = LoadSpec(format: j.format == "json" ? .json : .csv, tableColumns: table.definition.columns, keysType: table.definition.keysType)
+        if let s = load.columnSeparator { spec.columnSeparator = s }
+        if let d = load.rowDelimiter { spec.rowDelimiter = d }
+        spec.enclose = j.enclose
+        spec.escape = j.escape
+        spec.trimSpace = j.trimSpace
+        spec.jsonPaths = j.jsonpaths
+        spec.jsonRoot = j.jsonRoot
+        spec.stripOuterArray = j.stripOuterArray
+        spec.columns = load.columns
+        spec.whereClause = load.whereClause
+        spec.strictMode = j.strictMode
+        spec.timeZone = j.timezone
+        return spec
+    }
+}

@@ -1,0 +1,104 @@
+import CatalogStore
+import ComputeNode
+import Foundation
+import JobScheduler
+import Logging
+import SQLParser
+import Storage
+import Synchronization
+
+/// The FE's driver of the routine-load scheduler: it owns the pure ``SchedulerCore`` behind one mutex, feeds it events
+/// (statements that save a job, ticks, the results of effects, node liveness) and performs the effects it returns —
+/// Kafka requests, catalog transactions, node calls — on worker queues, never on the owner, so no event waits for I/O.
+/// The catalog stays the durable copy of every job; the core holds the live one, which SHOW reads.
+final class RoutineLoadScheduler: Sendable {
+    let catalog: CatalogStore
+    let volume: LocalVolume
+    let cache: TableCache
+    let config: FrontendConfig
+    let logger: Logger
+    let nodes = ComputeNodeRegistry()
+    let kafka = KafkaClusterPool()
+    private let core: Mutex<SchedulerCore>
+    /// Ends the pause before the next tick early (an event made something due, the embedded node finished a task).
+    private let wakeUp = DispatchSemaphore(value: 0)
+    /// Effects that block (Kafka, catalog writes, node calls) run here.
+    let work = DispatchQueue(label: "tributary-scheduler-work", attributes: .concurrent)
+    /// Brings the table cache up to date after commits, one table at a time.
+    let cacheQueue = DispatchQueue(label: "tributary-cache-catch-up")
+
+    init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, config: FrontendConfig, logger: Logger) {
+        self.catalog = catalog; self.volume = volume; self.cache = cache; self.config = config; self.logger = logger
+        var settings = SchedulerCore.Settings()
+        settings.discoveryInterval = Double(config.routineLoadSchedulerIntervalSeconds)
+        settings.maxTasksPerJob = config.maxRoutineLoadTaskConcurrentNum
+        settings.slotsPerNode = config.maxRoutineLoadTaskNumPerBe
+        core = Mutex(SchedulerCore(settings: settings))
+    }
+
+    /// Signs every request to a `tributary-cn` with the cluster token.
+    var nodeSigner: NodeRequestSigner { NodeRequestSigner(token: config.clusterToken) }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
+
+    // MARK: - Events
+
+    /// Feeds one event to the core and performs what it asks.
+    func send(_ event: (inout SchedulerCore, Double) -> [SchedulerEffect]) {
+        let now = Self.now()
+        let effects = core.withLock { event(&$0, now) }
+        perform(effects)
+        wakeUp.signal()
+    }
+
+    /// Starts the scheduler with the catalog's jobs, and its tick thread.
+    func start() {
+        let stored = ((try? catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
+        send { core, now in core.start(jobs: stored, now: now) }
+        let thread = Thread { [self] in
+            while true {
+                let effects = core.withLock { core in core.tick(now: Self.now()) }
+                perform(effects)
+                let next = core.withLock { $0.nextWake } ?? (Self.now() + 1)
+                let wait = max(0.001, min(1, next - Self.now()))
+                _ = wakeUp.wait(timeout: .now() + wait)
+            }
+        }
+        thread.name = "tributary-routine-load"
+        thread.stackSize = Parser.threadStackSize               // it plans loads: COLUMNS expressions are parsed here
+        thread.start()
+    }
+
+    /// A statement created or changed a job (it is stored): the scheduler takes it up at once.
+    func jobSaved(_ job: RoutineLoadJob) { send { core, now in core.jobSaved(job, now: now) } }
+
+    /// A node's liveness or registration changed.
+    func nodeChanged(_ id: Int64, _ node: SchedulerCore.Node?) { send { core, now in core.nodeChanged(NodeID(id), node, now: now) } }
+
+    /// The embedded node finished a task: poll it now.
+    func nodeFinishedTask(_ id: Int64) {
+        core.withLock { $0.nodeFinishedTask(NodeID(id)) }
+        wakeUp.signal()
+    }
+
+    // MARK: - What SHOW reads
+
+    func view(of id: Int64) -> SchedulerCore.JobView? { core.withLock { $0.view(of: JobID(id)) } }
+
+    func views(database: String?) -> [SchedulerCore.JobView] { core.withLock { $0.views(database: database) } }
+
+    func liveJob(database: String, name: String) -> SchedulerCore.JobView? {
+        core.withLock { core in core.liveJob(database: database, name: name).flatMap { core.view(of: $0) } }
+    }
+
+    /// The tasks SHOW reports for a job (SHOW ROUTINE LOAD TASK, CurrentTaskNum): none unless it is RUNNING.
+    static func shownTasks(_ view: SchedulerCore.JobView) -> [ScheduledTask] { view.job.state == .running ? view.tasks : [] }
+}
+
+extension RoutineLoadJob {
+    /// Decodes a job document stored in the catalog (nil if it cannot be read).
+    init?(stored: StoredRoutineLoadJob) {
+        guard let job = try? JSONDecoder().decode(RoutineLoadJob.self, from: Data(stored.document.utf8)) else { return nil }
+        self = job
+    }
+}
