@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "LoadPipeline", dependencies: ["SQLParser", "Expressions", "CatalogStore", "Storage"]),
         .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser", "Expressions", "Kafka",
-                                              .product(name: "HeapModule", package: "swift-collections")]),
+                                              .product(name: "HeapModule", package: "swift-collections"),
+                                              .product(name: "DequeModule", package: "swift-collections")]),
         .target(name: "ComputeNode", dependencies: [
             "COpenSSL", "JobScheduler", "LoadPipeline", "Kafka", "Storage", "SQLParser",
             .product(name: "FlyingFox", package: "FlyingFox"),

@@ -3,9 +3,9 @@
 /// committed progress. Its life is an explicit ``Phase``:
 ///
 /// ```
-/// waiting(until) ──due──▶ checking ──data──▶ starting ──txn + submit──▶ running ──report──▶ committing
-///      ▲                     │ no data / Kafka down                          │ lost, timeout, failure  │
-///      └─────────────────────┴──────────────── renewed (a new id) ◀──────────┴─────────────────────────┘
+/// waiting(until) ──due──▶ checking ──data──▶ (queued for a slot) ──▶ starting ──txn + submit──▶ running ──report──▶ committing
+///      ▲                     │ no data / Kafka down                                              │ lost, timeout, failure │
+///      └─────────────────────┴───────────────────────── renewed (a new id) ◀─────────────────────┴────────────────────────┘
 /// ```
 public struct ScheduledTask: Equatable, Sendable {
     public enum Phase: Equatable, Sendable {
@@ -13,6 +13,8 @@ public struct ScheduledTask: Equatable, Sendable {
         case waiting(until: Double)
         /// Due since `since`; waiting for its cluster's watermarks to tell whether there is new data.
         case checking(since: Double)
+        /// New data, but every node slot is taken: started, in the order tasks got here, as slots free up.
+        case queued(since: Double)
         /// New data: a transaction is being opened and the task sent to `node`.
         case starting(node: NodeID, since: Double)
         /// Sent to `node` under `txn`, writing `segment`.

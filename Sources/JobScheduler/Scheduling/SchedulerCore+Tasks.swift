@@ -19,6 +19,24 @@ extension SchedulerCore {
         }
         for (taskID, jobID) in active { effects += watch(taskID, of: jobID, now: now) }
         effects += requests(now: now)
+        effects += startQueued(now: now)
+        return effects
+    }
+
+    /// Starts queued tasks while slots are free, oldest first.
+    mutating func startQueued(now: Double) -> [SchedulerEffect] {
+        var effects: [SchedulerEffect] = []
+        while let head = queue.first {
+            guard let (entry, i) = task(head.task, of: head.job), case .queued = entry.tasks[i].phase, entry.job.state == .running else {
+                queue.removeFirst()
+                continue
+            }
+            guard let node = chooseNode(previous: entry.tasks[i].previousNode) else { break }
+            queue.removeFirst()
+            let job = entry.job, partitions = entry.tasks[i].partitions
+            let begin = Dictionary(uniqueKeysWithValues: partitions.compactMap { p in job.progress[p].map { (p, $0) } })
+            effects += launch(head.job, i, on: node, begin: begin, now: now)
+        }
         return effects
     }
 
@@ -67,15 +85,24 @@ extension SchedulerCore {
         return []
     }
 
-    /// New data: a node slot, then a transaction and the submit (one effect, reported by ``taskStarted(_:_:now:)``).
+    /// New data: a node slot, then a transaction and the submit (one effect, reported by ``taskStarted(_:_:now:)``). Without
+    /// a free slot the task queues behind those that came before it.
     private mutating func startTask(_ jobID: JobID, _ i: Int, begin: [Int32: Int64], now: Double) -> [SchedulerEffect] {
         guard let entry = jobs[jobID] else { return [] }
-        let task = entry.tasks[i], job = entry.job
-        guard let node = chooseNode(previous: task.previousNode) else {
-            return wait(jobID, i, until: now + Double(job.definition.job.maxBatchInterval),
-                        message: "failed to allocate be slot, wait for \(job.definition.job.maxBatchInterval) second to schedule again, "
-                            + "you can set max_routine_load_task_num_per_be bigger in fe.conf, current value is \(settings.slotsPerNode)")
+        let task = entry.tasks[i]
+        guard queue.isEmpty, let node = chooseNode(previous: task.previousNode) else {
+            jobs[jobID]?.tasks[i].phase = .queued(since: now)
+            jobs[jobID]?.tasks[i].message = "failed to allocate be slot, waiting for a free one; you can set max_routine_load_task_num_per_be "
+                + "bigger in fe.conf, current value is \(settings.slotsPerNode)"
+            queue.append((jobID, task.id))
+            return []
         }
+        return launch(jobID, i, on: node, begin: begin, now: now)
+    }
+
+    private mutating func launch(_ jobID: JobID, _ i: Int, on node: NodeID, begin: [Int32: Int64], now: Double) -> [SchedulerEffect] {
+        guard let entry = jobs[jobID] else { return [] }
+        let task = entry.tasks[i], job = entry.job
         occupy(node)
         active[task.id] = jobID
         jobs[jobID]?.tasks[i].phase = .starting(node: node, since: now)
@@ -86,6 +113,11 @@ extension SchedulerCore {
 
     /// How starting a task went.
     public mutating func taskStarted(_ taskID: TaskID, _ result: StartResult, now: Double) -> [SchedulerEffect] {
+        let effects = handleStarted(taskID, result, now: now)
+        return effects + startQueued(now: now)
+    }
+
+    private mutating func handleStarted(_ taskID: TaskID, _ result: StartResult, now: Double) -> [SchedulerEffect] {
         guard let jobID = active[taskID], let (entry, i) = task(taskID, of: jobID), case .starting(let node, _) = entry.tasks[i].phase else {
             // Dropped meanwhile (the job was paused): whatever was opened is aborted.
             switch result {
@@ -140,8 +172,8 @@ extension SchedulerCore {
         guard let jobID = active[taskID], let (entry, i) = task(taskID, of: jobID), case .running(let run) = entry.tasks[i].phase else { return [] }
         switch result {
         case .running, .unreachable: return []
-        case .unknown: return finish(jobID, i, .failed(.nodeLost(run.node)), now: now)
-        default: return finish(jobID, i, result, now: now)
+        case .unknown: return finish(jobID, i, .failed(.nodeLost(run.node)), now: now) + startQueued(now: now)
+        default: return finish(jobID, i, result, now: now) + startQueued(now: now)
         }
     }
 
@@ -187,6 +219,10 @@ extension SchedulerCore {
 
     /// The commit's result: the job as committed (progress, statistics moved), or why it was not.
     public mutating func committed(_ taskID: TaskID, _ result: Result<RoutineLoadJob, TaskFailure>, now: Double) -> [SchedulerEffect] {
+        handleCommitted(taskID, result, now: now) + startQueued(now: now)
+    }
+
+    private mutating func handleCommitted(_ taskID: TaskID, _ result: Result<RoutineLoadJob, TaskFailure>, now: Double) -> [SchedulerEffect] {
         guard let jobID = active[taskID], let (entry, i) = task(taskID, of: jobID), case .committing = entry.tasks[i].phase else { return [] }
         let interval = Double(entry.job.definition.job.maxBatchInterval)
         switch result {

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import HeapModule
 
@@ -103,6 +104,8 @@ public struct SchedulerCore: Sendable {
     var active: [TaskID: JobID] = [:]
     /// Tasks per node that occupy a slot.
     var occupied: [NodeID: Int] = [:]
+    /// Tasks with new data waiting for a free slot, first come first served (a backlog cannot starve a quiet job).
+    var queue = Deque<(job: JobID, task: TaskID)>()
     /// When the last tick ran.
     var lastTick: Double = 0
     /// Makes task ids; injected so tests can predict them.
