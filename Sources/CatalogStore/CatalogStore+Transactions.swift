@@ -14,8 +14,11 @@ public struct ManifestEntry: Equatable, Sendable {
 public struct TableData: Equatable, Sendable {
     public var tableID: Int64
     public var epoch: Int64
+    /// The entries are those with a version above this one (0: all of them).
+    public var after: Int64 = 0
     public var entries: [ManifestEntry]
-    public var version: Int64 { entries.last?.version ?? 0 }
+    /// The table's visible version.
+    public var version: Int64 { entries.last?.version ?? after }
 }
 
 public enum TransactionState: String, Sendable { case prepare = "PREPARE", visible = "VISIBLE", aborted = "ABORTED" }
@@ -83,15 +86,19 @@ extension CatalogStore {
         }
     }
 
-    /// The visible data of a table.
-    public func tableData(tableID: Int64) throws(CatalogError) -> TableData? {
+    /// The visible data of a table: its epoch and the manifest entries above version `after` (a reader that has
+    /// applied up to a version reads only what came since; the primary key makes that a range read).
+    public func tableData(tableID: Int64, after: Int64 = 0) throws(CatalogError) -> TableData? {
         try read { db in
             guard let epoch = try Int64.fetchOne(db, sql: "SELECT data_epoch FROM tables WHERE id = ?", arguments: [tableID]) else { return nil }
-            let entries = try Row.fetchAll(db, sql: "SELECT version, txn_id, segment, row_count FROM manifest WHERE table_id = ? ORDER BY version",
-                                           arguments: [tableID]).map {
-                ManifestEntry(version: $0["version"], txnID: $0["txn_id"], segment: $0["segment"], rowCount: $0["row_count"])
+            var entries: [ManifestEntry] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT version, txn_id, segment, row_count FROM manifest WHERE table_id = ? AND version > ? ORDER BY version
+                """, arguments: [tableID, after])
+            while let row = try rows.next() {
+                entries.append(ManifestEntry(version: row[0], txnID: row[1], segment: row[2], rowCount: row[3]))
             }
-            return TableData(tableID: tableID, epoch: epoch, entries: entries)
+            return TableData(tableID: tableID, epoch: epoch, after: after, entries: entries)
         }
     }
 

@@ -14,10 +14,10 @@ public final class ComputeNodeService: @unchecked Sendable {
     private var finished = 0
     static let uncollectedReportSeconds: Double = 600
 
-    /// Called after each task's report is ready (the FE's embedded node wakes its scheduler with it).
-    private let onFinish: @Sendable () -> Void
+    /// Called with a task's id once its report is ready (the FE's embedded node tells its scheduler).
+    private let onFinish: @Sendable (String) -> Void
 
-    public init(runner: TaskRunner, slots: Int = 16, onFinish: @escaping @Sendable () -> Void = {}) {
+    public init(runner: TaskRunner, slots: Int = 16, onFinish: @escaping @Sendable (String) -> Void = { _ in }) {
         self.runner = runner; self.slots = slots; self.onFinish = onFinish
     }
 
@@ -58,7 +58,7 @@ public final class ComputeNodeService: @unchecked Sendable {
                     self.finishedAt[task.id] = Date().timeIntervalSince1970
                 }
             }
-            self.onFinish()
+            self.onFinish(task.id)
         }
         thread.name = "tributary-task"
         thread.stackSize = Parser.threadStackSize               // the task's COLUMNS and WHERE are parsed and translated here

@@ -46,7 +46,8 @@ public final class FrontendServer: @unchecked Sendable {
         var tables = 0
         for db in try context.catalog.databases() {
             for t in try context.catalog.tables(inDatabase: db.name) {
-                if let data = try context.catalog.tableData(tableID: t.id) { try context.cache.catchUp(t, data: data); tables += 1 }
+                try context.cache.catchUp(t, catalog: context.catalog)
+                tables += 1
             }
         }
         logger.info("recovered: \(aborted) unfinished transactions aborted, \(removed) orphaned segments removed, \(tables) tables cached")

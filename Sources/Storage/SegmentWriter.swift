@@ -8,39 +8,61 @@ public struct SegmentError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Writes one segment incrementally, so a load can stream rows into it while it still reads: a temporary
-/// SQLite file with 64 KiB pages and without a journal (it is private until renamed) inside one transaction;
-/// ``finish()`` records the row count, commits, fsyncs and renames it into place; ``cancel()`` (or dropping an
-/// unfinished writer) deletes it. Values are bound through SQLite's C API, 32 rows per INSERT: this is the hot path
-/// of every load. Thread-safe: concurrent appends are serialized.
+/// SQLite file without a journal (it is private until renamed) inside one transaction; ``finish()`` records the row
+/// count, commits, fsyncs and renames it into place; ``cancel()`` (or dropping an unfinished writer) deletes it.
+/// The first ``smallSegmentRows`` rows wait in memory: a segment that ends below that (a trickle's batch) is written
+/// with 4 KiB pages, a few KiB on disk, and a larger one with 64 KiB pages, which append a fifth cheaper. Values are
+/// bound through SQLite's C API, 32 rows per INSERT: this is the hot path of every load. Thread-safe: concurrent
+/// appends are serialized.
 public final class SegmentWriter: @unchecked Sendable {
     private let path: String
     private let temp: String
-    private let columnCount: Int
+    private let columns: [Relation.Column]
+    private var columnCount: Int { columns.count }
     private let lock = NSLock()
     private var db: OpaquePointer?
     private var insert: OpaquePointer?
     /// The same INSERT for ``rowsPerInsert`` rows at once: one statement step per group of rows instead of per row.
     private var insertMany: OpaquePointer?
     /// 32 rows, or fewer for a table so wide that 32 rows would pass SQLite's limit on bound parameters.
-    private(set) var rowsPerInsert = 1
+    let rowsPerInsert: Int
     public private(set) var rowCount = 0
+    /// Rows not yet in the file (only before it is created), with their `__op`.
+    private var pending: [[Value]] = []
+    private var pendingOps: [Int64] = []
+    private var closed = false
+
+    /// SQLite's limit on bound parameters in one statement.
+    private static let variableLimit: Int = {
+        var db: OpaquePointer?
+        defer { sqlite3_close(db) }
+        guard sqlite3_open(":memory:", &db) == SQLITE_OK else { return 999 }
+        return Int(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+    }()
+
+    /// Below this many rows a segment gets small pages.
+    static let smallSegmentRows = 1024
 
     public init(path: String, columns: [Relation.Column]) throws {
         self.path = path
         temp = path + ".tmp"
-        columnCount = columns.count
+        self.columns = columns
+        rowsPerInsert = max(1, min(32, Self.variableLimit / (columns.count + 1)))
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    }
+
+    /// Creates the temporary file with `pageSize` pages and writes the rows waiting in memory.
+    private func open(pageSize: Int) throws {
         try? FileManager.default.removeItem(atPath: temp)
         guard sqlite3_open_v2(temp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else {
             defer { cleanUp() }
             throw error("cannot create segment \(temp)")
         }
         NumericCollation.register(on: db!)
-        rowsPerInsert = max(1, min(32, Int(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) / (columns.count + 1)))
         let defs = columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.columnDeclaration($0.type))" } + [Segment.opColumn]
         do {
             try exec("""
-                PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;
+                PRAGMA page_size = \(pageSize); PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN;
                 CREATE TABLE segment_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE rows (\(defs.joined(separator: ", ")));
                 """)
@@ -48,6 +70,9 @@ public final class SegmentWriter: @unchecked Sendable {
             let many = Array(repeating: marks, count: rowsPerInsert).joined(separator: ", ")
             guard sqlite3_prepare_v2(db, "INSERT INTO rows VALUES \(marks)", -1, &insert, nil) == SQLITE_OK,
                   sqlite3_prepare_v2(db, "INSERT INTO rows VALUES \(many)", -1, &insertMany, nil) == SQLITE_OK else { throw error("prepare") }
+            let rows = pending, ops = pendingOps
+            pending = []; pendingOps = []
+            try write(rows, ops: ops)
         } catch {
             cleanUp()
             throw error
@@ -59,36 +84,50 @@ public final class SegmentWriter: @unchecked Sendable {
     /// Appends rows (and their `__op`, 0 when nil).
     public func append(_ rows: [[Value]], ops: [Int64]? = nil) throws {
         try lock.withLock {
-            guard let insert, let insertMany else { throw SegmentError(description: "segment \(path) is closed") }
-            let width = columnCount + 1
-            var i = 0
-            while i < rows.count {
-                let group = rows.count - i >= rowsPerInsert ? rowsPerInsert : 1
-                let statement = group == 1 ? insert : insertMany
-                for k in 0..<group {
-                    let base = Int32(k * width)
-                    for (c, value) in rows[i + k].prefix(columnCount).enumerated() { Self.bind(value, to: statement, at: base + Int32(c + 1)) }
-                    sqlite3_bind_int64(statement, base + Int32(width), ops?[i + k] ?? 0)
-                }
-                let rc = sqlite3_step(statement)
-                sqlite3_reset(statement)
-                guard rc == SQLITE_DONE else { throw error("insert") }
-                i += group
-            }
+            guard !closed else { throw SegmentError(description: "segment \(path) is closed") }
             rowCount += rows.count
+            if db == nil {
+                pending += rows
+                pendingOps += ops ?? Array(repeating: 0, count: rows.count)
+                if pending.count >= Self.smallSegmentRows { try open(pageSize: 65536) }
+                return
+            }
+            try write(rows, ops: ops)
+        }
+    }
+
+    private func write(_ rows: [[Value]], ops: [Int64]?) throws {
+        guard let insert, let insertMany else { throw SegmentError(description: "segment \(path) is closed") }
+        let width = columnCount + 1
+        var i = 0
+        while i < rows.count {
+            let group = rows.count - i >= rowsPerInsert ? rowsPerInsert : 1
+            let statement = group == 1 ? insert : insertMany
+            for k in 0..<group {
+                let base = Int32(k * width)
+                for (c, value) in rows[i + k].prefix(columnCount).enumerated() { Self.bind(value, to: statement, at: base + Int32(c + 1)) }
+                sqlite3_bind_int64(statement, base + Int32(width), ops?[i + k] ?? 0)
+            }
+            let rc = sqlite3_step(statement)
+            sqlite3_reset(statement)
+            guard rc == SQLITE_DONE else { throw error("insert") }
+            i += group
         }
     }
 
     /// Commits and durably publishes the segment at its path.
     public func finish() throws {
         try lock.withLock {
+            guard !closed else { throw SegmentError(description: "segment \(path) is closed") }
+            if db == nil { try open(pageSize: 4096) }
+            closed = true
             sqlite3_finalize(insert)
             sqlite3_finalize(insertMany)
             insert = nil; insertMany = nil
             try exec("INSERT INTO segment_meta VALUES ('format', '\(Segment.format)'), ('row_count', '\(rowCount)'); COMMIT;")
             guard sqlite3_close(db) == SQLITE_OK else { throw error("close") }
             db = nil
-            let fd = open(temp, O_RDONLY)
+            let fd = Glibc.open(temp, O_RDONLY)
             guard fd >= 0 else { throw SegmentError(description: "cannot reopen \(temp)") }
             defer { close(fd) }
             guard fsync(fd) == 0 else { throw SegmentError(description: "fsync of \(temp) failed") }
@@ -98,7 +137,7 @@ public final class SegmentWriter: @unchecked Sendable {
     }
 
     /// Abandons the segment: nothing is left on disk.
-    public func cancel() { lock.withLock { cleanUp() } }
+    public func cancel() { lock.withLock { closed = true; pending = []; pendingOps = []; cleanUp() } }
 
     private func cleanUp() {
         if let insert { sqlite3_finalize(insert) }

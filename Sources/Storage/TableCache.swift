@@ -55,20 +55,45 @@ public final class TableCache: Sendable {
     /// The SQLite name of a table's data inside the cache file.
     public static func tableName(_ tableID: Int64) -> String { "t\(tableID)" }
 
-    /// Brings a table up to `data` (its visible version in the catalog). Cheap when already current.
-    public func catchUp(_ table: TableInfo, data: TableData) throws {
+    /// Brings a table up to its visible version in the catalog: the one way every path (queries, INSERT, loads, the
+    /// start) catches the cache up. Reads only the manifest entries the cache has not applied, so it costs the same
+    /// with ten segments as with a hundred thousand; cheap when already current.
+    public func catchUp(_ table: TableInfo, catalog: CatalogStore) throws {
+        let applied = try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT epoch, version FROM cache_state WHERE table_id = ? AND schema = ?",
+                             arguments: [table.id, Self.schemaKey(table)])
+        }.map { (epoch: $0[0] as Int64, version: $0[1] as Int64) }
+        guard var data = try catalog.tableData(tableID: table.id, after: applied?.version ?? 0) else { return }
+        if let applied, applied.epoch == data.epoch, data.entries.isEmpty { return }
+        if applied?.epoch != data.epoch, data.after > 0 {
+            // A TRUNCATE since: versions started again, the table is rebuilt from all of them.
+            guard let all = try catalog.tableData(tableID: table.id) else { return }
+            data = all
+        }
+        if try !catchUp(table, data: data), let all = try catalog.tableData(tableID: table.id) {
+            _ = try catchUp(table, data: all)               // the cache was rebuilt meanwhile: it needs every entry
+        }
+    }
+
+    /// Segments applied in one SQLite transaction (each attached under its own name; SQLite allows 10 at a time).
+    static let segmentsPerTransaction = 8
+
+    /// Brings a table up to `data` (the catalog's manifest above `data.after`). Returns false, changing nothing, if the
+    /// cache needs entries at or below `data.after` (it was rebuilt or is behind them).
+    func catchUp(_ table: TableInfo, data: TableData) throws -> Bool {
         let schema = Self.schemaKey(table)
         // Fast path, concurrent with other readers: already at this epoch, schema and version.
         let current = try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT 1 FROM cache_state WHERE table_id = ? AND epoch = ? AND version = ? AND schema = ?",
+            try Row.fetchOne(db, sql: "SELECT 1 FROM cache_state WHERE table_id = ? AND epoch = ? AND version >= ? AND schema = ?",
                              arguments: [table.id, data.epoch, data.version, schema]) != nil
         }
-        if current { return }
+        if current { return true }
         // The writer is serial and the state is re-read inside it, so two catch-ups never apply a segment twice.
-        // SQLite cannot ATTACH/DETACH inside a transaction: each segment is attached outside, then applied and
+        // SQLite cannot ATTACH/DETACH inside a transaction: segments are attached outside, then applied and
         // recorded in one transaction, so a crash leaves the cache at a consistent version.
-        try pool.writeWithoutTransaction { db in
+        let complete = try pool.writeWithoutTransaction { db -> Bool in
             var pending: [ManifestEntry] = []
+            var complete = true
             try db.inTransaction {
                 let state = try Row.fetchOne(db, sql: "SELECT epoch, version, schema FROM cache_state WHERE table_id = ?", arguments: [table.id])
                 if let state, state["schema"] == schema, try db.tableExists(Self.tableName(table.id)) {
@@ -76,29 +101,39 @@ public final class TableCache: Sendable {
                     // A caller that read the catalog before a newer commit or TRUNCATE must not roll the cache back.
                     if epoch > data.epoch || (epoch == data.epoch && applied >= data.version) { return .commit }
                     if epoch == data.epoch {
+                        if applied < data.after { complete = false; return .commit }
                         pending = data.entries.filter { $0.version > applied }
                         return .commit
                     }
                 }
                 // New table, lost cache, or a TRUNCATE (newer epoch): rebuild from every visible segment.
+                guard data.after == 0 else { complete = false; return .commit }
                 try Self.createTable(table, in: db)
                 try Self.record(table.id, epoch: data.epoch, version: 0, schema: schema, in: db)
                 pending = data.entries
                 return .commit
             }
-            for entry in pending {
-                try db.execute(sql: "ATTACH DATABASE ? AS seg", arguments: [volume.absolute(entry.segment)])
-                defer { try? db.execute(sql: "DETACH DATABASE seg") }
+            var start = pending.startIndex
+            while start < pending.endIndex {
+                let batch = pending[start..<min(start + Self.segmentsPerTransaction, pending.endIndex)]
+                start = batch.endIndex
+                let names = batch.indices.map { "seg\($0 - batch.startIndex)" }
+                defer { for name in names { try? db.execute(sql: "DETACH DATABASE \(name)") } }
+                for (entry, name) in zip(batch, names) {
+                    try db.execute(sql: "ATTACH DATABASE ? AS \(name)", arguments: [volume.absolute(entry.segment)])
+                }
                 try db.inTransaction {
-                    try apply(table, from: "seg", in: db)
-                    try Self.record(table.id, epoch: data.epoch, version: entry.version, schema: schema, in: db)
+                    for name in names { try apply(table, from: name, in: db) }
+                    try Self.record(table.id, epoch: data.epoch, version: batch.last!.version, schema: schema, in: db)
                     return .commit
                 }
             }
+            return complete
         }
         checkpoints.async { [checkpointer] in
             try? checkpointer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         }
+        return complete
     }
 
     private static func record(_ tableID: Int64, epoch: Int64, version: Int64, schema: String, in db: Database) throws {

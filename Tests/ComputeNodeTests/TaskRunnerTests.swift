@@ -91,7 +91,7 @@ import Testing
 
     @Test func aNodeTellsWhenATaskReportIsReady() {
         let ready = DispatchSemaphore(value: 0)
-        let service = ComputeNodeService(runner: TaskRunner(segmentRoot: "/tmp", errorLogDirectory: "/tmp", errorLogURLBase: ""), slots: 2) { ready.signal() }
+        let service = ComputeNodeService(runner: TaskRunner(segmentRoot: "/tmp", errorLogDirectory: "/tmp", errorLogURLBase: ""), slots: 2) { _ in ready.signal() }
         var bad = task("127.0.0.1:1", begin: [0: 0], root: "/tmp")
         bad.segment = "../outside.seg"
         #expect(throws: Never.self) { try service.submit(bad) }

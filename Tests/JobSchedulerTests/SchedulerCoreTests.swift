@@ -75,7 +75,9 @@ import Testing
         let effects = core.watermarksFetched(Self.key, .success([TopicPartition("t", 0): 0, TopicPartition("t", 1): 5]), now: 1.2)
         #expect(effects == [.start(TaskID("task1"), job: core.view(of: JobID(7))!.job, partitions: [0, 1], begin: [0: 0, 1: 0], node: NodeID(1))])
         #expect(core.taskStarted(TaskID("task1"), .started(txn: TxnID(70), segment: "db1/t1/txn70.seg"), now: 1.3).isEmpty)
-        #expect(core.tick(now: 1.5) == [.poll(TaskID("task1"), node: NodeID(1))])
+        // Node 1 is embedded: it says when the task is done, and is polled then (ticks poll it only once a second).
+        #expect(core.tick(now: 1.5).isEmpty)
+        #expect(core.nodeFinishedTask(NodeID(1), TaskID("task1"), now: 1.6) == [.poll(TaskID("task1"), node: NodeID(1))])
         let outcome = TaskOutcome(endOffsets: [1: 5], latestOffsets: [0: 0, 1: 5], loadedRows: 5)
         #expect(core.taskPolled(TaskID("task1"), .finished(outcome), now: 2) == [
             .forget(TaskID("task1"), node: NodeID(1)),
@@ -88,6 +90,17 @@ import Testing
         let renewed = try #require(core.view(of: JobID(7))?.tasks.first)
         #expect(renewed.id == TaskID("task2") && renewed.phase == .waiting(until: 7.1) && renewed.previousNode == NodeID(1))
         #expect(core.tick(now: 5).isEmpty)
+    }
+
+    @Test func anEmbeddedTaskThatFinishesBeforeItsStartIsReportedIsPolledAtOnceThen() {
+        var core = Self.runningCore()
+        _ = core.tick(now: 1)
+        let start = core.watermarksFetched(Self.key, .success([TopicPartition("t0", 0): 3]), now: 1.1)
+        #expect(Self.starts(start) == [TaskID("task1")])
+        #expect(core.nodeFinishedTask(NodeID(1), TaskID("task1"), now: 1.2).isEmpty)      // still starting
+        #expect(core.taskStarted(TaskID("task1"), .started(txn: TxnID(1), segment: "s"), now: 1.3) == [.poll(TaskID("task1"), node: NodeID(1))])
+        #expect(core.tick(now: 2.2).isEmpty)                                                 // polled at 1.3
+        #expect(core.tick(now: 2.4) == [.poll(TaskID("task1"), node: NodeID(1))])          // the fallback, a second later
     }
 
     @Test func idleJobsCostOneWatermarkRequestPerClusterAndNoTask() {

@@ -36,6 +36,21 @@ import Testing
         }
     }
 
+    @Test func aSmallBatchGetsSmallPagesAndALargeOneLargePages() throws {
+        for (count, pageSize) in [(5, 4096), (SegmentWriter.smallSegmentRows + 3, 65536)] {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("pages-\(UUID().uuidString).seg").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let writer = try SegmentWriter(path: path, columns: [.init("id", .bigint)])
+            for i in 0..<count { try writer.append([[.int(Int64(i))]]) }
+            #expect(!FileManager.default.fileExists(atPath: path))
+            try writer.finish()
+            let (pages, ids) = try DatabaseQueue(path: path).read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA page_size"), try Int64.fetchAll(db, sql: "SELECT id FROM rows ORDER BY rowid"))
+            }
+            #expect(pages == pageSize && ids == (0..<Int64(count)).map { $0 })
+        }
+    }
+
     @Test func aTableTooWideFor32RowsPerInsertStillLoads() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wide-\(UUID().uuidString).seg").path
         defer { try? FileManager.default.removeItem(atPath: path) }

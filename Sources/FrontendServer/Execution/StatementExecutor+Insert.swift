@@ -74,7 +74,7 @@ extension StatementExecutor {
             volume.remove(segment)
             throw SQLError(1105, "HY000", "Insert failed and was rolled back: \(error)")
         }
-        if let data = try? server.catalog.tableData(tableID: table.id) { try? server.cache.catchUp(table, data: data) }
+        try? server.cache.catchUp(table, catalog: server.catalog)
         return txn
     }
 

@@ -176,8 +176,7 @@ struct CatalogRelations: RelationProvider {
                 throw QueryError.accessDenied(privilege: "SELECT", table: table.name)
             }
             if !memo.isCurrent(table.id, server.catalog) {
-                guard let data = try server.catalog.tableData(tableID: table.id) else { throw QueryError.unknownTable("\(database).\(name.name)") }
-                try server.cache.catchUp(table, data: data)
+                try server.cache.catchUp(table, catalog: server.catalog)
                 memo.markCurrent(table.id)
             }
             return Relation(schema: database, name: table.name,

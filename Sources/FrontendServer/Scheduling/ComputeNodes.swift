@@ -60,7 +60,7 @@ extension RoutineLoadScheduler {
     /// Registers the FE's in-process compute node; it is alive as long as the FE is.
     func startEmbeddedNode(errorLogDirectory: String, httpPort: Int) {
         let runner = TaskRunner(segmentRoot: volume.root, errorLogDirectory: errorLogDirectory, errorLogURLBase: "http://127.0.0.1:\(httpPort)")
-        let service = ComputeNodeService(runner: runner, slots: 1_000) { [weak self] in self?.nodeFinishedTask(Self.embeddedNodeID) }
+        let service = ComputeNodeService(runner: runner, slots: 1_000) { [weak self] task in self?.nodeFinishedTask(Self.embeddedNodeID, task) }
         let now = Date().timeIntervalSince1970
         nodes.add(ComputeNodeState(id: Self.embeddedNodeID, host: "127.0.0.1", heartbeatPort: 9050, httpPort: httpPort, alive: true,
                                    lastHeartbeat: now, lastStartTime: now, embedded: true,

@@ -26,6 +26,10 @@ final class RoutineLoadScheduler: Sendable {
     let work = DispatchQueue(label: "tributary-scheduler-work", attributes: .concurrent)
     /// Brings the table cache up to date after commits, one table at a time.
     let cacheQueue = DispatchQueue(label: "tributary-cache-catch-up")
+    /// Tables with a catch-up queued on `cacheQueue` that has not begun.
+    let pendingCatchUps = Mutex(Set<String>())
+    /// How long a commit's catch-up waits for more commits of the same table.
+    static let catchUpDelay: DispatchTimeInterval = .milliseconds(100)
 
     init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, config: FrontendConfig, logger: Logger) {
         self.catalog = catalog; self.volume = volume; self.cache = cache; self.config = config; self.logger = logger
@@ -76,10 +80,7 @@ final class RoutineLoadScheduler: Sendable {
     func nodeChanged(_ id: Int64, _ node: SchedulerCore.Node?) { send { core, now in core.nodeChanged(NodeID(id), node, now: now) } }
 
     /// The embedded node finished a task: poll it now.
-    func nodeFinishedTask(_ id: Int64) {
-        core.withLock { $0.nodeFinishedTask(NodeID(id)) }
-        wakeUp.signal()
-    }
+    func nodeFinishedTask(_ id: Int64, _ task: String) { send { core, now in core.nodeFinishedTask(NodeID(id), TaskID(task), now: now) } }
 
     // MARK: - What SHOW reads
 

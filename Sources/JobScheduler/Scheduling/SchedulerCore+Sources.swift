@@ -33,27 +33,33 @@ extension SchedulerCore {
                                            now: Double) -> [SchedulerEffect] {
         guard let sent = clusters[key]?.inFlight else { return [] }
         clusters[key]?.inFlight = nil
+        let waiting = clusters[key]?.checking ?? []
+        clusters[key]?.checking = []
         var effects: [SchedulerEffect] = []
         switch result {
         case .success(let marks):
             for (tp, high) in marks { clusters[key]?.latest[tp] = high }
             clusters[key]?.fetchedAt = sent.sentAt
-            for (jobID, entry) in jobs where entry.cluster == key {
-                jobs[jobID]?.source.reachedAt = now
-                for i in entry.tasks.indices { if case .checking = entry.tasks[i].phase { effects += evaluate(jobID, i, now: now) } }
+            clusters[key]?.source.reachedAt = now
+            // In the order they became due, so slots go first come first served.
+            let due = waiting.compactMap { ref -> (Double, TaskRef)? in
+                guard let (entry, i) = task(ref.task, of: ref.job), case .checking(let since) = entry.tasks[i].phase else { return nil }
+                return (since, ref)
+            }
+            for (_, ref) in due.sorted(by: { ($0.0, $0.1.job) < ($1.0, $1.1.job) }) {
+                guard let (_, i) = task(ref.task, of: ref.job) else { continue }
+                effects += evaluate(ref.job, i, now: now)
             }
         case .failure(let failure):
-            for (jobID, entry) in jobs where entry.cluster == key {
-                if failure.unreachable {
-                    jobs[jobID]?.source.failureAt = now
-                    jobs[jobID]?.source.failure = failure.message
-                }
-                for i in entry.tasks.indices {
-                    guard case .checking = entry.tasks[i].phase else { continue }
-                    // The job stays RUNNING (§2.6); its tasks try again after max_batch_interval.
-                    effects += wait(jobID, i, until: now + Double(entry.job.definition.job.maxBatchInterval),
-                                    message: "failed to check task ready to execute, err: \(failure.message)")
-                }
+            if failure.unreachable {
+                clusters[key]?.source.failureAt = now
+                clusters[key]?.source.failure = failure.message
+            }
+            for ref in waiting {
+                guard let (entry, i) = task(ref.task, of: ref.job), case .checking = entry.tasks[i].phase else { continue }
+                // The job stays RUNNING (§2.6); its tasks try again after max_batch_interval.
+                effects += wait(ref.job, i, until: now + Double(entry.job.definition.job.maxBatchInterval),
+                                message: "failed to check task ready to execute, err: \(failure.message)")
             }
         }
         return effects
@@ -64,7 +70,8 @@ extension SchedulerCore {
     public mutating func partitionsFetched(_ key: ClusterKey, _ result: [String: [Int32]], now: Double) -> [SchedulerEffect] {
         clusters[key]?.discoveryInFlight = false
         var effects: [SchedulerEffect] = []
-        for (jobID, entry) in jobs where entry.cluster == key && entry.job.state == .running && entry.job.definition.source.partitions == nil {
+        for jobID in (clusterJobs[key] ?? []).sorted() {
+            guard let entry = jobs[jobID], entry.job.state == .running, entry.job.definition.source.partitions == nil else { continue }
             guard let current = result[entry.job.definition.source.topic], current.sorted() != entry.job.currentPartitions.sorted() else { continue }
             effects += dropTasks(jobID, reason: "the partitions of the topic changed")
             var rescheduled = entry.job

@@ -63,6 +63,7 @@ extension SchedulerCore {
         guard cluster.fetchedAt >= since else {
             // Nothing known newer than the moment the task became due: it rides on the cluster's next request.
             for p in task.partitions { clusters[entry.cluster, default: ClusterEntry()].wanted.insert(TopicPartition(topic, p)) }
+            clusters[entry.cluster]?.checking.insert(TaskRef(job: jobID, task: task.id))
             return []
         }
         // Partitions in order; the first that decides wins (§3.5 step 2).
@@ -131,7 +132,7 @@ extension SchedulerCore {
         case .started(let txn, let segment):
             jobs[jobID]?.tasks[i].phase = .running(.init(txn: txn, segment: segment, node: node, startedAt: now, lastPoll: now))
             jobs[jobID]?.tasks[i].message = "task submitted to execute"
-            return []
+            return finishedBeforeStarted.remove(taskID) != nil ? [.poll(taskID, node: node)] : []
         case .submitFailed(let txn, let segment, let text):
             // As in StarRocks the task counts as started and times out; the failure is shown in OtherMsg.
             jobs[jobID]?.tasks[i].phase = .running(.init(txn: txn, segment: segment, node: node, startedAt: now, lastPoll: now))
@@ -151,20 +152,25 @@ extension SchedulerCore {
         let node = nodes[run.node]
         if node == nil || node?.alive == false { return finish(jobID, i, .failed(.nodeLost(run.node)), now: now) }
         if now - run.startedAt > Double(entry.job.definition.job.taskTimeoutSecond) { return finish(jobID, i, .failed(.timeout), now: now) }
-        guard now - run.lastPoll >= settings.pollInterval || node?.embedded == true && now > run.lastPoll else { return [] }
+        // The embedded node says when a task finishes (``nodeFinishedTask(_:_:now:)``): its polls are only a fallback.
+        let interval = node?.embedded == true ? settings.embeddedPollInterval : settings.pollInterval
+        guard now - run.lastPoll >= interval else { return [] }
         run.lastPoll = now
         jobs[jobID]?.tasks[i].phase = .running(run)
         return [.poll(taskID, node: run.node)]
     }
 
-    /// The embedded node finished a task: its running tasks are polled on the next tick rather than a poll interval
-    /// later.
-    public mutating func nodeFinishedTask(_ node: NodeID) {
-        for (taskID, jobID) in active {
-            guard let (entry, i) = task(taskID, of: jobID), case .running(var run) = entry.tasks[i].phase, run.node == node else { continue }
-            run.lastPoll = -.infinity
-            jobs[jobID]?.tasks[i].phase = .running(run)
+    /// The embedded node finished a task: it is polled now rather than at its next poll.
+    public mutating func nodeFinishedTask(_ node: NodeID, _ taskID: TaskID, now: Double) -> [SchedulerEffect] {
+        guard let jobID = active[taskID], let (entry, i) = task(taskID, of: jobID) else { return [] }
+        if case .starting(node, _) = entry.tasks[i].phase {
+            finishedBeforeStarted.insert(taskID)              // polled as soon as its start is reported
+            return []
         }
+        guard case .running(var run) = entry.tasks[i].phase, run.node == node else { return [] }
+        run.lastPoll = now
+        jobs[jobID]?.tasks[i].phase = .running(run)
+        return [.poll(taskID, node: node)]
     }
 
     /// What a node answered about a task.

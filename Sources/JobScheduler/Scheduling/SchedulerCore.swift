@@ -24,6 +24,8 @@ public struct SchedulerCore: Sendable {
         public var slotsPerNode = 16
         /// How often a running task is polled.
         public var pollInterval: Double = 0.1
+        /// How often a task on the embedded node is polled; it reports each finished task at once.
+        public var embeddedPollInterval: Double = 1
         /// At most one watermark request per cluster this often: tasks due meanwhile share the next one.
         public var watermarkGap: Double = 0.5
         public init() {}
@@ -55,6 +57,8 @@ public struct SchedulerCore: Sendable {
 
     struct JobEntry: Equatable, Sendable {
         var job: RoutineLoadJob
+        /// The Kafka cluster it reads (kept, not derived on every look: a thousand jobs are walked by cluster).
+        var cluster: ClusterKey
         var tasks: [ScheduledTask] = []
         /// A prepare effect is out for this job.
         var preparing = false
@@ -62,8 +66,9 @@ public struct SchedulerCore: Sendable {
         var waitingForNodes = false
         /// The number of alive nodes changed what the job's split would be: split again once none of its tasks runs.
         var resplit = false
+        /// What this job's own requests and tasks found; ``view(of:)`` adds its cluster's.
         var source = SourceHealth()
-        var cluster: ClusterKey { ClusterKey(job.definition.source) }
+        init(job: RoutineLoadJob) { self.job = job; cluster = ClusterKey(job.definition.source) }
     }
 
     struct ClusterEntry: Equatable, Sendable {
@@ -76,12 +81,22 @@ public struct SchedulerCore: Sendable {
         var lastSent: Double = -.infinity
         var discoveryInFlight = false
         var nextDiscovery: Double = 0
+        /// Whether the cluster answered its latest watermark requests.
+        var source = SourceHealth()
+        /// Checking tasks that wait for the next watermark answer.
+        var checking = Set<TaskRef>()
 
         static func == (a: ClusterEntry, b: ClusterEntry) -> Bool {
             a.latest == b.latest && a.fetchedAt == b.fetchedAt && a.wanted == b.wanted && a.inFlight?.sentAt == b.inFlight?.sentAt
                 && a.inFlight?.partitions == b.inFlight?.partitions && a.lastSent == b.lastSent && a.discoveryInFlight == b.discoveryInFlight
-                && a.nextDiscovery == b.nextDiscovery
+                && a.nextDiscovery == b.nextDiscovery && a.source == b.source && a.checking == b.checking
         }
+    }
+
+    /// A task of a job.
+    struct TaskRef: Hashable, Sendable {
+        var job: JobID
+        var task: TaskID
     }
 
     /// A waiting task and when it is due, ordered by time; entries of tasks that moved on are skipped when popped.
@@ -99,9 +114,13 @@ public struct SchedulerCore: Sendable {
     var names: [String: [String: JobID]] = [:]
     public private(set) var nodes: [NodeID: Node] = [:]
     var clusters: [ClusterKey: ClusterEntry] = [:]
+    /// The jobs reading each cluster.
+    var clusterJobs: [ClusterKey: Set<JobID>] = [:]
     var due = Heap<Due>()
     /// Tasks that hold a transaction or are starting, with their job: the only ones a tick looks at besides due ones.
     var active: [TaskID: JobID] = [:]
+    /// Starting tasks the embedded node already finished.
+    var finishedBeforeStarted = Set<TaskID>()
     /// Tasks per node that occupy a slot.
     var occupied: [NodeID: Int] = [:]
     /// Tasks with new data waiting for a free slot, first come first served (a backlog cannot starve a quiet job).
@@ -120,15 +139,24 @@ public struct SchedulerCore: Sendable {
 
     // MARK: - What SHOW reads
 
-    public func view(of id: JobID) -> JobView? { jobs[id].map { JobView(job: $0.job, tasks: $0.tasks, source: $0.source) } }
+    public func view(of id: JobID) -> JobView? { jobs[id].map(view) }
+
+    private func view(_ entry: JobEntry) -> JobView {
+        var source = entry.source
+        if let cluster = clusters[entry.cluster]?.source {
+            source.reachedAt = max(source.reachedAt ?? -.infinity, cluster.reachedAt ?? -.infinity)
+            if source.reachedAt == -.infinity { source.reachedAt = nil }
+            if let at = cluster.failureAt, at > source.failureAt ?? -.infinity { source.failureAt = at; source.failure = cluster.failure }
+        }
+        return JobView(job: entry.job, tasks: entry.tasks, source: source)
+    }
 
     /// The job named `name` in `database` that is not STOPPED or CANCELLED.
     public func liveJob(database: String, name: String) -> JobID? { names[database]?[name] }
 
     /// Every job, optionally of one database, by id.
     public func views(database: String? = nil) -> [JobView] {
-        jobs.values.filter { database == nil || $0.job.databaseName == database }.sorted { $0.job.id < $1.job.id }
-            .map { JobView(job: $0.job, tasks: $0.tasks, source: $0.source) }
+        jobs.values.filter { database == nil || $0.job.databaseName == database }.sorted { $0.job.id < $1.job.id }.map(view)
     }
 
     public var jobCount: Int { jobs.count }
@@ -147,6 +175,12 @@ public struct SchedulerCore: Sendable {
         let id = JobID(job.id)
         var entry = jobs[id] ?? JobEntry(job: job)
         entry.job = job
+        let cluster = ClusterKey(job.definition.source)
+        if cluster != entry.cluster || clusterJobs[cluster]?.contains(id) != true {     // new, or ALTER changed its brokers
+            clusterJobs[entry.cluster]?.remove(id)
+            entry.cluster = cluster
+            clusterJobs[cluster, default: []].insert(id)
+        }
         jobs[id] = entry
         index(job)
         if clusters[entry.cluster] == nil { clusters[entry.cluster] = ClusterEntry(nextDiscovery: now + settings.discoveryInterval) }
@@ -289,6 +323,7 @@ public struct SchedulerCore: Sendable {
     mutating func release(_ task: ScheduledTask) {
         if let node = task.occupiedNode { occupied[node] = max(0, (occupied[node] ?? 1) - 1) }
         active[task.id] = nil
+        finishedBeforeStarted.remove(task.id)
     }
 
     /// The node for a task: its previous one while it has a free slot, else the least loaded alive node (ties by id).
