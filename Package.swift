@@ -66,6 +66,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),

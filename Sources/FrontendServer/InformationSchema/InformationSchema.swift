@@ -138,7 +138,7 @@ struct InformationSchema {
         return views.filter { privileges.allows("INSERT", database: $0.job.databaseName, table: $0.job.tableName) }.map { view in
             let job = view.job
             let tasks = RoutineLoadScheduler.shownTasks(view).count
-            let shown = RoutineLoadRendering.row(job, taskCount: tasks, source: view.source)   // SHOW ROUTINE LOAD's 22 cells
+            let shown = server.loads.shownRows.row(view)                                    // SHOW ROUTINE LOAD's 22 cells
             return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], shown[7], shown[8], .int(Int64(tasks)),
                     shown[10], shown[11], shown[12], shown[13], shown[14], shown[16], .string(job.errorLogURLs.reversed().joined(separator: ",")),
                     shown[18], shown[19], shown[20], shown[21], shown[15]]

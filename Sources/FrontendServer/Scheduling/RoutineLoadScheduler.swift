@@ -19,6 +19,8 @@ final class RoutineLoadScheduler: Sendable {
     let logger: Logger
     let nodes = ComputeNodeRegistry()
     let kafka = KafkaClusterPool()
+    /// SHOW ROUTINE LOAD's rendered rows.
+    let shownRows = RoutineLoadRows()
     private let core: Mutex<SchedulerCore>
     /// Ends the pause before the next tick early (an event made something due, the embedded node finished a task).
     private let wakeUp = DispatchSemaphore(value: 0)

@@ -156,7 +156,10 @@ public struct SchedulerCore: Sendable {
 
     /// Every job, optionally of one database, by id.
     public func views(database: String? = nil) -> [JobView] {
-        jobs.values.filter { database == nil || $0.job.databaseName == database }.sorted { $0.job.id < $1.job.id }.map(view)
+        jobs.keys.sorted().compactMap { id in
+            guard let entry = jobs[id], database == nil || entry.job.databaseName == database else { return nil }
+            return view(entry)
+        }
     }
 
     public var jobCount: Int { jobs.count }
