@@ -16,9 +16,12 @@ public struct TaskRunner: Sendable {
     /// Directory of error-log files, and the URL prefix they are served under.
     public let errorLogDirectory: String
     public let errorLogURLBase: String
+    /// Consumers handed from one task to the next.
+    public let consumers: KafkaConsumerPool
 
-    public init(segmentRoot: String, errorLogDirectory: String, errorLogURLBase: String) {
+    public init(segmentRoot: String, errorLogDirectory: String, errorLogURLBase: String, consumers: KafkaConsumerPool = KafkaConsumerPool()) {
         self.segmentRoot = segmentRoot; self.errorLogDirectory = errorLogDirectory; self.errorLogURLBase = errorLogURLBase
+        self.consumers = consumers
     }
 
     public func run(_ task: LoadTask) -> TaskReport {
@@ -75,9 +78,10 @@ public struct TaskRunner: Sendable {
         return numbered(parts[0], "db") && numbered(parts[1], "t") && numbered(parts[2].dropLast(4), "txn")
     }
 
-    /// One librdkafka consumer reads all the task's partitions and copies the messages into chunks; decoder threads
-    /// turn chunks into rows and append them to the segment in read order. The reading thread does little per
-    /// message, so decoding is spread evenly however the data is spread over partitions.
+    /// One librdkafka consumer (from the node's pool, handed on to the next task) reads all the task's partitions and
+    /// copies the messages into chunks; decoder threads turn chunks into rows and append them to the segment in read
+    /// order. The reading thread does little per message, so decoding is spread evenly however the data is spread
+    /// over partitions.
     private func execute(_ task: LoadTask, started: DispatchTime) throws -> TaskOutcome {
         let plan = try LoadPlan(task.spec)
         let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
@@ -85,8 +89,8 @@ public struct TaskRunner: Sendable {
         let prefetch = Prefetch(task)
         let consumer: KafkaPartitionConsumer
         do {
-            consumer = try KafkaPartitionConsumer(brokers: task.brokers, topic: task.topic, start: task.begin, tuning: prefetch.settings,
-                                                  properties: task.properties.map { ($0.key, $0.value) })
+            consumer = try consumers.consumer(brokers: task.brokers, topic: task.topic, start: task.begin, tuning: prefetch.settings,
+                                              properties: task.properties.map { ($0.key, $0.value) })
         } catch {
             segment.cancel()
             throw error
@@ -114,6 +118,7 @@ public struct TaskRunner: Sendable {
             failure.set(error)
         }
         queue.close()
+        consumers.giveBack(consumer)
         done.wait()
         let result = decoded.total
         do {
