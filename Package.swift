@@ -36,16 +36,17 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
-        .target(name: "LoadPipeline", dependencies: ["SQLParser", "Expressions", "CatalogStore", "Storage"]),
-        .target(name: "JobScheduler", dependencies: ["CatalogStore", "SQLParser", "Expressions", "Kafka",
+        .target(name: "TaskContract", dependencies: ["CatalogStore", "SQLParser"]),
+        .target(name: "LoadPipeline", dependencies: ["TaskContract", "SQLParser", "Expressions", "CatalogStore", "Storage"]),
+        .target(name: "JobScheduler", dependencies: ["TaskContract", "CatalogStore", "SQLParser", "Expressions", "Kafka",
                                               .product(name: "HeapModule", package: "swift-collections"),
                                               .product(name: "DequeModule", package: "swift-collections")]),
         .target(name: "ComputeNode", dependencies: [
-            "COpenSSL", "JobScheduler", "LoadPipeline", "Kafka", "Storage", "SQLParser",
+            "COpenSSL", "TaskContract", "LoadPipeline", "Kafka", "Storage", "SQLParser",
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .target(name: "FrontendServer", dependencies: [
-            "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "JobScheduler",
+            "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "TaskContract", "JobScheduler",
             "LoadPipeline", "ComputeNode",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "FlyingFox", package: "FlyingFox"),
@@ -74,11 +75,11 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore",
                                                       .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "ComputeNodeTests", dependencies: [
-            "ComputeNode", "Kafka", "LoadPipeline", "CatalogStore", "SQLParser", .product(name: "GRDB", package: "GRDB.swift"),
+            "ComputeNode", "TaskContract", "Kafka", "LoadPipeline", "CatalogStore", "SQLParser", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "Expressions", "SQLParser", "CatalogStore"]),
-        .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler", "SQLParser"]),
-        .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage", "ComputeNode", "JobScheduler",
+        .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "TaskContract", "Expressions", "SQLParser", "CatalogStore"]),
+        .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler", "TaskContract", "SQLParser"]),
+        .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage", "ComputeNode", "TaskContract", "JobScheduler",
                                                              .product(name: "Logging", package: "swift-log")]),
     ]
 )

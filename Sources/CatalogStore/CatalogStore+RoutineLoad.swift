@@ -34,13 +34,24 @@ extension CatalogStore {
         }
     }
 
-    /// Replaces a job's document only if it is still `expected` (compare-and-set), so the scheduler and
-    /// user statements never overwrite each other's changes. Returns false if the job changed meanwhile.
-    public func updateRoutineLoadJob(id: Int64, state: String, document: String, expected: String) throws(CatalogError) -> Bool {
-        try write { db in
-            try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ? AND document = ?",
-                           arguments: [state, document, id, expected])
-            return db.changesCount == 1
+    /// Reads a job, lets `change` decide its new state and document, and writes them, all in one write transaction:
+    /// writers (user statements, the scheduler, commits) take turns, so none overwrites another's change. `change`
+    /// returns nil to leave the job as it is; an error it throws is rethrown unchanged and nothing is written.
+    /// Returns false if there is no such job.
+    public func updateRoutineLoadJob(id: Int64, _ change: (StoredRoutineLoadJob) throws -> (state: String, document: String)?) throws -> Bool {
+        var thrown: (any Error)?
+        do {
+            return try write { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [id]) else { return false }
+                let new: (state: String, document: String)?
+                do { new = try change(StoredRoutineLoadJob(row: row)) } catch { thrown = error; throw error }
+                if let new {
+                    try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?", arguments: [new.state, new.document, id])
+                }
+                return true
+            }
+        } catch {
+            throw thrown ?? error
         }
     }
 

@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import TaskContract
 
 /// The compute node's HTTP API (served by `tributary-cn` on its heartbeat_service_port, and by the FE's HTTP
 /// port for its embedded node's error logs):

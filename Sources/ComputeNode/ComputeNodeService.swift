@@ -1,6 +1,6 @@
 import Foundation
-import JobScheduler
 import SQLParser
+import TaskContract
 
 /// A compute node's task table: accepts tasks, runs each on its own thread, and keeps the report until the
 /// FE has fetched it. Used in-process by the FE's embedded node and behind `tributary-cn`'s HTTP API.

@@ -1,4 +1,5 @@
 import Foundation
+import TaskContract
 
 /// How much a task's consumer may read, so it never waits on librdkafka's prefetch. librdkafka 2.0 stops fetching
 /// once `queued.min.messages` messages or `queued.max.messages.kbytes` are queued, and fetches again only after a

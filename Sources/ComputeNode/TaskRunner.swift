@@ -1,10 +1,10 @@
 import Dispatch
 import Foundation
-import JobScheduler
 import Kafka
 import LoadPipeline
 import SQLParser
 import Storage
+import TaskContract
 
 /// Runs one task to completion (reference routine_load.md §3.6): consume the task's partitions from their
 /// begin offsets until task_consume_second, the byte or row cap, or the end of every partition; decode and

@@ -1,5 +1,6 @@
 import Expressions
 import Foundation
+import TaskContract
 
 /// The job side of the commit protocol (DESIGN.md "Data flow", reference routine_load.md §2.7, §3.7): a task
 /// result is accepted only while the job is RUNNING and its progress still equals the task's begin offsets;

@@ -44,7 +44,7 @@ extension RoutineLoadDefinition {
             "desired_concurrent_number": String(job.desiredConcurrentNumber), "max_batch_interval": String(job.maxBatchInterval),
             "max_batch_rows": String(job.maxBatchRows), "max_error_number": String(job.maxErrorNumber),
             "max_filter_ratio": String(job.maxFilterRatio), "strict_mode": String(job.strictMode), "timezone": job.timezone,
-            "partial_update": String(job.partialUpdate), "format": job.format, "jsonpaths": job.jsonpaths, "json_root": job.jsonRoot,
+            "partial_update": String(job.partialUpdate), "format": job.format.rawValue, "jsonpaths": job.jsonpaths, "json_root": job.jsonRoot,
             "strip_outer_array": String(job.stripOuterArray), "trim_space": String(job.trimSpace),
             "log_rejected_record_num": String(job.logRejectedRecordNum), "task_consume_second": String(job.taskConsumeSecond),
             "task_timeout_second": String(job.taskTimeoutSecond), "pause_on_fatal_parse_error": String(job.pauseOnFatalParseError),

@@ -1,3 +1,4 @@
+import TaskContract
 import Kafka
 import SQLParser
 
@@ -61,8 +62,7 @@ extension RoutineLoadDefinition {
             j.maxFilterRatio = r
         }
         if let v = values["format"] {
-            let f = v.trimmed.lowercased()
-            guard ["csv", "json", "avro"].contains(f) else { throw .invalid("Format type is invalid. format=`\(v)`") }
+            guard let f = LoadFormat(rawValue: v.trimmed.lowercased()) else { throw .invalid("Format type is invalid. format=`\(v)`") }
             j.format = f
         }
         if let v = values["timezone"] {
@@ -106,7 +106,7 @@ extension RoutineLoadDefinition {
         return KnownTimeZones.isValid(v) ? v : nil
     }
 
-    static func kafka(_ props: [Property], format: String, makeGroupID: () -> String) throws(RoutineLoadError) -> KafkaSource {
+    static func kafka(_ props: [Property], format: LoadFormat, makeGroupID: () -> String) throws(RoutineLoadError) -> KafkaSource {
         var brokers: String?, topic: String?, partitionsText: String?, offsetsText: String?, registry: String?
         var custom: [Property] = []
         for p in props {
@@ -156,7 +156,7 @@ extension RoutineLoadDefinition {
             custom.append(Property("group.id", makeGroupID()))
             generated = true
         }
-        if format == "avro", registry == nil { throw .invalid("confluent.schema.registry.url is a required property") }
+        if format == .avro, registry == nil { throw .invalid("confluent.schema.registry.url is a required property") }
         return KafkaSource(brokerList: brokers, topic: topic, partitions: partitions, offsets: offsets, defaultOffset: defaultOffset,
                            customProperties: custom, groupIDGenerated: generated, schemaRegistryURL: registry)
     }

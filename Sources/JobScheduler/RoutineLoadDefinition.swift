@@ -1,3 +1,4 @@
+import TaskContract
 import SQLParser
 
 /// Where a Kafka partition starts: a named position or an explicit offset (StarRocks' −2 / −1 sentinels as cases).
@@ -32,7 +33,7 @@ public struct RoutineLoadJobProperties: Equatable, Sendable, Codable {
     public var timezone = "UTC"
     public var partialUpdate = false
     public var mergeCondition: String?
-    public var format = "csv"
+    public var format = LoadFormat.csv
     public var jsonpaths = ""
     public var jsonRoot = ""
     public var stripOuterArray = false

@@ -1,4 +1,5 @@
 import Foundation
+import TaskContract
 
 /// One task of a RUNNING job (reference routine_load.md §3.5): a fixed set of partitions consumed by one node
 /// under one transaction. Tasks live in the FE's memory only; after a restart they are planned again from the

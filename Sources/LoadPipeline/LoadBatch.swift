@@ -3,6 +3,7 @@ import Expressions
 import Foundation
 import SQLParser
 import Storage
+import TaskContract
 
 /// A source row that was not loaded, and why: what the error log shows.
 public struct RejectedRow: Codable, Equatable, Sendable {
@@ -53,6 +54,7 @@ public final class LoadBatch {
         case .csv: if valid { addCSV(message) } else { addInvalidCSV(message) }
         case .json:
             if valid { addJSON(message) } else { reject(String(decoding: message, as: UTF8.self), "Failed to parse json: The input is not valid UTF-8") }
+        case .avro: reject(String(decoding: message, as: UTF8.self), LoadPlan.avroUnsupported)    // no plan has this format
         }
     }
 
@@ -154,7 +156,7 @@ public final class LoadBatch {
     private func render(_ record: [Value]) -> String {
         switch plan.spec.format {
         case .csv: return record.map { $0.text ?? "\\N" }.joined(separator: plan.spec.columnSeparator)
-        case .json:
+        case .json, .avro:
             return "{" + zip(plan.fieldNames, record).map { name, v in
                 let json: String
                 switch v {

@@ -1,5 +1,6 @@
 import CatalogStore
 import SQLParser
+import TaskContract
 
 /// How source records become table rows, resolved once per task from a ``LoadSpec``
 /// (reference routine_load.md §7): which source fields exist (COLUMNS entries without an expression, in
@@ -29,7 +30,12 @@ public struct LoadPlan: Sendable {
     /// The JSON fast path, when every wanted field is a distinct top-level key and there is no json_root.
     let scanner: JSONRowScanner?
 
+    /// Why an Avro job's tasks fail until Avro decoding exists: the job is accepted (StarRocks' syntax), never decoded as CSV.
+    public static let avroUnsupported = "format avro is not supported yet: Tributary cannot decode Avro messages; "
+        + "recreate the job with \"format\" = \"json\" or \"csv\""
+
     public init(_ spec: LoadSpec) throws(LoadError) {
+        guard spec.format != .avro else { throw LoadError(Self.avroUnsupported) }
         self.spec = spec
         let table = spec.tableColumns
         var fields: [String] = []
@@ -80,7 +86,7 @@ public struct LoadPlan: Sendable {
                         escape: spec.escape, trimSpace: spec.trimSpace)
     }
 
-    private static func scanner(fieldNames: [String], paths: [JSONPath]?, root: JSONPath?, format: LoadSpec.Format) -> JSONRowScanner? {
+    private static func scanner(fieldNames: [String], paths: [JSONPath]?, root: JSONPath?, format: LoadFormat) -> JSONRowScanner? {
         guard format == .json, root == nil else { return nil }
         var keys: [String]
         if let paths {

@@ -70,6 +70,22 @@ import Testing
         #expect(try store.tableData(tableID: table.id)?.entries.isEmpty == true)
     }
 
+    @Test func jobUpdatesFromManyWritersTakeTurnsAndARefusedChangeWritesNothing() throws {
+        let (store, _, job) = try setup()
+        try #require(try store.updateRoutineLoadJob(id: job) { _ in ("RUNNING", "0") })
+        // Two writers (a statement, the scheduler) each add 1 to the document 200 times: no change is lost.
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            for _ in 0..<200 {
+                _ = try? store.updateRoutineLoadJob(id: job) { stored in ("RUNNING", String(Int(stored.document)! + 1)) }
+            }
+        }
+        #expect(try store.routineLoadJob(id: job)?.document == "400")
+        #expect(throws: Stale.self) { try store.updateRoutineLoadJob(id: job) { _ in throw Stale() } }
+        #expect(try store.updateRoutineLoadJob(id: job) { _ in nil } == true)
+        #expect(try store.routineLoadJob(id: job)?.document == "400")
+        #expect(try store.updateRoutineLoadJob(id: job + 1) { _ in ("RUNNING", "x") } == false)
+    }
+
     @Test func computeNodesAreUniqueByHostAndPort() throws {
         let store = try CatalogStore.inMemory()
         let a = try store.addComputeNode(kind: "COMPUTE NODE", host: "h", port: 9050)

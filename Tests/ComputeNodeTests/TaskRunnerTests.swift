@@ -6,6 +6,7 @@ import LoadPipeline
 import SQLParser
 import Testing
 @testable import ComputeNode
+import TaskContract
 
 @Suite struct TaskRunnerTests {
     private func task(_ brokers: String, begin: [Int32: Int64], root: String = "") -> LoadTask {

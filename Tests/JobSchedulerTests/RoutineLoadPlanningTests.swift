@@ -1,6 +1,7 @@
 import SQLParser
 import Testing
 @testable import JobScheduler
+import TaskContract
 
 @Suite struct RoutineLoadPlanningTests {
     @Test func concurrencyIsTheSmallestLimit() {

@@ -2,6 +2,7 @@ import Foundation
 import SQLParser
 import Testing
 @testable import JobScheduler
+import TaskContract
 
 /// The scheduler core fed events by hand: no sockets, no SQLite, no sleeps; time is a number.
 @Suite struct SchedulerCoreTests {

@@ -4,6 +4,7 @@ import Foundation
 import SQLParser
 import Testing
 @testable import LoadPipeline
+import TaskContract
 
 /// Loads the messages through a plan and returns the result.
 func load(_ spec: LoadSpec, _ messages: [String]) throws -> LoadResult {
@@ -156,6 +157,12 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
         spec.jsonPaths = ""
         spec.columns = [ColumnMapping(name: "id", expression: "1 +")]
         #expect(throws: LoadError.self) { try LoadPlan(spec) }
+    }
+
+    @Test func avroIsRefusedWithItsReasonNotDecodedAsCSV() {
+        let spec = LoadSpec(format: .avro, tableColumns: [column("id", .int), column("v", .int)], keysType: .duplicate)
+        #expect(throws: LoadError(LoadPlan.avroUnsupported)) { try LoadPlan(spec) }
+        #expect(LoadPlan.avroUnsupported.hasPrefix("format avro is not supported yet"))
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 import SQLParser
 import Testing
 @testable import LoadPipeline
+import TaskContract
 
 /// Messages that are not text a table can hold: invalid UTF-8 is an error row, as in StarRocks, and so is an
 /// empty JSON message; an empty CSV message is a blank line, which StarRocks skips.

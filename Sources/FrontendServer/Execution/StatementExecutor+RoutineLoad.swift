@@ -38,23 +38,18 @@ extension StatementExecutor {
     // MARK: - Storage
 
     func jobs(in database: String?) throws(SQLError) -> [RoutineLoadJob] {
-        try catalog { try server.catalog.routineLoadJobs(database: database) }.compactMap(RoutineLoadJob.init(stored:))
+        try catalog { try server.loads.repository.jobs(database: database) }
     }
 
-    /// Applies `change` to the job with `id` and stores it with compare-and-set, re-reading and re-applying
-    /// if the scheduler changed the job in between; the scheduler gets the stored job.
+    /// Applies `change` to the stored job with `id` in one catalog write (the scheduler's saves take turns with it);
+    /// the scheduler gets the saved job.
     func modify(_ id: Int64, _ change: (inout RoutineLoadJob) throws(SQLError) -> Void) throws(SQLError) {
-        for _ in 0..<5 {
-            guard let stored = try catalog({ try server.catalog.routineLoadJob(id: id) }),
-                  var job = RoutineLoadJob(stored: stored) else { throw SQLError(1105, "HY000", "routine load job \(id) cannot be read") }
-            try change(&job)
-            let document = String(decoding: (try? JSONEncoder().encode(job)) ?? Data(), as: UTF8.self)
-            if try catalog({ try server.catalog.updateRoutineLoadJob(id: id, state: job.state.rawValue, document: document, expected: stored.document) }) {
-                server.loads.jobSaved(job)
-                return
+        let saved = try catalog {
+            try server.loads.repository.update(id) { job in
+                try change(&job)
             }
         }
-        throw SQLError(1105, "HY000", "routine load job \(id) is being changed concurrently; try again")
+        server.loads.jobSaved(saved)
     }
 
     private static func sqlError(_ e: RoutineLoadError) -> SQLError {
@@ -91,16 +86,12 @@ extension StatementExecutor {
             }
         }
         let now = Date().timeIntervalSince1970
-        var created: RoutineLoadJob?
-        _ = try catalog {
-            try server.catalog.createRoutineLoadJob(database: database, name: name, state: RoutineLoadState.needSchedule.rawValue,
-                                                    finalStates: [RoutineLoadState.stopped.rawValue, RoutineLoadState.cancelled.rawValue]) { id in
-                let job = RoutineLoadJob(id: id, name: name, databaseName: database, tableName: c.table, definition: definition, createTime: now)
-                created = job
-                return String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+        let created = try catalog {
+            try server.loads.repository.create(database: database, name: name) { id in
+                RoutineLoadJob(id: id, name: name, databaseName: database, tableName: c.table, definition: definition, createTime: now)
             }
         }
-        if let created { server.loads.jobSaved(created) }
+        server.loads.jobSaved(created)
     }
 
     private func alterRoutineLoad(_ a: AlterRoutineLoad) throws(SQLError) {

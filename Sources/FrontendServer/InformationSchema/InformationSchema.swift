@@ -148,8 +148,7 @@ struct InformationSchema {
     /// The rejected rows of each routine-load job with error logs (what TrackingSQL selects): the job's latest
     /// error logs, fetched from the nodes that wrote them.
     private func loadTrackingLogs() -> [[Value]] {
-        let jobs = ((try? server.catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
-        return jobs.filter { !$0.errorLogURLs.isEmpty && privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }.map { job in
+        return server.loads.views(database: nil).map(\.job).filter { !$0.errorLogURLs.isEmpty && privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }.map { job in
             let log = job.errorLogURLs.reversed().compactMap { url -> String? in
                 guard let (status, body, _) = try? BlockingHTTP.call("GET", url), status == 200 else { return nil }
                 return String(decoding: body, as: UTF8.self)

@@ -2,6 +2,7 @@ import CatalogStore
 import ComputeNode
 import Foundation
 import JobScheduler
+import TaskContract
 
 /// How the coordinator talks to one compute node: in-process for the embedded node, HTTP for `tributary-cn`.
 protocol ComputeNodeConnection: Sendable {

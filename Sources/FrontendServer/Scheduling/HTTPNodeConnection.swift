@@ -2,6 +2,7 @@ import ComputeNode
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import TaskContract
 #endif
 
 /// A blocking HTTP/JSON call, for the coordinator and heartbeat threads (never a client connection's thread).

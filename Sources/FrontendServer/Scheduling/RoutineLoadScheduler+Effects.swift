@@ -5,6 +5,7 @@ import JobScheduler
 import Kafka
 import LoadPipeline
 import Storage
+import TaskContract
 
 /// How the driver carries out each ``SchedulerEffect``: on the work queue, reporting results back as events.
 extension RoutineLoadScheduler {
@@ -68,28 +69,13 @@ extension RoutineLoadScheduler {
         }
     }
 
-    /// Applies a change to the stored job with compare-and-set, re-reading it when a statement changed it meanwhile.
-    /// Returns the job as stored.
+    /// Applies a change to the stored job (in one catalog write, so a statement's change is never overwritten) and
+    /// returns the job as saved; a failure is logged and the core keeps its own copy.
     func save(_ id: JobID, _ change: JobChange) -> RoutineLoadJob? {
-        for _ in 0..<20 {
-            guard let stored = (try? catalog.routineLoadJob(id: id.raw)) ?? nil, var job = RoutineLoadJob(stored: stored) else {
-                logger.error("routine load job \(id) cannot be read from the catalog")
-                return nil
-            }
-            let before = job
-            job.apply(change, at: Self.now())
-            if job == before { return job }
-            guard let data = try? JSONEncoder().encode(job) else { return nil }
-            do {
-                if try catalog.updateRoutineLoadJob(id: id.raw, state: job.state.rawValue, document: String(decoding: data, as: UTF8.self),
-                                                    expected: stored.document) { return job }
-            } catch {
-                logger.error("cannot save routine load job \(id): \(error)")
-                return nil
-            }
+        do { return try repository.update(id.raw) { $0.apply(change, at: Self.now()) } } catch {
+            logger.error("cannot save routine load job \(id) (\(change)): \(error)")
+            return nil
         }
-        logger.error("routine load job \(id) kept changing while the scheduler saved it; its change was dropped")
-        return (try? catalog.routineLoadJob(id: id.raw)).flatMap { $0 }.flatMap(RoutineLoadJob.init(stored:))
     }
 
     /// Opens the task's transaction and sends it to the node (§3.5 steps 3–5).
@@ -153,10 +139,10 @@ extension RoutineLoadScheduler {
         do {
             try catalog.finishLoadTransaction(txn.raw, rowCount: outcome.loadedRows, jobID: id.raw,
                                               emptyReason: "No rows were imported from upstream") { stored in
-                guard var j = RoutineLoadJob(stored: stored) else { throw RoutineLoadError.invalid("the job document cannot be read") }
+                var j = try RoutineLoadJobRepository.decode(stored)
                 try j.commit(outcome, begin: begin, at: Self.now())
                 committed = j
-                return (j.state.rawValue, String(decoding: try JSONEncoder().encode(j), as: UTF8.self))
+                return (j.state.rawValue, try RoutineLoadJobRepository.encode(j))
             }
         } catch {
             volume.remove(segment)
@@ -164,16 +150,18 @@ extension RoutineLoadScheduler {
             return .failure(.notCommitted("\(error)"))
         }
         if outcome.loadedRows == 0 { volume.remove(segment) }
-        guard let job = committed ?? (try? catalog.routineLoadJob(id: id.raw)).flatMap({ $0 }).flatMap(RoutineLoadJob.init(stored:)) else {
-            return .failure(.notCommitted("the job is gone"))
-        }
-        return .success(job)
+        if let committed { return .success(committed) }
+        // The txn was already VISIBLE (a repeated commit): the job as stored.
+        do {
+            guard let job = try repository.job(id.raw) else { return .failure(.notCommitted("the job is gone")) }
+            return .success(job)
+        } catch { return .failure(.notCommitted("\(error)")) }
     }
 
     /// The LoadSpec of a job for the table as it is now (schema changes are picked up by the next task).
     static func spec(_ job: RoutineLoadJob, _ table: TableInfo) -> LoadSpec {
         let j = job.definition.job, load = job.definition.load
-        var spec = LoadSpec(format: j.format == "json" ? .json : .csv, tableColumns: table.definition.columns, keysType: table.definition.keysType)
+        var spec = LoadSpec(format: j.format, tableColumns: table.definition.columns, keysType: table.definition.keysType)
         if let s = load.columnSeparator { spec.columnSeparator = s }
         if let d = load.rowDelimiter { spec.rowDelimiter = d }
         spec.enclose = j.enclose

@@ -19,6 +19,8 @@ final class RoutineLoadScheduler: Sendable {
     let logger: Logger
     let nodes = ComputeNodeRegistry()
     let kafka = KafkaClusterPool()
+    /// The durable copy of every job.
+    let repository: RoutineLoadJobRepository
     /// SHOW ROUTINE LOAD's rendered rows.
     let shownRows = RoutineLoadRows()
     private let core: Mutex<SchedulerCore>
@@ -35,6 +37,7 @@ final class RoutineLoadScheduler: Sendable {
 
     init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, config: FrontendConfig, logger: Logger) {
         self.catalog = catalog; self.volume = volume; self.cache = cache; self.config = config; self.logger = logger
+        repository = RoutineLoadJobRepository(catalog: catalog)
         var settings = SchedulerCore.Settings()
         settings.discoveryInterval = Double(config.routineLoadSchedulerIntervalSeconds)
         settings.maxTasksPerJob = config.maxRoutineLoadTaskConcurrentNum
@@ -59,7 +62,12 @@ final class RoutineLoadScheduler: Sendable {
 
     /// Starts the scheduler with the catalog's jobs, and its tick thread.
     func start() {
-        let stored = ((try? catalog.routineLoadJobs(database: nil)) ?? []).compactMap(RoutineLoadJob.init(stored:))
+        var stored: [RoutineLoadJob] = []
+        do {
+            for record in try catalog.routineLoadJobs(database: nil) {
+                do { stored.append(try RoutineLoadJobRepository.decode(record)) } catch { logger.error("\(error); the job is not scheduled") }
+            }
+        } catch { logger.error("cannot read the routine load jobs from the catalog: \(error)") }
         send { core, now in core.start(jobs: stored, now: now) }
         let thread = Thread { [self] in
             while true {
@@ -98,10 +106,3 @@ final class RoutineLoadScheduler: Sendable {
     static func shownTasks(_ view: SchedulerCore.JobView) -> [ScheduledTask] { view.job.state == .running ? view.tasks : [] }
 }
 
-extension RoutineLoadJob {
-    /// Decodes a job document stored in the catalog (nil if it cannot be read).
-    init?(stored: StoredRoutineLoadJob) {
-        guard let job = try? JSONDecoder().decode(RoutineLoadJob.self, from: Data(stored.document.utf8)) else { return nil }
-        self = job
-    }
-}

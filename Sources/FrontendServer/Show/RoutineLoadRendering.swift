@@ -1,3 +1,4 @@
+import TaskContract
 import Expressions
 import Foundation
 import JobScheduler
@@ -63,14 +64,14 @@ enum RoutineLoadRendering {
             ("partial_update_mode", .string("null")),
             ("whereExpr", .string(d.load.whereClause.map { (try? Parser.parseExpression($0).sql) ?? $0 } ?? "*")),
         ]
-        if j.format == "json" {
+        if j.format == .json {
             pairs.append(("dataFormat", .string("json")))
         } else {
             pairs.append(("columnSeparator", .string(d.load.columnSeparator ?? "\t")))
             pairs.append(("rowDelimiter", .string(d.load.rowDelimiter ?? "\n")))
         }
         pairs += [
-            ("timezone", .string(j.timezone)), ("format", .string(j.format)),
+            ("timezone", .string(j.timezone)), ("format", .string(j.format.rawValue)),
             ("log_rejected_record_num", .string(String(j.logRejectedRecordNum))),
             ("taskTimeoutSecond", .string(String(j.taskTimeoutSecond))), ("json_root", .string(j.jsonRoot)),
             ("maxFilterRatio", .string(String(j.maxFilterRatio))), ("strict_mode", .string(String(j.strictMode))),
@@ -80,7 +81,7 @@ enum RoutineLoadRendering {
             ("maxBatchRows", .string(String(j.maxBatchRows))),
             ("pause_on_fatal_parse_error", .string(String(j.pauseOnFatalParseError))),
         ]
-        if j.format == "csv" {
+        if j.format == .csv {
             pairs += [("trim_space", .string(String(j.trimSpace))), ("enclose", .string(String(j.enclose))), ("escape", .string(String(j.escape)))]
         }
         if let m = j.mergeCondition { pairs.append(("merge_condition", .string(m))) }
@@ -167,7 +168,7 @@ enum RoutineLoadRendering {
             ("desired_concurrent_number", String(j.desiredConcurrentNumber)), ("max_error_number", String(j.maxErrorNumber)),
             ("max_filter_ratio", String(j.maxFilterRatio)), ("max_batch_interval", String(j.maxBatchInterval)),
             ("max_batch_rows", String(j.maxBatchRows)), ("task_consume_second", String(j.taskConsumeSecond)),
-            ("task_timeout_second", String(j.taskTimeoutSecond)), ("format", j.format), ("jsonpaths", j.jsonpaths),
+            ("task_timeout_second", String(j.taskTimeoutSecond)), ("format", j.format.rawValue), ("jsonpaths", j.jsonpaths),
             ("strip_outer_array", String(j.stripOuterArray)), ("json_root", j.jsonRoot), ("strict_mode", String(j.strictMode)),
             ("pause_on_fatal_parse_error", String(j.pauseOnFatalParseError)), ("timezone", j.timezone),
             ("partial_update", String(j.partialUpdate)),

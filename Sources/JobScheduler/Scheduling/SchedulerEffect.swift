@@ -1,3 +1,4 @@
+import TaskContract
 /// What the scheduler asks its driver to do. Effects carry values only; the driver performs each (catalog, Kafka,
 /// node RPC) off the scheduler's owner and reports the result back as an event.
 public enum SchedulerEffect: Equatable, Sendable {

@@ -4,9 +4,7 @@ import SQLParser
 /// Everything a compute node needs to turn Kafka messages into rows of one table, as the FE sends it with a
 /// task: the format options and COLUMNS/WHERE of the job and the table's schema at scheduling time.
 public struct LoadSpec: Codable, Equatable, Sendable {
-    public enum Format: String, Codable, Sendable { case csv, json }
-
-    public var format: Format
+    public var format: LoadFormat
     /// Column separator and row delimiter as written (`\x01` and `0x01` hex forms allowed).
     public var columnSeparator = "\t"
     public var rowDelimiter = "\n"
@@ -26,14 +24,14 @@ public struct LoadSpec: Codable, Equatable, Sendable {
     public var tableColumns: [TableColumn]
     public var keysType: KeysType
 
-    public init(format: Format, tableColumns: [TableColumn], keysType: KeysType) {
+    public init(format: LoadFormat, tableColumns: [TableColumn], keysType: KeysType) {
         self.format = format; self.tableColumns = tableColumns; self.keysType = keysType
     }
 }
 
-/// A load that cannot run at all (bad expression, bad jsonpaths): the task fails with this text.
-public struct LoadError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+/// The `format` of a routine load (reference routine_load.md §2.2). The job document stores the raw value.
+public enum LoadFormat: String, Codable, Equatable, Hashable, Sendable, CaseIterable {
+    case csv, json
+    /// Accepted (with `confluent.schema.registry.url`) but not decoded yet: a plan for it fails with a clear message.
+    case avro
 }

@@ -1,37 +1,3 @@
-import JobScheduler
-import LoadPipeline
-import SQLParser
-
-/// One routine-load task as the FE hands it to a compute node (JSON over HTTP for `tributary-cn`, a value
-/// for the embedded node): where to consume, how to decode, where to write the segment, and when to stop.
-public struct LoadTask: Codable, Equatable, Sendable {
-    public var id: String
-    public var jobID: Int64
-    public var label: String
-    public var txnID: Int64
-    public var brokers: String
-    public var topic: String
-    /// `property.*` of the job, passed to librdkafka (security settings and the like).
-    public var properties: [Property]
-    /// Next offset to consume per partition.
-    public var begin: [Int32: Int64]
-    public var spec: LoadSpec
-    /// The segment to write, named after the transaction (`db<d>/t<t>/txn<x>.seg`), relative to the node's own
-    /// storage root: a task never names a directory.
-    public var segment: String
-    public var consumeSeconds: Double
-    public var maxBatchRows: Int
-    public var maxBatchBytes: Int64
-
-    public init(id: String, jobID: Int64, label: String, txnID: Int64, brokers: String, topic: String, properties: [Property],
-                begin: [Int32: Int64], spec: LoadSpec, segment: String, consumeSeconds: Double,
-                maxBatchRows: Int, maxBatchBytes: Int64) {
-        self.id = id; self.jobID = jobID; self.label = label; self.txnID = txnID; self.brokers = brokers; self.topic = topic
-        self.properties = properties; self.begin = begin; self.spec = spec; self.segment = segment
-        self.consumeSeconds = consumeSeconds; self.maxBatchRows = maxBatchRows; self.maxBatchBytes = maxBatchBytes
-    }
-}
-
 /// What a node answers about a task: still running, or finished with an outcome or a failure (its kind, which the FE's
 /// pause decision reads, and its text, which users see).
 public struct TaskReport: Codable, Equatable, Sendable {
@@ -68,4 +34,33 @@ public struct TaskError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public init(_ kind: TaskFailureKind, _ message: String) { self.kind = kind; self.message = message }
     public var description: String { message }
+}
+
+/// What a compute node reports for a finished task: where each partition ended and what became of the rows.
+public struct TaskOutcome: Equatable, Sendable, Codable {
+    /// Next offset to consume per partition after this task (only partitions that moved).
+    public var endOffsets: [Int32: Int64]
+    /// Kafka timestamp (ms) of the last consumed message per partition.
+    public var timestamps: [Int32: Int64]
+    /// High watermarks seen at partition end (LatestSourcePosition).
+    public var latestOffsets: [Int32: Int64]
+    public var loadedRows: Int64
+    public var filteredRows: Int64
+    public var unselectedRows: Int64
+    public var receivedBytes: Int64
+    public var executeMillis: Int64
+    /// The error log of this task, if rows were rejected.
+    public var errorLogURL: String?
+
+    public init(endOffsets: [Int32: Int64] = [:], timestamps: [Int32: Int64] = [:], latestOffsets: [Int32: Int64] = [:],
+                loadedRows: Int64 = 0, filteredRows: Int64 = 0, unselectedRows: Int64 = 0, receivedBytes: Int64 = 0,
+                executeMillis: Int64 = 0, errorLogURL: String? = nil) {
+        self.endOffsets = endOffsets; self.timestamps = timestamps; self.latestOffsets = latestOffsets
+        self.loadedRows = loadedRows; self.filteredRows = filteredRows; self.unselectedRows = unselectedRows
+        self.receivedBytes = receivedBytes; self.executeMillis = executeMillis; self.errorLogURL = errorLogURL
+    }
+
+    public var totalRows: Int64 { loadedRows + filteredRows + unselectedRows }
+    /// Whether the task consumed anything at all (an empty task commits nothing).
+    public var consumedAnything: Bool { !endOffsets.isEmpty }
 }

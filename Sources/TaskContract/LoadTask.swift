@@ -1,0 +1,31 @@
+import SQLParser
+
+/// One routine-load task as the FE hands it to a compute node (JSON over HTTP for `tributary-cn`, a value
+/// for the embedded node): where to consume, how to decode, where to write the segment, and when to stop.
+public struct LoadTask: Codable, Equatable, Sendable {
+    public var id: String
+    public var jobID: Int64
+    public var label: String
+    public var txnID: Int64
+    public var brokers: String
+    public var topic: String
+    /// `property.*` of the job, passed to librdkafka (security settings and the like).
+    public var properties: [Property]
+    /// Next offset to consume per partition.
+    public var begin: [Int32: Int64]
+    public var spec: LoadSpec
+    /// The segment to write, named after the transaction (`db<d>/t<t>/txn<x>.seg`), relative to the node's own
+    /// storage root: a task never names a directory.
+    public var segment: String
+    public var consumeSeconds: Double
+    public var maxBatchRows: Int
+    public var maxBatchBytes: Int64
+
+    public init(id: String, jobID: Int64, label: String, txnID: Int64, brokers: String, topic: String, properties: [Property],
+                begin: [Int32: Int64], spec: LoadSpec, segment: String, consumeSeconds: Double,
+                maxBatchRows: Int, maxBatchBytes: Int64) {
+        self.id = id; self.jobID = jobID; self.label = label; self.txnID = txnID; self.brokers = brokers; self.topic = topic
+        self.properties = properties; self.begin = begin; self.spec = spec; self.segment = segment
+        self.consumeSeconds = consumeSeconds; self.maxBatchRows = maxBatchRows; self.maxBatchBytes = maxBatchBytes
+    }
+}
