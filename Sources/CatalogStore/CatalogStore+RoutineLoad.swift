@@ -26,10 +26,10 @@ extension CatalogStore {
             let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM routine_load_jobs WHERE database_name = ? AND name = ? AND state NOT IN (\(marks))",
                                         arguments: StatementArguments([database, name] + finalStates)) ?? 0
             if used > 0 { throw CatalogError.jobNameUsed(name: name, database: database) }
-            try db.execute(sql: "INSERT INTO routine_load_jobs (database_name, name, state, document) VALUES (?, ?, ?, '')",
+            try db.cachedStatement(sql: "INSERT INTO routine_load_jobs (database_name, name, state, document) VALUES (?, ?, ?, '')").execute(
                            arguments: [database, name, state])
             let id = db.lastInsertedRowID
-            try db.execute(sql: "UPDATE routine_load_jobs SET document = ? WHERE id = ?", arguments: [try document(id), id])
+            try db.cachedStatement(sql: "UPDATE routine_load_jobs SET document = ? WHERE id = ?").execute(arguments: [try document(id), id])
             return id
         }
     }
@@ -42,11 +42,11 @@ extension CatalogStore {
         var thrown: (any Error)?
         do {
             return try write { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [id]) else { return false }
+                guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM routine_load_jobs WHERE id = ?"), arguments: [id]) else { return false }
                 let new: (state: String, document: String)?
                 do { new = try change(StoredRoutineLoadJob(row: row)) } catch { thrown = error; throw error }
                 if let new {
-                    try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?", arguments: [new.state, new.document, id])
+                    try db.cachedStatement(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?").execute(arguments: [new.state, new.document, id])
                 }
                 return true
             }
@@ -57,7 +57,7 @@ extension CatalogStore {
 
     public func routineLoadJob(id: Int64) throws(CatalogError) -> StoredRoutineLoadJob? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [id]).map(StoredRoutineLoadJob.init(row:))
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM routine_load_jobs WHERE id = ?"), arguments: [id]).map(StoredRoutineLoadJob.init(row:))
         }
     }
 
@@ -66,7 +66,7 @@ extension CatalogStore {
         try read { db in
             let rows = database == nil
                 ? try Row.fetchAll(db, sql: "SELECT * FROM routine_load_jobs ORDER BY id")
-                : try Row.fetchAll(db, sql: "SELECT * FROM routine_load_jobs WHERE database_name = ? ORDER BY id", arguments: [database])
+                : try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM routine_load_jobs WHERE database_name = ? ORDER BY id"), arguments: [database])
             return rows.map(StoredRoutineLoadJob.init(row:))
         }
     }

@@ -30,11 +30,11 @@ extension CatalogStore {
     /// recorded at once, so garbage collection keeps the file while the transaction is PREPARE.
     public func beginTransaction(tableID: Int64, label: String, segmentPath: (Int64) -> String) throws(CatalogError) -> (id: Int64, segment: String) {
         try write { db in
-            try db.execute(sql: "INSERT INTO transactions (table_id, label, state, created_at) VALUES (?, ?, 'PREPARE', ?)",
+            try db.cachedStatement(sql: "INSERT INTO transactions (table_id, label, state, created_at) VALUES (?, ?, 'PREPARE', ?)").execute(
                            arguments: [tableID, label, Date().timeIntervalSince1970])
             let id = db.lastInsertedRowID
             let segment = segmentPath(id)
-            try db.execute(sql: "UPDATE transactions SET segment = ? WHERE id = ?", arguments: [segment, id])
+            try db.cachedStatement(sql: "UPDATE transactions SET segment = ? WHERE id = ?").execute(arguments: [segment, id])
             return (id, segment)
         }
     }
@@ -44,7 +44,7 @@ extension CatalogStore {
     @discardableResult
     public func commitTransaction(_ txnID: Int64, rowCount: Int64) throws(CatalogError) -> Int64 {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT table_id, state, segment FROM transactions WHERE id = ?", arguments: [txnID]) else {
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT table_id, state, segment FROM transactions WHERE id = ?"), arguments: [txnID]) else {
                 throw CatalogError.transaction("transaction \(txnID) does not exist")
             }
             let tableID: Int64 = row["table_id"]
@@ -53,13 +53,13 @@ extension CatalogStore {
             guard state == TransactionState.prepare.rawValue else {
                 throw CatalogError.transaction("transaction \(txnID) is \(state), not PREPARE")
             }
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tables WHERE id = ?", arguments: [tableID]) == 1 else {
+            guard try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM tables WHERE id = ?"), arguments: [tableID]) == 1 else {
                 throw CatalogError.transaction("the table of transaction \(txnID) was dropped")
             }
-            let version = (try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?", arguments: [tableID]) ?? 0) + 1
-            try db.execute(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)",
+            let version = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?"), arguments: [tableID]) ?? 0) + 1
+            try db.cachedStatement(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)").execute(
                            arguments: [tableID, version, txnID, segment, rowCount])
-            try db.execute(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?").execute(
                            arguments: [rowCount, Date().timeIntervalSince1970, txnID])
             return version
         }
@@ -70,7 +70,7 @@ extension CatalogStore {
     @discardableResult
     public func abortTransaction(_ txnID: Int64, reason: String) throws(CatalogError) -> Bool {
         try write { db in
-            try db.execute(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ? AND state = 'PREPARE'",
+            try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ? AND state = 'PREPARE'").execute(
                            arguments: [reason, Date().timeIntervalSince1970, txnID])
             return db.changesCount == 1
         }
@@ -80,7 +80,7 @@ extension CatalogStore {
     @discardableResult
     public func abortPreparedTransactions(reason: String) throws(CatalogError) -> Int {
         try write { db in
-            try db.execute(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE state = 'PREPARE'",
+            try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE state = 'PREPARE'").execute(
                            arguments: [reason, Date().timeIntervalSince1970])
             return db.changesCount
         }
@@ -90,7 +90,7 @@ extension CatalogStore {
     /// applied up to a version reads only what came since; the primary key makes that a range read).
     public func tableData(tableID: Int64, after: Int64 = 0) throws(CatalogError) -> TableData? {
         try read { db in
-            guard let epoch = try Int64.fetchOne(db, sql: "SELECT data_epoch FROM tables WHERE id = ?", arguments: [tableID]) else { return nil }
+            guard let epoch = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT data_epoch FROM tables WHERE id = ?"), arguments: [tableID]) else { return nil }
             var entries: [ManifestEntry] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT version, txn_id, segment, row_count FROM manifest WHERE table_id = ? AND version > ? ORDER BY version
@@ -106,11 +106,11 @@ extension CatalogStore {
     public func truncateTable(database: String, name: String) throws(CatalogError) {
         try write { db in
             guard let d = try DatabaseRecord.filter(Column("name") == database).fetchOne(db) else { throw CatalogError.unknownDatabase(database) }
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM tables WHERE database_id = ? AND name = ?", arguments: [d.id, name]) else {
+            guard let id = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM tables WHERE database_id = ? AND name = ?"), arguments: [d.id, name]) else {
                 throw CatalogError.unknownTable(database: database, table: name)
             }
-            try db.execute(sql: "DELETE FROM manifest WHERE table_id = ?", arguments: [id])
-            try db.execute(sql: "UPDATE tables SET data_epoch = data_epoch + 1 WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM manifest WHERE table_id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "UPDATE tables SET data_epoch = data_epoch + 1 WHERE id = ?").execute(arguments: [id])
         }
     }
 
@@ -124,10 +124,10 @@ extension CatalogStore {
     /// Reserves `count` AUTO_INCREMENT values for a table; returns the first.
     public func reserveAutoIncrement(tableID: Int64, count: Int64) throws(CatalogError) -> Int64 {
         try write { db in
-            guard let next = try Int64.fetchOne(db, sql: "SELECT next_auto_increment FROM tables WHERE id = ?", arguments: [tableID]) else {
+            guard let next = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT next_auto_increment FROM tables WHERE id = ?"), arguments: [tableID]) else {
                 throw CatalogError.transaction("table \(tableID) does not exist")
             }
-            try db.execute(sql: "UPDATE tables SET next_auto_increment = ? WHERE id = ?", arguments: [next + count, tableID])
+            try db.cachedStatement(sql: "UPDATE tables SET next_auto_increment = ? WHERE id = ?").execute(arguments: [next + count, tableID])
             return next
         }
     }
@@ -147,35 +147,35 @@ extension CatalogStore {
                                       update: (StoredRoutineLoadJob) throws -> (state: String, document: String)) throws(CatalogError) -> Int64? {
         do {
             return try write { db -> Int64? in
-                guard let txn = try Row.fetchOne(db, sql: "SELECT table_id, state, segment FROM transactions WHERE id = ?", arguments: [txnID]) else {
+                guard let txn = try Row.fetchOne(try db.cachedStatement(sql: "SELECT table_id, state, segment FROM transactions WHERE id = ?"), arguments: [txnID]) else {
                     throw CatalogError.transaction("transaction \(txnID) does not exist")
                 }
                 let state: String = txn["state"]
                 // A repeated report of a committed task is answered with the version it already made.
                 if state == TransactionState.visible.rawValue {
-                    return try Int64.fetchOne(db, sql: "SELECT version FROM manifest WHERE txn_id = ?", arguments: [txnID])
+                    return try Int64.fetchOne(try db.cachedStatement(sql: "SELECT version FROM manifest WHERE txn_id = ?"), arguments: [txnID])
                 }
                 guard state == TransactionState.prepare.rawValue else { throw CatalogError.transaction("transaction \(txnID) is \(state), not PREPARE") }
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM routine_load_jobs WHERE id = ?", arguments: [jobID]) else {
+                guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM routine_load_jobs WHERE id = ?"), arguments: [jobID]) else {
                     throw CatalogError.transaction("routine load job \(jobID) does not exist")
                 }
                 let stored = StoredRoutineLoadJob(row: row)
                 let (newState, document): (String, String)
                 do { (newState, document) = try update(stored) } catch { throw CatalogError.transaction("\(error)") }
-                try db.execute(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?", arguments: [newState, document, jobID])
+                try db.cachedStatement(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?").execute(arguments: [newState, document, jobID])
                 guard rowCount > 0 else {
-                    try db.execute(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ?",
+                    try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ?").execute(
                                    arguments: [emptyReason, Date().timeIntervalSince1970, txnID])
                     return nil
                 }
                 let tableID: Int64 = txn["table_id"]
-                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tables WHERE id = ?", arguments: [tableID]) == 1 else {
+                guard try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM tables WHERE id = ?"), arguments: [tableID]) == 1 else {
                     throw CatalogError.transaction("the table of transaction \(txnID) was dropped")
                 }
-                let version = (try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?", arguments: [tableID]) ?? 0) + 1
-                try db.execute(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)",
+                let version = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?"), arguments: [tableID]) ?? 0) + 1
+                try db.cachedStatement(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)").execute(
                                arguments: [tableID, version, txnID, txn["segment"] as String, rowCount])
-                try db.execute(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?").execute(
                                arguments: [rowCount, Date().timeIntervalSince1970, txnID])
                 return version
             }

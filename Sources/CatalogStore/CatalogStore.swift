@@ -13,6 +13,11 @@ import Synchronization
 public final class CatalogStore: Sendable {
     private let writer: any DatabaseWriter
     private let writes = Atomic<Int>(0)
+    /// Moves on around every write that creates or drops a database or table; `tableCache` is valid for one value.
+    private let schemaWrites = Atomic<Int>(0)
+    /// Tables looked up by name since the schema last changed: a routine-load task start and a SELECT need a table's
+    /// definition, and reading and decoding it each time cost more than the rest of a small task's start.
+    private let tableCache = Mutex<(generation: Int, byName: [String: TableInfo])>((0, [:]))
 
     /// Moves on after every committed write. Readers may keep what they read for as long as it has not
     /// moved (this process is the catalog's only writer).
@@ -54,7 +59,7 @@ public final class CatalogStore: Sendable {
     @discardableResult
     public func createDatabase(name: String, properties: [Property]) throws(CatalogError) -> DatabaseInfo {
         guard Self.isValidDatabaseName(name) else { throw .invalidDatabaseName(name) }
-        return try write { db in
+        return try schemaWrite { db in
             if try DatabaseRecord.filter(Column("name") == name).fetchCount(db) > 0 { throw CatalogError.databaseExists(name) }
             var r = DatabaseRecord(id: nil, name: name, properties: JSON.encode(properties), created_at: Date().timeIntervalSince1970)
             try r.insert(db)
@@ -65,7 +70,7 @@ public final class CatalogStore: Sendable {
 
     /// Drops a database and its tables.
     public func dropDatabase(name: String) throws(CatalogError) {
-        try write { db in
+        try schemaWrite { db in
             guard try DatabaseRecord.filter(Column("name") == name).deleteAll(db) > 0 else {
                 throw CatalogError.unknownDatabase(name)
             }
@@ -90,16 +95,26 @@ public final class CatalogStore: Sendable {
     }
 
     public func table(database: String, name: String) throws(CatalogError) -> TableInfo? {
-        try read { db in
+        let key = database + "\u{0}" + name
+        let generation = schemaWrites.load(ordering: .acquiring)
+        if let cached = tableCache.withLock({ $0.generation == generation ? $0.byName[key] : nil }) { return cached }
+        let found = try read { db in
             guard let d = try DatabaseRecord.filter(Column("name") == database).fetchOne(db) else { throw CatalogError.unknownDatabase(database) }
             return try TableRecord.filter(Column("database_id") == d.id && Column("name") == name).fetchOne(db)?.info(databaseName: database)
         }
+        if let found {
+            tableCache.withLock { cache in
+                if cache.generation != generation { cache = (generation, [:]) }
+                if cache.byName.count < 10_000 { cache.byName[key] = found }
+            }
+        }
+        return found
     }
 
     /// Creates a table; `ifNotExists` turns an existing table into a no-op returning nil.
     @discardableResult
     public func createTable(database: String, name: String, definition: TableDefinition, ifNotExists: Bool = false) throws(CatalogError) -> TableInfo? {
-        try write { db in
+        try schemaWrite { db in
             guard let d = try DatabaseRecord.filter(Column("name") == database).fetchOne(db), let dbID = d.id else {
                 throw CatalogError.unknownDatabase(database)
             }
@@ -115,7 +130,7 @@ public final class CatalogStore: Sendable {
     }
 
     public func dropTable(database: String, name: String) throws(CatalogError) {
-        try write { db in
+        try schemaWrite { db in
             guard let d = try DatabaseRecord.filter(Column("name") == database).fetchOne(db) else { throw CatalogError.unknownDatabase(database) }
             guard try TableRecord.filter(Column("database_id") == d.id && Column("name") == name).deleteAll(db) > 0 else {
                 throw CatalogError.unknownTable(database: database, table: name)
@@ -142,6 +157,14 @@ public final class CatalogStore: Sendable {
             writes.add(1, ordering: .releasing)
             return result
         } catch { throw Self.map(error) }
+    }
+
+    /// A write that creates or drops a database or table: cached tables are forgotten before it starts and again after it
+    /// ends, so a lookup racing with it never keeps what it replaced.
+    func schemaWrite<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {
+        schemaWrites.add(1, ordering: .releasing)
+        defer { schemaWrites.add(1, ordering: .releasing) }
+        return try write(body)
     }
 
     private static func map(_ error: any Error) -> CatalogError {

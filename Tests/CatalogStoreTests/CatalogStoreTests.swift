@@ -28,6 +28,21 @@ import SQLParser
         #expect(throws: CatalogError.unknownDatabase("nosuch")) { try store.dropDatabase(name: "nosuch") }
     }
 
+    @Test func aTableLookedUpBeforeADropOrRecreateIsNeverAnsweredAfterIt() throws {
+        let store = try CatalogStore.inMemory()
+        _ = try store.createDatabase(name: "d", properties: [])
+        let first = try #require(try store.createTable(database: "d", name: "t", definition: try definition("create table t (a int)")))
+        #expect(try store.table(database: "d", name: "t") == first)
+        #expect(try store.table(database: "d", name: "t") == first)           // answered from the cache
+        try store.dropTable(database: "d", name: "t")
+        #expect(try store.table(database: "d", name: "t") == nil)
+        let second = try #require(try store.createTable(database: "d", name: "t", definition: try definition("create table t (a int, b string)")))
+        #expect(try store.table(database: "d", name: "t")?.definition.columns.count == 2)
+        #expect(try store.table(database: "d", name: "t")?.id == second.id)
+        try store.dropDatabase(name: "d")
+        #expect(throws: CatalogError.unknownDatabase("d")) { try store.table(database: "d", name: "t") }
+    }
+
     @Test func catalogSurvivesReopeningTheSameDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -31,6 +31,9 @@ final class MySQLConnection: @unchecked Sendable {
     private let openedAt = Date()
     private var handler: CommandHandler?
     private var tls: TLSSession?
+    /// Plaintext packets of the answer being written under TLS, encrypted together at flush (or every 64 KiB): one
+    /// record for a small answer instead of one per packet.
+    private var tlsPending: [UInt8] = []
     /// Host pattern of the account the client logged in as (`%` for root).
     private var matchedHost = "%"
     /// The user name the client tried to log in as, and whether such an account exists.
@@ -116,6 +119,7 @@ final class MySQLConnection: @unchecked Sendable {
         guard let tls else { decoder.append(bytes); return true }
         do {
             decoder.append(try tls.receive(bytes))
+            sealPending()
             outBuffer.append(contentsOf: tls.takeOutput())      // handshake replies
             flush()
             return !closed
@@ -238,19 +242,28 @@ final class MySQLConnection: @unchecked Sendable {
 
     private func write(_ payload: [UInt8]) {
         let frame = PacketDecoder.frame(payload, sequenceID: &sequenceID)
-        guard let tls else { outBuffer.append(contentsOf: frame); return }
+        guard tls != nil else { outBuffer.append(contentsOf: frame); return }
+        tlsPending.append(contentsOf: frame)
+        if tlsPending.count >= 64 << 10 { sealPending() }
+    }
+
+    /// Encrypts the pending plaintext into the output buffer.
+    private func sealPending() {
+        guard let tls, !tlsPending.isEmpty else { return }
         do {
-            try tls.send(frame)
+            try tls.send(tlsPending)
             outBuffer.append(contentsOf: tls.takeOutput())
         } catch {
             logger.debug("connection \(id): \(error)")
             closeAfterFlush = true
         }
+        tlsPending.removeAll(keepingCapacity: tlsPending.capacity <= 1 << 20)
     }
 
     /// Sends everything buffered; blocks this connection's thread only.
     private func flush() {
         guard !closed else { return }
+        sealPending()
         var offset = 0
         while offset < outBuffer.count {
             let n = outBuffer.withUnsafeBytes { p in send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }

@@ -69,6 +69,8 @@ final class TLSSession {
     private let input: OpaquePointer     // network → OpenSSL
     private let output: OpaquePointer    // OpenSSL → network
     private(set) var handshakeDone = false
+    /// Where SSL_read decrypts to, kept across calls (a query is read with one or two calls).
+    private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
 
     init(_ context: TLSContext) throws {
         guard let ssl = SSL_new(context.context), let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
@@ -93,10 +95,9 @@ final class TLSSession {
             }
         }
         var plain: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
-            let n = buf.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
-            if n > 0 { plain.append(contentsOf: buf[0..<Int(n)]); continue }
+            let n = readBuffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+            if n > 0 { plain.append(contentsOf: readBuffer[0..<Int(n)]); continue }
             let e = SSL_get_error(ssl, n)
             if e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE { return plain }
             if e == SSL_ERROR_ZERO_RETURN { return plain }

@@ -86,7 +86,10 @@ extension RoutineLoadScheduler {
         let properties = job.definition.source.customProperties.map { ($0.key, $0.value) }
         if let refusal = KafkaPropertyPolicy.firstRefusal(properties) { return .unplannable(refusal) }    // a job stored before the allowlist
         let spec = Self.spec(job, table)
-        do { try LoadBatch.check(try LoadPlan(spec)) } catch { return .unplannable("\(error)") }
+        if checkedSpecs.withLock({ $0[job.id] }) != spec {      // planned once per job and schema, not per task
+            do { try LoadBatch.check(try LoadPlan(spec)) } catch { return .unplannable("\(error)") }
+            checkedSpecs.withLock { $0[job.id] = spec }
+        }
         guard let node = nodes.node(nodeID.raw) else { return .notStarted("compute node \(nodeID) is not available") }
         let label = "\(job.name)-\(job.id)-\(task)"
         let begun: (Int64, String)
@@ -139,10 +142,10 @@ extension RoutineLoadScheduler {
         do {
             try catalog.finishLoadTransaction(txn.raw, rowCount: outcome.loadedRows, jobID: id.raw,
                                               emptyReason: "No rows were imported from upstream") { stored in
-                var j = try RoutineLoadJobRepository.decode(stored)
+                var j = try repository.decode(stored)
                 try j.commit(outcome, begin: begin, at: Self.now())
                 committed = j
-                return (j.state.rawValue, try RoutineLoadJobRepository.encode(j))
+                return (j.state.rawValue, try repository.encode(j))
             }
         } catch {
             volume.remove(segment)

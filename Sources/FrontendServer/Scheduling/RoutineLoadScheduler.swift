@@ -6,6 +6,7 @@ import Logging
 import SQLParser
 import Storage
 import Synchronization
+import TaskContract
 
 /// The FE's driver of the routine-load scheduler: it owns the pure ``SchedulerCore`` behind one mutex, feeds it events
 /// (statements that save a job, ticks, the results of effects, node liveness) and performs the effects it returns —
@@ -32,6 +33,8 @@ final class RoutineLoadScheduler: Sendable {
     let cacheQueue = DispatchQueue(label: "tributary-cache-catch-up")
     /// Tables with a catch-up queued on `cacheQueue` that has not begun.
     let pendingCatchUps = Mutex(Set<String>())
+    /// The load spec each job's tasks last passed the plan check with.
+    let checkedSpecs = Mutex<[Int64: LoadSpec]>([:])
     /// How long a commit's catch-up waits for more commits of the same table.
     static let catchUpDelay: DispatchTimeInterval = .milliseconds(100)
 
@@ -65,7 +68,7 @@ final class RoutineLoadScheduler: Sendable {
         var stored: [RoutineLoadJob] = []
         do {
             for record in try catalog.routineLoadJobs(database: nil) {
-                do { stored.append(try RoutineLoadJobRepository.decode(record)) } catch { logger.error("\(error); the job is not scheduled") }
+                do { stored.append(try repository.decode(record)) } catch { logger.error("\(error); the job is not scheduled") }
             }
         } catch { logger.error("cannot read the routine load jobs from the catalog: \(error)") }
         send { core, now in core.start(jobs: stored, now: now) }
