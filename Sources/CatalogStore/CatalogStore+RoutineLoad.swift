@@ -26,8 +26,8 @@ extension CatalogStore {
             let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM routine_load_jobs WHERE database_name = ? AND name = ? AND state NOT IN (\(marks))",
                                         arguments: StatementArguments([database, name] + finalStates)) ?? 0
             if used > 0 { throw CatalogError.jobNameUsed(name: name, database: database) }
-            try db.cachedStatement(sql: "INSERT INTO routine_load_jobs (database_name, name, state, document) VALUES (?, ?, ?, '')").execute(
-                           arguments: [database, name, state])
+            try db.cachedStatement(sql: "INSERT INTO routine_load_jobs (database_name, name, state, document) VALUES (?, ?, ?, '')")
+                .execute(arguments: [database, name, state])
             let id = db.lastInsertedRowID
             try db.cachedStatement(sql: "UPDATE routine_load_jobs SET document = ? WHERE id = ?").execute(arguments: [try document(id), id])
             return id

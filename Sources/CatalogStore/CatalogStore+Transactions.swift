@@ -30,8 +30,8 @@ extension CatalogStore {
     /// recorded at once, so garbage collection keeps the file while the transaction is PREPARE.
     public func beginTransaction(tableID: Int64, label: String, segmentPath: (Int64) -> String) throws(CatalogError) -> (id: Int64, segment: String) {
         try write { db in
-            try db.cachedStatement(sql: "INSERT INTO transactions (table_id, label, state, created_at) VALUES (?, ?, 'PREPARE', ?)").execute(
-                           arguments: [tableID, label, Date().timeIntervalSince1970])
+            try db.cachedStatement(sql: "INSERT INTO transactions (table_id, label, state, created_at) VALUES (?, ?, 'PREPARE', ?)")
+                .execute(arguments: [tableID, label, Date().timeIntervalSince1970])
             let id = db.lastInsertedRowID
             let segment = segmentPath(id)
             try db.cachedStatement(sql: "UPDATE transactions SET segment = ? WHERE id = ?").execute(arguments: [segment, id])
@@ -53,16 +53,22 @@ extension CatalogStore {
             guard state == TransactionState.prepare.rawValue else {
                 throw CatalogError.transaction("transaction \(txnID) is \(state), not PREPARE")
             }
-            guard try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM tables WHERE id = ?"), arguments: [tableID]) == 1 else {
-                throw CatalogError.transaction("the table of transaction \(txnID) was dropped")
-            }
-            let version = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?"), arguments: [tableID]) ?? 0) + 1
-            try db.cachedStatement(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)").execute(
-                           arguments: [tableID, version, txnID, segment, rowCount])
-            try db.cachedStatement(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?").execute(
-                           arguments: [rowCount, Date().timeIntervalSince1970, txnID])
-            return version
+            return try Self.publish(db, txnID: txnID, tableID: tableID, segment: segment, rowCount: rowCount)
         }
+    }
+
+    /// The one place a segment becomes visible: the table's next version in the manifest, and its transaction VISIBLE.
+    /// Runs inside the caller's write transaction, after the caller checked the transaction is PREPARE.
+    private static func publish(_ db: Database, txnID: Int64, tableID: Int64, segment: String, rowCount: Int64) throws -> Int64 {
+        guard try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM tables WHERE id = ?"), arguments: [tableID]) == 1 else {
+            throw CatalogError.transaction("the table of transaction \(txnID) was dropped")
+        }
+        let version = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?"), arguments: [tableID]) ?? 0) + 1
+        try db.cachedStatement(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [tableID, version, txnID, segment, rowCount])
+        try db.cachedStatement(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?")
+            .execute(arguments: [rowCount, Date().timeIntervalSince1970, txnID])
+        return version
     }
 
     /// Aborts a PREPARE transaction. Returns false (and changes nothing) if it is not PREPARE: a committed
@@ -70,8 +76,8 @@ extension CatalogStore {
     @discardableResult
     public func abortTransaction(_ txnID: Int64, reason: String) throws(CatalogError) -> Bool {
         try write { db in
-            try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ? AND state = 'PREPARE'").execute(
-                           arguments: [reason, Date().timeIntervalSince1970, txnID])
+            try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ? AND state = 'PREPARE'")
+                .execute(arguments: [reason, Date().timeIntervalSince1970, txnID])
             return db.changesCount == 1
         }
     }
@@ -80,8 +86,8 @@ extension CatalogStore {
     @discardableResult
     public func abortPreparedTransactions(reason: String) throws(CatalogError) -> Int {
         try write { db in
-            try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE state = 'PREPARE'").execute(
-                           arguments: [reason, Date().timeIntervalSince1970])
+            try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE state = 'PREPARE'")
+                .execute(arguments: [reason, Date().timeIntervalSince1970])
             return db.changesCount
         }
     }
@@ -164,20 +170,11 @@ extension CatalogStore {
                 do { (newState, document) = try update(stored) } catch { throw CatalogError.transaction("\(error)") }
                 try db.cachedStatement(sql: "UPDATE routine_load_jobs SET state = ?, document = ? WHERE id = ?").execute(arguments: [newState, document, jobID])
                 guard rowCount > 0 else {
-                    try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ?").execute(
-                                   arguments: [emptyReason, Date().timeIntervalSince1970, txnID])
+                    try db.cachedStatement(sql: "UPDATE transactions SET state = 'ABORTED', reason = ?, finished_at = ? WHERE id = ?")
+                        .execute(arguments: [emptyReason, Date().timeIntervalSince1970, txnID])
                     return nil
                 }
-                let tableID: Int64 = txn["table_id"]
-                guard try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM tables WHERE id = ?"), arguments: [tableID]) == 1 else {
-                    throw CatalogError.transaction("the table of transaction \(txnID) was dropped")
-                }
-                let version = (try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MAX(version) FROM manifest WHERE table_id = ?"), arguments: [tableID]) ?? 0) + 1
-                try db.cachedStatement(sql: "INSERT INTO manifest (table_id, version, txn_id, segment, row_count) VALUES (?, ?, ?, ?, ?)").execute(
-                               arguments: [tableID, version, txnID, txn["segment"] as String, rowCount])
-                try db.cachedStatement(sql: "UPDATE transactions SET state = 'VISIBLE', row_count = ?, finished_at = ? WHERE id = ?").execute(
-                               arguments: [rowCount, Date().timeIntervalSince1970, txnID])
-                return version
+                return try Self.publish(db, txnID: txnID, tableID: txn["table_id"], segment: txn["segment"], rowCount: rowCount)
             }
         } catch {
             try? abortTransaction(txnID, reason: "\(error)")       // only a PREPARE transaction is changed

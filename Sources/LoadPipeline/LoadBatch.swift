@@ -183,30 +183,22 @@ public final class LoadBatch {
         rows.reserveCapacity(records.count)
         let strict = plan.spec.strictMode
         // Per-column facts hoisted out of the row loop (this loop runs for every loaded row).
-        let types = table.map(\.type), nullable = table.map(\.nullable), sources = plan.sources
+        let sources = plan.sources
         // Source fields in table order: a record is its own row, and the array is copied only if a conversion
         // changes a value (JSON numbers into BIGINT and strings into VARCHAR change nothing).
         let sameShape = plan.fieldNames.count == table.count && sources.enumerated().allSatisfy { $0.element == .field($0.offset) }
         for (r, record) in records.enumerated() {
             var row = sameShape ? record : [Value](repeating: .null, count: table.count)
             var failure: String?
-            columns: for c in 0..<types.count {
-                var raw: Value = .null
+            columns: for c in 0..<table.count {
+                let raw: Value?
                 switch sources[c] {
                 case .field(let f): raw = record[f]
                 case .derived(let d): raw = derivedValues[r][d]
-                case .absent:
-                    do { raw = try table[c].defaultValue(now: now) } catch { failure = error.message; break columns }
+                case .absent: raw = nil
                 }
-                var v: Value = .null
-                do { v = try raw.converted(to: types[c]) } catch {
-                    if strict { failure = "column '\(table[c].name)': \(error.message)"; break columns }
-                }
-                if v == .null, !nullable[c] {
-                    failure = raw == .null ? "NULL value in non-nullable column '\(table[c].name)'"
-                                           : "column '\(table[c].name)': '\(raw.text ?? "")' cannot be converted to \(types[c].describeName) and the column is NOT NULL"
-                    break columns
-                }
+                let v: Value
+                do throws(ConversionError) { v = try table[c].converted(raw, strict: strict, now: now) } catch { failure = error.message; break columns }
                 if !sameShape || v != raw { row[c] = v }
             }
             if let failure { reject(render(record), failure); continue }

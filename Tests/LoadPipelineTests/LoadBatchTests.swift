@@ -108,6 +108,19 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
         #expect(r.rejected.first?.row == "1,abc" && r.rejected.first?.reason == "column 'score': 'abc' is not a valid int")
     }
 
+    @Test func oneColumnConversionForInsertAndLoads() throws {
+        let score = column("score", .int), id = column("id", .int, nullable: false)
+        #expect(try score.converted(.string("7"), strict: true) == .int(7))
+        #expect(try score.converted(.string("abc"), strict: false) == .null)              // non-strict: NULL
+        #expect(throws: ConversionError("column 'score': 'abc' is not a valid int")) { try score.converted(.string("abc"), strict: true) }
+        #expect(try score.converted(nil, strict: true) == .null)                           // not given: its default
+        #expect(throws: ConversionError("Field 'id' doesn't have a default value")) { try id.converted(nil, strict: false) }
+        #expect(throws: ConversionError("NULL value in non-nullable column 'id'")) { try id.converted(.null, strict: false) }
+        #expect(throws: ConversionError("column 'id': 'x' cannot be converted to int and the column is NOT NULL")) {
+            try id.converted(.string("x"), strict: false)
+        }
+    }
+
     @Test func whereFiltersConvertedRowsAsUnselected() throws {
         let table = [column("id", .int), column("price", .double)]
         var spec = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)

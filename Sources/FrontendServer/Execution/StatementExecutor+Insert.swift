@@ -33,14 +33,13 @@ extension StatementExecutor {
             for (i, target) in targets.enumerated() { row[target] = values[i]; given[target] = true }
             do throws(ConversionError) {
                 for (c, column) in columns.enumerated() {
-                    do throws(ConversionError) {
-                        if !given[c] || (column.autoIncrement && row[c] == .null) {
-                            row[c] = try defaultValue(column, auto: &autoIncrement)
-                        }
-                        row[c] = try row[c].converted(to: column.type)
-                        if row[c] == .null, !column.nullable { throw ConversionError("NULL value in a NOT NULL column") }
-                    } catch {
-                        throw ConversionError("row \(r + 1) column '\(column.name)': \(error.message)")
+                    var raw: Value? = given[c] ? row[c] : nil
+                    if column.autoIncrement, raw == nil || raw == .null, let next = autoIncrement {
+                        raw = .int(next)
+                        autoIncrement = next + 1
+                    }
+                    do throws(ConversionError) { row[c] = try column.converted(raw, strict: true) } catch {
+                        throw ConversionError("row \(r + 1)\(error.message.hasPrefix("column ") ? " " : ": ")\(error.message)")
                     }
                 }
                 rows.append(row)
@@ -116,11 +115,6 @@ extension StatementExecutor {
             }
             return result.rows
         }
-    }
-
-    private func defaultValue(_ column: TableColumn, auto: inout Int64?) throws(ConversionError) -> Value {
-        if column.autoIncrement, let next = auto { auto = next + 1; return .int(next) }
-        return try column.defaultValue()
     }
 
 }
