@@ -43,6 +43,7 @@ struct ReadProgress {
     /// The partition has no more messages for now; an end beyond the last message (transaction markers) still
     /// moves its offset.
     mutating func reachedEnd(_ p: Int32, next end: Int64) {
+        guard begin[p] != nil else { return }                   // not this task's partition
         flush()
         atEnd.insert(p)
         latest[p] = end

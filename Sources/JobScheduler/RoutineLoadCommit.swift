@@ -14,6 +14,9 @@ extension RoutineLoadJob {
         for (p, offset) in begin where progress[p] != offset {
             throw .invalid("partition \(p) progress is \(progress[p].map(String.init) ?? "unset"), the task began at \(offset)")
         }
+        for (p, next) in outcome.endOffsets where next < (begin[p] ?? .max) {
+            throw .invalid("the task reported partition \(p) at \(next), outside what it was given")
+        }
         for (p, next) in outcome.endOffsets { progress[p] = next }
         for (p, ts) in outcome.timestamps { timestampProgress[p] = ts }
         for (p, high) in outcome.latestOffsets { latestOffsets[p] = max(latestOffsets[p] ?? 0, high) }

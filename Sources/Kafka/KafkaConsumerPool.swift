@@ -9,7 +9,8 @@ import Foundation
 public final class KafkaConsumerPool: @unchecked Sendable {
     struct Key: Hashable {
         var brokers: String
-        var settings: [String]
+        var settings: [Setting]
+        struct Setting: Hashable { var name: String; var value: String }
     }
 
     private let lock = NSLock()
@@ -27,7 +28,9 @@ public final class KafkaConsumerPool: @unchecked Sendable {
     /// A consumer reading `topic`'s partitions from `start`: an idle one of the same settings, or a new one.
     public func consumer(brokers: String, topic: String, start: [Int32: Int64], tuning: [(String, String)],
                          properties: [(String, String)]) throws(KafkaError) -> KafkaPartitionConsumer {
-        let key = Key(brokers: brokers, settings: (tuning + properties).filter { $0.0 != "group.id" }.map { $0.0 + "=" + $0.1 })
+        // The same refusals as a new consumer's, before any reuse.
+        if let refusal = KafkaPropertyPolicy.firstRefusal(properties) ?? KafkaPropertyPolicy.fileRefusal(properties) { throw .failed(refusal) }
+        let key = Key(brokers: brokers, settings: (tuning + properties).filter { $0.0 != "group.id" }.map { Key.Setting(name: $0.0, value: $0.1) })
         while let reused = lock.withLock({ () -> KafkaPartitionConsumer? in
             guard let last = idle[key]?.popLast() else { return nil }
             idleCount -= 1

@@ -30,6 +30,12 @@ public final class KafkaPartitionConsumer {
     public private(set) var failed = false
     /// Topics this consumer has been assigned (librdkafka knows their leaders).
     private var knownTopics = Set<String>()
+    /// The partitions of the current assignment, and the librdkafka topic handle seen to carry ``topic``: anything else
+    /// a reused consumer might still hold from an earlier assignment is dropped, never handed to the task.
+    private var assigned = Set<Int32>()
+    /// `assigned` for partitions 0–63, checked per message without hashing.
+    private var assignedMask: UInt64 = 0
+    private var topicHandle: OpaquePointer?
 
     /// - Parameters:
     ///   - tuning: settings of the caller's own (queue sizes), applied before `properties`.
@@ -81,12 +87,29 @@ public final class KafkaPartitionConsumer {
         }
         let err = rd_kafka_assign(handle, list)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw .failed(String(cString: rd_kafka_err2str(err))) }
+        assigned = Set(start.keys)
+        assignedMask = start.keys.reduce(0) { $1 >= 0 && $1 < 64 ? $0 | (1 << UInt64($1)) : $0 }
+        topicHandle = nil
+    }
+
+    /// Whether a message or event belongs to the current assignment.
+    private func current(_ m: rd_kafka_message_t) -> Bool {
+        let p = m.partition
+        guard p >= 0 && p < 64 ? assignedMask & (1 << UInt64(p)) != 0 : assigned.contains(p), let rkt = m.rkt else { return false }
+        if rkt == topicHandle { return true }
+        guard let name = rd_kafka_topic_name(rkt), String(cString: name) == topic else { return false }
+        topicHandle = rkt
+        return true
     }
 
     /// Stops reading and drops whatever was fetched and not polled, so the next assignment starts clean. False if
     /// librdkafka refused (the consumer should then not be used again).
     public func unassign() -> Bool {
+        assigned = []
+        assignedMask = 0
+        topicHandle = nil
         guard rd_kafka_assign(handle, nil) == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+        _ = rd_kafka_poll(handle, 0)                             // serve the main queue (errors, token refreshes) between tasks
         var batch = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: 256)
         while true {
             let n = batch.withUnsafeMutableBufferPointer { rd_kafka_consume_batch_queue(queue, 0, $0.baseAddress, 256) }
@@ -116,6 +139,7 @@ public final class KafkaPartitionConsumer {
         var last: [Int32: Int64] = [:]                           // the last offset delivered per partition, until an EOF
         for i in 0..<n {
             let m = batch[i]!.pointee
+            if m.rkt != nil, !current(m) { continue }            // left over from an earlier assignment
             switch m.err {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE

@@ -183,7 +183,7 @@ public final class LoadBatch {
         rows.reserveCapacity(records.count)
         let strict = plan.spec.strictMode
         // Per-column facts hoisted out of the row loop (this loop runs for every loaded row).
-        let sources = plan.sources
+        let sources = plan.sources, types = table.map(\.type)
         // Source fields in table order: a record is its own row, and the array is copied only if a conversion
         // changes a value (JSON numbers into BIGINT and strings into VARCHAR change nothing).
         let sameShape = plan.fieldNames.count == table.count && sources.enumerated().allSatisfy { $0.element == .field($0.offset) }
@@ -197,8 +197,12 @@ public final class LoadBatch {
                 case .derived(let d): raw = derivedValues[r][d]
                 case .absent: raw = nil
                 }
-                let v: Value
-                do throws(ConversionError) { v = try table[c].converted(raw, strict: strict, now: now) } catch { failure = error.message; break columns }
+                var v = Value.null
+                // The common case, a given value of the column's type or convertible to it, without the column's rules;
+                // anything else (a default, NULL, a value that does not convert) goes through them.
+                if let raw, let converted = try? raw.converted(to: types[c]), converted != .null { v = converted } else {
+                    do throws(ConversionError) { v = try table[c].converted(raw, strict: strict, now: now) } catch { failure = error.message; break columns }
+                }
                 if !sameShape || v != raw { row[c] = v }
             }
             if let failure { reject(render(record), failure); continue }

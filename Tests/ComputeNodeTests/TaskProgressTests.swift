@@ -25,6 +25,15 @@ import Testing
         #expect(more && !read.allAtEnd)                       // new data: partition 1 is no longer at its end
     }
 
+    @Test func messagesAndEndsOfPartitionsTheTaskWasNotGivenChangeNothing() {
+        var read = ReadProgress(begin: [0: 10])
+        let accepted = read.accept(message(3, 50))
+        #expect(!accepted)
+        read.reachedEnd(3, next: 900)
+        read.flush()
+        #expect(read.next.isEmpty && read.latest.isEmpty && !read.allAtEnd && read.messages == 0)
+    }
+
     @Test func aTurnEndsEvenWhenItsWorkFails() throws {
         let turns = Turnstile()
         final class Order: @unchecked Sendable { let lock = NSLock(); var turns: [Int] = [] }

@@ -53,6 +53,17 @@ import TaskContract
         #expect(job.statistics.committedTaskNum == 1)
     }
 
+    @Test func anOutcomeOutsideTheTasksPartitionsOrBeforeItsStartIsRefused() throws {
+        var job = try runningJob()
+        #expect(throws: RoutineLoadError.self) {                    // a partition the task was not given
+            try job.commit(TaskOutcome(endOffsets: [0: 11, 1: 5], loadedRows: 1), begin: [0: 10], at: 1)
+        }
+        #expect(throws: RoutineLoadError.self) {                    // an end before the task's start
+            try job.commit(TaskOutcome(endOffsets: [0: 9], loadedRows: 1), begin: [0: 10], at: 1)
+        }
+        #expect(job.progress == [0: 10, 1: 0] && job.statistics.committedTaskNum == 0)
+    }
+
     @Test func aJobThatLeftRunningAcceptsNoCommit() throws {
         var job = try runningJob()
         try job.pause(byUser: "root", at: 1)

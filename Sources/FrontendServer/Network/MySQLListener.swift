@@ -20,8 +20,9 @@ final class MySQLListener: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Binds and listens; throws with the OS error text if the port is taken.
-    func start(host: String, port requested: Int) throws {
+    /// Binds and listens (connections wait in the backlog until ``startAccepting()``); throws with the OS error text if
+    /// the port is taken.
+    func listen(host: String, port requested: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError.socket("socket(): \(String(cString: strerror(errno)))") }
         var on: Int32 = 1
@@ -36,11 +37,15 @@ final class MySQLListener: @unchecked Sendable {
             Glibc.close(fd)
             throw ServerError.socket("cannot listen on \(host):\(requested): \(msg)")
         }
-        guard listen(fd, 1024) == 0 else { throw ServerError.socket("listen(): \(String(cString: strerror(errno)))") }
+        guard Glibc.listen(fd, 1024) == 0 else { throw ServerError.socket("listen(): \(String(cString: strerror(errno)))") }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         withUnsafeMutablePointer(to: &addr) { _ = $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Starts taking the connections the socket queues.
+    func startAccepting() {
         let s = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         s.setEventHandler { [self] in acceptAll() }
         source = s
