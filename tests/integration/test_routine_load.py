@@ -201,3 +201,24 @@ def test_merge_condition_must_name_a_value_column_of_a_primary_key_table(fe):
     assert "merge_condition is only supported for PRIMARY KEY tables" in err
     rc, _, err = mysql(fe.port, f'CREATE ROUTINE LOAD j3 ON users PROPERTIES ("merge_condition" = "status") {source}', db="automq_db")
     assert rc == 0, err
+
+
+def test_a_damaged_job_document_is_logged_and_does_not_block_the_other_jobs(fe):
+    assert mysql(fe.port, SEEDS_DDL)[0] == 0
+    for db, sql in SEED_JOBS[2:]:
+        assert mysql(fe.port, loopback(sql), db=db)[0] == 0
+    fe.stop(signal.SIGKILL)
+    import sqlite3
+    db = sqlite3.connect(fe.meta_dir / "catalog.sqlite")
+    db.execute("UPDATE routine_load_jobs SET document = '{not json' WHERE name = 'example_tbl1_ordertest1'")
+    db.commit()
+    db.close()
+    fe.start()
+    rc, out, err = mysql(fe.port, "PAUSE ROUTINE LOAD FOR example_tbl2_ordertest2; SHOW ROUTINE LOAD FOR example_tbl2_ordertest2\\G",
+                         db="example_db")
+    assert rc == 0, err
+    assert vertical(out)[0]["State"] == "PAUSED"
+    assert mysql(fe.port, "DROP TABLE example_db.sensor_log")[0] == 0
+    rc, out, _ = mysql(fe.port, "SHOW ALL ROUTINE LOAD FOR sensor_log_load_job\\G", db="example_db")
+    assert vertical(out)[0]["State"] == "CANCELLED"
+    assert "routine load job" in fe.logs() and "cannot be read from the catalog" in fe.logs()

@@ -1,6 +1,7 @@
 import CatalogStore
 import Foundation
 import JobScheduler
+import Logging
 import Synchronization
 
 /// The one way routine-load jobs are read from and written to the catalog, for user statements and the scheduler
@@ -8,6 +9,7 @@ import Synchronization
 /// transaction (so concurrent writers take turns instead of retrying). Failures are thrown, never swallowed.
 struct RoutineLoadJobRepository: Sendable {
     let catalog: CatalogStore
+    let logger: Logger
     /// Each job's last document with its decoded value: a commit reads the job it saved itself, so decoding becomes a
     /// string comparison (JSON decoding inside the catalog's write transaction was most of a small task's commit).
     private let decoded = Decoded()
@@ -16,7 +18,7 @@ struct RoutineLoadJobRepository: Sendable {
         let byID = Mutex<[Int64: (document: String, job: RoutineLoadJob)]>([:])
     }
 
-    init(catalog: CatalogStore) { self.catalog = catalog }
+    init(catalog: CatalogStore, logger: Logger) { self.catalog = catalog; self.logger = logger }
 
     /// Why a job could not be read or saved.
     enum Failure: Error, CustomStringConvertible {
@@ -65,9 +67,15 @@ struct RoutineLoadJobRepository: Sendable {
         try catalog.routineLoadJob(id: id).map(decode)
     }
 
-    /// The jobs of a database (every database when nil), by id. A document that cannot be read is an error.
+    /// The jobs of a database (every database when nil), by id. A document that cannot be read is logged as an error and
+    /// left out, so one damaged job does not stop statements on the others (PAUSE, STOP, DROP TABLE's cancellation).
     func jobs(database: String?) throws -> [RoutineLoadJob] {
-        try catalog.routineLoadJobs(database: database).map(decode)
+        try catalog.routineLoadJobs(database: database).compactMap { stored in
+            do { return try decode(stored) } catch {
+                logger.error("\(error)")
+                return nil
+            }
+        }
     }
 
     /// Applies `change` to the stored job and saves it, in one catalog write transaction; returns the job as saved.

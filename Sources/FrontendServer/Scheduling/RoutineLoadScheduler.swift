@@ -40,7 +40,7 @@ final class RoutineLoadScheduler: Sendable {
 
     init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, config: FrontendConfig, logger: Logger) {
         self.catalog = catalog; self.volume = volume; self.cache = cache; self.config = config; self.logger = logger
-        repository = RoutineLoadJobRepository(catalog: catalog)
+        repository = RoutineLoadJobRepository(catalog: catalog, logger: logger)
         var settings = SchedulerCore.Settings()
         settings.discoveryInterval = Double(config.routineLoadSchedulerIntervalSeconds)
         settings.maxTasksPerJob = config.maxRoutineLoadTaskConcurrentNum
@@ -66,11 +66,9 @@ final class RoutineLoadScheduler: Sendable {
     /// Starts the scheduler with the catalog's jobs, and its tick thread.
     func start() {
         var stored: [RoutineLoadJob] = []
-        do {
-            for record in try catalog.routineLoadJobs(database: nil) {
-                do { stored.append(try repository.decode(record)) } catch { logger.error("\(error); the job is not scheduled") }
-            }
-        } catch { logger.error("cannot read the routine load jobs from the catalog: \(error)") }
+        do { stored = try repository.jobs(database: nil) } catch {
+            logger.error("cannot read the routine load jobs from the catalog: \(error)")
+        }
         send { core, now in core.start(jobs: stored, now: now) }
         let thread = Thread { [self] in
             while true {
