@@ -37,7 +37,7 @@ let package = Package(
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "TaskContract", dependencies: ["CatalogStore", "SQLParser"]),
-        .target(name: "LoadPipeline", dependencies: ["TaskContract", "SQLParser", "Expressions", "CatalogStore", "Storage"]),
+        .target(name: "LoadPipeline", dependencies: ["TaskContract", "SQLParser", "Expressions", "CatalogStore"]),
         .target(name: "JobScheduler", dependencies: ["TaskContract", "CatalogStore", "SQLParser", "Expressions", "Kafka",
                                               .product(name: "HeapModule", package: "swift-collections"),
                                               .product(name: "DequeModule", package: "swift-collections")]),
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "ComputeNodeTests", dependencies: [
             "ComputeNode", "TaskContract", "Kafka", "LoadPipeline", "CatalogStore", "SQLParser", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "TaskContract", "Expressions", "SQLParser", "CatalogStore"]),
+        .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "TaskContract", "Expressions", "SQLParser", "CatalogStore", "Storage"]),
         .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler", "TaskContract", "SQLParser"]),
         .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage", "ComputeNode", "TaskContract", "JobScheduler",
                                                              .product(name: "Logging", package: "swift-log")]),

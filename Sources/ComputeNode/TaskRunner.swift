@@ -172,7 +172,7 @@ public struct TaskRunner: Sendable {
     /// parallel; the segment append waits for the chunk's turn.
     private static func decode(_ queue: ChunkQueue, plan: LoadPlan, into segment: SegmentWriter, turns: Turnstile,
                                budget: TaskBudget, failure: FirstFailure) -> DecodeResult {
-        let batch = LoadBatch(plan: plan)
+        let batch = LoadBatch(plan: plan, evaluator: SQLiteExpressionEvaluator())
         var out = DecodeResult()
         while let chunk = queue.take() {
             guard !failure.isSet else { turns.inTurn(chunk.sequence) {}; continue }

@@ -2,7 +2,6 @@ import CatalogStore
 import Expressions
 import Foundation
 import SQLParser
-import Storage
 import TaskContract
 
 /// A source row that was not loaded, and why: what the error log shows.
@@ -27,16 +26,17 @@ public struct LoadResult: Sendable {
 }
 
 /// Collects decoded source records of one task and turns them into table rows: COLUMNS mapping and
-/// expressions, type conversion with strict mode, NOT NULL and defaults, then WHERE. Expressions run on the
-/// same function library as queries (through an in-memory SQLite engine), so loads and SELECT agree.
+/// expressions, type conversion with strict mode, NOT NULL and defaults, then WHERE. Expressions run through an
+/// ``ExpressionEvaluator`` (Storage's runs them on the query engine's function library, so loads and SELECT agree).
 public final class LoadBatch {
     public let plan: LoadPlan
+    private let evaluator: any ExpressionEvaluator
     private let sampleLimit: Int
     private var records: [[Value]] = []
     private var result = LoadResult()
 
-    public init(plan: LoadPlan, sampleLimit: Int = 100) {
-        self.plan = plan; self.sampleLimit = sampleLimit
+    public init(plan: LoadPlan, evaluator: any ExpressionEvaluator, sampleLimit: Int = 100) {
+        self.plan = plan; self.evaluator = evaluator; self.sampleLimit = sampleLimit
     }
 
     public var recordCount: Int { records.count }
@@ -215,8 +215,7 @@ public final class LoadBatch {
         }
         var keep = [Bool](repeating: true, count: rows.count)
         if let condition = plan.whereExpr, !rows.isEmpty {
-            let columns = table.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
-            let truth = try run([condition], over: Relation(schema: "", name: "__load", columns: columns, rows: rows))
+            let truth = try run([condition], columns: table.map { ($0.name, $0.type, $0.nullable) }, rows: rows)
             for i in rows.indices { keep[i] = truth[i][0].integer.map { $0 != 0 } ?? false }
         }
         var out = result
@@ -233,16 +232,15 @@ public final class LoadBatch {
 
     /// Evaluates COLUMNS expressions and WHERE once over an all-NULL row, so an unknown function or column
     /// is found when the task is planned rather than on every node.
-    public static func check(_ plan: LoadPlan) throws(LoadError) {
+    public static func check(_ plan: LoadPlan, evaluator: any ExpressionEvaluator) throws(LoadError) {
         guard !plan.derived.isEmpty || plan.whereExpr != nil else { return }
-        let batch = LoadBatch(plan: plan)
+        let batch = LoadBatch(plan: plan, evaluator: evaluator)
         batch.records = [[Value](repeating: .null, count: plan.fieldNames.count)]
         _ = try batch.evaluateDerived()
         if let condition = plan.whereExpr {
             let table = plan.spec.tableColumns
-            let columns = table.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
-            _ = try batch.run([condition], over: Relation(schema: "", name: "__load", columns: columns,
-                                                          rows: [[Value](repeating: .null, count: table.count)]))
+            _ = try batch.run([condition], columns: table.map { ($0.name, $0.type, $0.nullable) },
+                              rows: [[Value](repeating: .null, count: table.count)])
         }
     }
 
@@ -250,31 +248,14 @@ public final class LoadBatch {
     private func evaluateDerived() throws(LoadError) -> [[Value]] {
         guard !plan.derived.isEmpty, !records.isEmpty else { return [] }
         // Untyped source columns (SQLite: no affinity): values keep the type they were decoded with.
-        let columns = plan.fieldNames.map { Relation.Column($0, .null) }
-        return try run(plan.derived.map(\.expr), over: Relation(schema: "", name: "__source", columns: columns, rows: records))
+        return try run(plan.derived.map(\.expr), columns: plan.fieldNames.map { ($0, SQLType.null, true) }, rows: records)
     }
 
-    private func run(_ exprs: [Expr], over relation: Relation) throws(LoadError) -> [[Value]] {
-        var select = Select()
-        select.items = exprs.enumerated().map { SelectItem(expr: $0.element, alias: "e\($0.offset)", text: "e\($0.offset)") }
-        select.from = [.table(QualifiedName([relation.name]), alias: nil)]
+    private func run(_ exprs: [Expr], columns: [(name: String, type: SQLType, nullable: Bool)], rows: [[Value]]) throws(LoadError) -> [[Value]] {
         do {
-            let engine = try QueryEngine()
-            engine.timeZone = TimeZone(identifier: plan.spec.timeZone) ?? TimeZone(identifier: "UTC")!
-            let result = try engine.run(select, provider: OneRelation(relation: relation))
-            return result.rows
-        } catch let error as QueryError {
-            throw LoadError("failed to evaluate the load's expressions: \(error)")
+            return try evaluator.evaluate(exprs, columns: columns, rows: rows, timeZone: TimeZone(identifier: plan.spec.timeZone) ?? TimeZone(identifier: "UTC")!)
         } catch {
             throw LoadError("failed to evaluate the load's expressions: \(error)")
-        }
-    }
-
-    private struct OneRelation: RelationProvider {
-        let relation: Relation
-        func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
-            guard name.parts.count == 1, name.name == relation.name else { throw .unknownTable(name.name) }
-            return relation
         }
     }
 }

@@ -2,13 +2,14 @@ import CatalogStore
 import Expressions
 import Foundation
 import SQLParser
+import Storage
 import Testing
 @testable import LoadPipeline
 import TaskContract
 
 /// Loads the messages through a plan and returns the result.
 func load(_ spec: LoadSpec, _ messages: [String]) throws -> LoadResult {
-    let batch = LoadBatch(plan: try LoadPlan(spec))
+    let batch = LoadBatch(plan: try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator())
     for m in messages { Array(m.utf8).withUnsafeBytes { batch.add($0) } }
     return try batch.finish()
 }
@@ -155,12 +156,12 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     @Test func unknownFunctionsAndColumnsAreFoundBeforeAnyRowIsRead() throws {
         var spec = LoadSpec(format: .csv, tableColumns: [column("id", .int), column("v", .int)], keysType: .duplicate)
         spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "v", expression: "no_such_function(id)")]
-        #expect(throws: LoadError.self) { try LoadBatch.check(try LoadPlan(spec)) }
+        #expect(throws: LoadError.self) { try LoadBatch.check(try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator()) }
         spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "v", expression: "id + 1")]
         spec.whereClause = "nosuchcolumn > 1"
-        #expect(throws: LoadError.self) { try LoadBatch.check(try LoadPlan(spec)) }
+        #expect(throws: LoadError.self) { try LoadBatch.check(try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator()) }
         spec.whereClause = "v > 1"
-        try LoadBatch.check(try LoadPlan(spec))
+        try LoadBatch.check(try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator())
     }
 
     @Test func badExpressionsAndPathsFailThePlanNotTheProcess() {
@@ -208,7 +209,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     ]
 
     private func rows(_ spec: LoadSpec, _ message: String, fast: Bool) throws -> (LoadResult, [RejectedRow]) {
-        let batch = LoadBatch(plan: try LoadPlan(spec))
+        let batch = LoadBatch(plan: try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator())
         batch.fastPath = fast
         Array(message.utf8).withUnsafeBytes { batch.add($0) }
         let r = try batch.finish()
@@ -282,7 +283,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
             (derived, #"{"a": 1, "b": "x"}"#, [.int(1), .string("x"), .double(3)]),
         ]
         for (spec, message, row) in valid {
-            let batch = LoadBatch(plan: try LoadPlan(spec))
+            let batch = LoadBatch(plan: try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator())
             for _ in 0..<3000 {
                 let length = Int.random(in: 0...40, using: &rng)
                 let bytes = (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }

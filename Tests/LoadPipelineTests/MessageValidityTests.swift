@@ -2,6 +2,7 @@ import CatalogStore
 import Expressions
 import Foundation
 import SQLParser
+import Storage
 import Testing
 @testable import LoadPipeline
 import TaskContract
@@ -12,7 +13,7 @@ import TaskContract
     let table = [column("id", .int, nullable: false), column("name", .varchar(20))]
 
     private func load(_ spec: LoadSpec, _ messages: [[UInt8]]) throws -> LoadResult {
-        let batch = LoadBatch(plan: try LoadPlan(spec))
+        let batch = LoadBatch(plan: try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator())
         for m in messages { m.withUnsafeBytes { batch.add($0) } }
         return try batch.finish()
     }

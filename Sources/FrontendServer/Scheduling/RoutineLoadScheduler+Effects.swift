@@ -87,7 +87,7 @@ extension RoutineLoadScheduler {
         if let refusal = KafkaPropertyPolicy.firstRefusal(properties) { return .unplannable(refusal) }    // a job stored before the allowlist
         let spec = Self.spec(job, table)
         if checkedSpecs.withLock({ $0[job.id] }) != spec {      // planned once per job and schema, not per task
-            do { try LoadBatch.check(try LoadPlan(spec)) } catch { return .unplannable("\(error)") }
+            do { try LoadBatch.check(try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator()) } catch { return .unplannable("\(error)") }
             checkedSpecs.withLock { $0[job.id] = spec }
         }
         guard let node = nodes.node(nodeID.raw) else { return .notStarted("compute node \(nodeID) is not available") }
