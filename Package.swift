@@ -67,17 +67,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the test targets: tables written as SQL, columns.
+        .target(name: "TestSupport", dependencies: ["CatalogStore", "SQLParser"], path: "Tests/TestSupport"),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
         .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
-        .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore",
+        .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Expressions", "SQLParser", "CatalogStore", "TestSupport",
                                                       .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "ComputeNodeTests", dependencies: [
-            "ComputeNode", "TaskContract", "Kafka", "LoadPipeline", "CatalogStore", "SQLParser", .product(name: "GRDB", package: "GRDB.swift"),
+            "ComputeNode", "TaskContract", "Kafka", "LoadPipeline", "CatalogStore", "TestSupport", "SQLParser", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "TaskContract", "Expressions", "SQLParser", "CatalogStore", "Storage"]),
+        .testTarget(name: "LoadPipelineTests", dependencies: ["LoadPipeline", "TaskContract", "Expressions", "SQLParser", "CatalogStore", "Storage", "TestSupport"]),
         .testTarget(name: "JobSchedulerTests", dependencies: ["JobScheduler", "TaskContract", "SQLParser"]),
         .testTarget(name: "FrontendServerTests", dependencies: ["FrontendServer", "MySQLProtocol", "SQLParser", "CatalogStore", "Storage", "ComputeNode", "TaskContract", "JobScheduler",
                                                              .product(name: "Logging", package: "swift-log")]),

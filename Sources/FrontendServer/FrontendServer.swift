@@ -99,17 +99,17 @@ public final class FrontendServer: @unchecked Sendable {
                                         port: config.queryPort, ssl: tls != nil)
         let context = ServerContext(catalog: catalog, volume: volume, cache: cache, variables: variables, config: config, tls: tls)
         try recover(context)
-        // Bind first (a port in use fails the start before anything runs); accept last, once the scheduler holds every
-        // job, so the first SHOW ROUTINE LOAD after a start lists them all.
+        // Take the port first (one in use fails the start before anything runs); listen last, once HTTP is up and the
+        // scheduler holds every job, so a client that can connect finds them all (the first SHOW lists every job).
         let listener = MySQLListener(server: context, logger: logger)
-        try listener.listen(host: config.bindAddress, port: config.queryPort)
+        try listener.bind(host: config.bindAddress, port: config.queryPort)
         self.listener = listener
         try startHTTP(config)
         if config.embeddedComputeNode { context.loads.startEmbeddedNode(errorLogDirectory: errorLogDirectory, httpPort: config.httpPort) }
         for record in try catalog.computeNodes() { context.loads.register(record) }
         context.loads.startHeartbeats(interval: Double(config.heartbeatIntervalSeconds))
         context.loads.start()
-        listener.startAccepting()
+        try listener.startAccepting()
         logger.info("Tributary \(TributaryVersion.current) FE started (librdkafka \(KafkaLibrary.version)); meta_dir=\(config.metaDir)")
         logger.info("MySQL protocol listening on \(config.bindAddress):\(listener.port); connect with: mysql -h 127.0.0.1 -P \(listener.port) -u root")
     }

@@ -2,26 +2,22 @@ import Foundation
 import Testing
 @testable import CatalogStore
 import SQLParser
+import TestSupport
 
 @Suite struct CatalogStoreTests {
-    private func definition(_ sql: String) throws -> TableDefinition {
-        guard case .createTable(let c) = try Parser.parseOne(sql) else { throw CatalogError.invalidDefinition("not create table") }
-        return try TableDefinition.validate(c)
-    }
-
     @Test func databasesAndTablesAreCreatedListedAndDropped() throws {
         // Given an empty catalog
         let store = try CatalogStore.inMemory()
         // When a database and a table are created
         let db = try store.createDatabase(name: "quickstart", properties: [])
         #expect(db.id > 10000)
-        try store.createTable(database: "quickstart", name: "t", definition: try definition("create table t (a int, b string)"))
+        try store.createTable(database: "quickstart", name: "t", definition: try TestTables.definition("create table t (a int, b string)"))
         // Then they are listed, and duplicates are refused
         #expect(try store.databases().map(\.name) == ["quickstart"])
         #expect(try store.tables(inDatabase: "quickstart").map(\.name) == ["t"])
         #expect(throws: CatalogError.databaseExists("quickstart")) { try store.createDatabase(name: "quickstart", properties: []) }
-        #expect(throws: CatalogError.tableExists("t")) { try store.createTable(database: "quickstart", name: "t", definition: try definition("create table t (a int)")) }
-        #expect(try store.createTable(database: "quickstart", name: "t", definition: try definition("create table t (a int)"), ifNotExists: true) == nil)
+        #expect(throws: CatalogError.tableExists("t")) { try store.createTable(database: "quickstart", name: "t", definition: try TestTables.definition("create table t (a int)")) }
+        #expect(try store.createTable(database: "quickstart", name: "t", definition: try TestTables.definition("create table t (a int)"), ifNotExists: true) == nil)
         // And dropping the database drops its tables
         try store.dropDatabase(name: "quickstart")
         #expect(throws: CatalogError.unknownDatabase("quickstart")) { try store.tables(inDatabase: "quickstart") }
@@ -31,12 +27,12 @@ import SQLParser
     @Test func aTableLookedUpBeforeADropOrRecreateIsNeverAnsweredAfterIt() throws {
         let store = try CatalogStore.inMemory()
         _ = try store.createDatabase(name: "d", properties: [])
-        let first = try #require(try store.createTable(database: "d", name: "t", definition: try definition("create table t (a int)")))
+        let first = try #require(try store.createTable(database: "d", name: "t", definition: try TestTables.definition("create table t (a int)")))
         #expect(try store.table(database: "d", name: "t") == first)
         #expect(try store.table(database: "d", name: "t") == first)           // answered from the cache
         try store.dropTable(database: "d", name: "t")
         #expect(try store.table(database: "d", name: "t") == nil)
-        let second = try #require(try store.createTable(database: "d", name: "t", definition: try definition("create table t (a int, b string)")))
+        let second = try #require(try store.createTable(database: "d", name: "t", definition: try TestTables.definition("create table t (a int, b string)")))
         #expect(try store.table(database: "d", name: "t")?.definition.columns.count == 2)
         #expect(try store.table(database: "d", name: "t")?.id == second.id)
         try store.dropDatabase(name: "d")
@@ -49,7 +45,7 @@ import SQLParser
         do {
             let store = try CatalogStore.open(directory: dir)
             try store.createDatabase(name: "d", properties: [Property("storage_volume", "v")])
-            try store.createTable(database: "d", name: "t", definition: try definition("create table t (k bigint not null, v double sum) aggregate key(k)"))
+            try store.createTable(database: "d", name: "t", definition: try TestTables.definition("create table t (k bigint not null, v double sum) aggregate key(k)"))
         }
         let reopened = try CatalogStore.open(directory: dir)
         #expect(try reopened.database(named: "d")?.properties == [Property("storage_volume", "v")])
@@ -82,20 +78,20 @@ import SQLParser
         ("create table t (a int auto_increment)", "The AUTO_INCREMENT column must be BIGINT"),
     ])
     func invalidDefinitionsAreRefusedWithStarRocksText(_ sql: String, _ message: String) {
-        #expect(throws: CatalogError.invalidDefinition(message)) { try definition(sql) }
+        #expect(throws: CatalogError.invalidDefinition(message)) { try TestTables.definition(sql) }
     }
 
     @Test func duplicateColumnsAndEnginesHaveTheirOwnErrors() {
-        #expect(throws: CatalogError.duplicateColumn("A")) { try definition("create table t (a int, A int)") }
-        #expect(throws: CatalogError.unknownEngine("mysql")) { try definition("create table t (a int) engine = mysql") }
+        #expect(throws: CatalogError.duplicateColumn("A")) { try TestTables.definition("create table t (a int, A int)") }
+        #expect(throws: CatalogError.unknownEngine("mysql")) { try TestTables.definition("create table t (a int) engine = mysql") }
     }
 
     @Test func tablesWithoutKeysGetAShortDuplicatePrefixAndRandomDistribution() throws {
-        let d = try definition("create table t (a int, b bigint, c varchar(10), d int)")
+        let d = try TestTables.definition("create table t (a int, b bigint, c varchar(10), d int)")
         #expect(d.keysType == .duplicate)
         #expect(d.keyColumns == ["a", "b", "c"])
         #expect(d.distribution == .random(buckets: nil))
-        let pk = try definition("create table t (id bigint, v string) primary key(id)")
+        let pk = try TestTables.definition("create table t (id bigint, v string) primary key(id)")
         #expect(pk.columns[0].nullable == false, "primary key columns default to NOT NULL")
         #expect(pk.distribution == .hash(columns: ["id"], buckets: nil))
     }

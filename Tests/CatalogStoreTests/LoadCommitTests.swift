@@ -1,5 +1,6 @@
 import Foundation
 import SQLParser
+import TestSupport
 import Testing
 @testable import CatalogStore
 
@@ -10,8 +11,7 @@ import Testing
     private func setup() throws -> (CatalogStore, TableInfo, Int64) {
         let store = try CatalogStore.inMemory()
         try store.createDatabase(name: "d", properties: [])
-        guard case .createTable(let c) = try Parser.parseOne("create table t (a int)") else { throw Stale() }
-        let table = try store.createTable(database: "d", name: "t", definition: try TableDefinition.validate(c))!
+        let table = try TestTables.create("create table t (a int)", in: store)
         let job = try store.createRoutineLoadJob(database: "d", name: "j", state: "RUNNING", finalStates: []) { _ in "v0" }
         return (store, table, job)
     }

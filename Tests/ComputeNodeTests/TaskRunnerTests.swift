@@ -4,14 +4,15 @@ import GRDB
 import Kafka
 import LoadPipeline
 import SQLParser
+import TestSupport
 import Testing
 @testable import ComputeNode
 import TaskContract
 
 @Suite struct TaskRunnerTests {
     private func task(_ brokers: String, begin: [Int32: Int64], root: String = "") -> LoadTask {
-        var spec = LoadSpec(format: .csv, tableColumns: [TableColumn(name: "id", type: .int, isKey: true, nullable: false),
-                                                         TableColumn(name: "name", type: .varchar(10), isKey: false, nullable: true)],
+        var spec = LoadSpec(format: .csv, tableColumns: [TestTables.column("id", .int, nullable: false, key: true),
+                                                         TestTables.column("name", .varchar(10), nullable: true, key: false)],
                             keysType: .duplicate)
         spec.columnSeparator = ","
         return LoadTask(id: "t1", jobID: 1, label: "j-1-t1", txnID: 42, brokers: brokers, topic: "csv", properties: [], begin: begin,

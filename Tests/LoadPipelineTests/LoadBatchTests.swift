@@ -3,6 +3,7 @@ import Expressions
 import Foundation
 import SQLParser
 import Storage
+import TestSupport
 import Testing
 @testable import LoadPipeline
 import TaskContract
@@ -14,14 +15,11 @@ func load(_ spec: LoadSpec, _ messages: [String]) throws -> LoadResult {
     return try batch.finish()
 }
 
-func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = false) -> TableColumn {
-    TableColumn(name: name, type: type, isKey: key, nullable: nullable)
-}
 
 @Suite struct LoadBatchTests {
     // Seed 004, CSV: example_tbl1 with COLUMNS naming a placeholder (temp_gender) that is not loaded.
-    let tbl1 = [column("order_id", .bigint, nullable: false, key: true), column("pay_dt", .date, nullable: false, key: true),
-                column("customer_name", .varchar(26)), column("nationality", .varchar(26)), column("price", .double)]
+    let tbl1 = [TestTables.column("order_id", .bigint, nullable: false, key: true), TestTables.column("pay_dt", .date, nullable: false, key: true),
+                TestTables.column("customer_name", .varchar(26)), TestTables.column("nationality", .varchar(26)), TestTables.column("price", .double)]
     let seedCSV = ["2020050802,2020-05-08,Johann Georg Faust,Deutschland,male,895",
                    "2020050802,2020-05-08,Julien Sorel,France,male,893",
                    "2020050803,2020-05-08,Dorian Grey,UK,male,1262",
@@ -40,9 +38,9 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func seed004JSONDerivesPayDtWithFromUnixtime() throws {
-        let tbl2 = [column("commodity_id", .varchar(26), key: true), column("customer_name", .varchar(26), key: true),
-                    column("country", .varchar(26), key: true), column("pay_time", .bigint, key: true), column("pay_dt", .date, key: true),
-                    column("price", .double)]
+        let tbl2 = [TestTables.column("commodity_id", .varchar(26), key: true), TestTables.column("customer_name", .varchar(26), key: true),
+                    TestTables.column("country", .varchar(26), key: true), TestTables.column("pay_time", .bigint, key: true), TestTables.column("pay_dt", .date, key: true),
+                    TestTables.column("price", .double)]
         var spec = LoadSpec(format: .json, tableColumns: tbl2, keysType: .aggregate)
         spec.columns = ["commodity_id", "customer_name", "country", "pay_time", "price"].map { ColumnMapping(name: $0) }
             + [ColumnMapping(name: "pay_dt", expression: "from_unixtime(pay_time, '%Y%m%d')")]
@@ -58,7 +56,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func jsonSimpleModeMatchesKeysByExactNameAndAcceptsNDJSONAndArrays() throws {
-        let table = [column("id", .int), column("name", .varchar(10))]
+        let table = [TestTables.column("id", .int), TestTables.column("name", .varchar(10))]
         var spec = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)
         var r = try load(spec, [#"{"id": 1, "name": "a", "extra": true}"# + "\n" + #"{"ID": 2, "id": 3}"#])
         #expect(r.rows == [[.int(1), .string("a")], [.int(3), .null]])
@@ -72,7 +70,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func malformedJSONIsAFilteredRowWithTheRawTextAndReason() throws {
-        let spec = LoadSpec(format: .json, tableColumns: [column("id", .int)], keysType: .duplicate)
+        let spec = LoadSpec(format: .json, tableColumns: [TestTables.column("id", .int)], keysType: .duplicate)
         let r = try load(spec, [#"{"id": 1"#, "hello", #"{"id": 2}"#])
         #expect(r.loadedRows == 1 && r.filteredRows == 2 && r.totalRows == 3)
         #expect(r.rejected[0].row == #"{"id": 1"# && r.rejected[0].reason.hasPrefix("Failed to parse json"))
@@ -80,7 +78,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func csvOptionsHexSeparatorEncloseEscapeTrimAndNull() throws {
-        let table = [column("a", .varchar(20)), column("b", .varchar(20)), column("c", .int)]
+        let table = [TestTables.column("a", .varchar(20)), TestTables.column("b", .varchar(20)), TestTables.column("c", .int)]
         var spec = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)
         spec.columnSeparator = "\\x01\\x02"
         spec.rowDelimiter = "0x0a"
@@ -93,7 +91,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func wrongTypesFollowStrictModeAndNotNull() throws {
-        let table = [column("id", .int, nullable: false), column("score", .int)]
+        let table = [TestTables.column("id", .int, nullable: false), TestTables.column("score", .int)]
         var spec = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)
         spec.columnSeparator = ","
         var r = try load(spec, ["1,abc", "x,2", "3,4", "5"])
@@ -110,7 +108,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func oneColumnConversionForInsertAndLoads() throws {
-        let score = column("score", .int), id = column("id", .int, nullable: false)
+        let score = TestTables.column("score", .int), id = TestTables.column("id", .int, nullable: false)
         #expect(try score.converted(.string("7"), strict: true) == .int(7))
         #expect(try score.converted(.string("abc"), strict: false) == .null)              // non-strict: NULL
         #expect(throws: ConversionError("column 'score': 'abc' is not a valid int")) { try score.converted(.string("abc"), strict: true) }
@@ -123,7 +121,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func whereFiltersConvertedRowsAsUnselected() throws {
-        let table = [column("id", .int), column("price", .double)]
+        let table = [TestTables.column("id", .int), TestTables.column("price", .double)]
         var spec = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)
         spec.columnSeparator = ","
         spec.whereClause = "price > 100 AND id <> 4"
@@ -133,7 +131,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func expressionsCastsArithmeticAndConditionals() throws {
-        let table = [column("id", .bigint), column("total", .double), column("label", .varchar(40)), column("d", .datetime)]
+        let table = [TestTables.column("id", .bigint), TestTables.column("total", .double), TestTables.column("label", .varchar(40)), TestTables.column("d", .datetime)]
         var spec = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)
         spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "qty"), ColumnMapping(name: "unit"), ColumnMapping(name: "name"),
                         ColumnMapping(name: "ts"),
@@ -146,7 +144,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func primaryKeyLoadsCarryOp() throws {
-        let table = [column("id", .int, nullable: false, key: true), column("v", .varchar(5))]
+        let table = [TestTables.column("id", .int, nullable: false, key: true), TestTables.column("v", .varchar(5))]
         var spec = LoadSpec(format: .json, tableColumns: table, keysType: .primary)
         spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "v"), ColumnMapping(name: "__op")]
         let r = try load(spec, [#"{"id": 1, "v": "a", "__op": 0}{"id": 2, "__op": 1}"#])
@@ -154,7 +152,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func unknownFunctionsAndColumnsAreFoundBeforeAnyRowIsRead() throws {
-        var spec = LoadSpec(format: .csv, tableColumns: [column("id", .int), column("v", .int)], keysType: .duplicate)
+        var spec = LoadSpec(format: .csv, tableColumns: [TestTables.column("id", .int), TestTables.column("v", .int)], keysType: .duplicate)
         spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "v", expression: "no_such_function(id)")]
         #expect(throws: LoadError.self) { try LoadBatch.check(try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator()) }
         spec.columns = [ColumnMapping(name: "id"), ColumnMapping(name: "v", expression: "id + 1")]
@@ -165,7 +163,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func badExpressionsAndPathsFailThePlanNotTheProcess() {
-        var spec = LoadSpec(format: .json, tableColumns: [column("id", .int)], keysType: .duplicate)
+        var spec = LoadSpec(format: .json, tableColumns: [TestTables.column("id", .int)], keysType: .duplicate)
         spec.jsonPaths = "[\"id\"]"
         #expect(throws: LoadError.self) { try LoadPlan(spec) }
         spec.jsonPaths = ""
@@ -174,7 +172,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func avroIsRefusedWithItsReasonNotDecodedAsCSV() {
-        let spec = LoadSpec(format: .avro, tableColumns: [column("id", .int), column("v", .int)], keysType: .duplicate)
+        let spec = LoadSpec(format: .avro, tableColumns: [TestTables.column("id", .int), TestTables.column("v", .int)], keysType: .duplicate)
         #expect(throws: LoadError(LoadPlan.avroUnsupported)) { try LoadPlan(spec) }
         #expect(LoadPlan.avroUnsupported.hasPrefix("format avro is not supported yet"))
     }
@@ -217,13 +215,13 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func fastAndTreePathsAgreeOnEveryMessage() throws {
-        let table = [column("id", .varchar(40)), column("name", .varchar(40))]
+        let table = [TestTables.column("id", .varchar(40)), TestTables.column("name", .varchar(40))]
         var simple = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)
         var paths = simple
         paths.jsonPaths = #"["$.name", "$.id"]"#
         paths.columns = [ColumnMapping(name: "name"), ColumnMapping(name: "id")]
         simple.stripOuterArray = false
-        let integers = LoadSpec(format: .json, tableColumns: [column("id", .bigint), column("name", .bigint)], keysType: .duplicate)
+        let integers = LoadSpec(format: .json, tableColumns: [TestTables.column("id", .bigint), TestTables.column("name", .bigint)], keysType: .duplicate)
         for spec in [simple, paths, integers] {
             #expect(try LoadPlan(spec).scanner != nil)
             for m in messages {
@@ -236,7 +234,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     }
 
     @Test func nestedPathsRootsAndRepeatedKeysUseTheTreePath() throws {
-        var spec = LoadSpec(format: .json, tableColumns: [column("a", .int), column("b", .int)], keysType: .duplicate)
+        var spec = LoadSpec(format: .json, tableColumns: [TestTables.column("a", .int), TestTables.column("b", .int)], keysType: .duplicate)
         spec.jsonPaths = #"["$.a.b", "$.b"]"#
         #expect(try LoadPlan(spec).scanner == nil)
         spec.jsonPaths = ""
@@ -264,7 +262,7 @@ func column(_ name: String, _ type: SQLType, nullable: Bool = true, key: Bool = 
     @Test func randomMessagesNeverCrashTheDecoders() throws {
         var rng = SplitMix(state: 42)
         let alphabet = Array(#"{}[]",:\0123456789abcnulltrue-.eE "#.utf8) + [0x01, 0x0A, 0xFF, 0xC3]
-        let table = [column("a", .int), column("b", .varchar(8)), column("c", .double, nullable: false)]
+        let table = [TestTables.column("a", .int), TestTables.column("b", .varchar(8)), TestTables.column("c", .double, nullable: false)]
         var csv = LoadSpec(format: .csv, tableColumns: table, keysType: .duplicate)
         csv.columnSeparator = ","
         csv.enclose = UInt8(ascii: "\"")

@@ -3,6 +3,7 @@ import Expressions
 import Foundation
 import SQLParser
 import Storage
+import TestSupport
 import Testing
 @testable import LoadPipeline
 import TaskContract
@@ -10,7 +11,7 @@ import TaskContract
 /// Messages that are not text a table can hold: invalid UTF-8 is an error row, as in StarRocks, and so is an
 /// empty JSON message; an empty CSV message is a blank line, which StarRocks skips.
 @Suite struct MessageValidityTests {
-    let table = [column("id", .int, nullable: false), column("name", .varchar(20))]
+    let table = [TestTables.column("id", .int, nullable: false), TestTables.column("name", .varchar(20))]
 
     private func load(_ spec: LoadSpec, _ messages: [[UInt8]]) throws -> LoadResult {
         let batch = LoadBatch(plan: try LoadPlan(spec), evaluator: SQLiteExpressionEvaluator())

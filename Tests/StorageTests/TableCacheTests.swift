@@ -3,6 +3,7 @@ import Expressions
 import Foundation
 import GRDB
 import SQLParser
+import TestSupport
 import Testing
 @testable import Storage
 
@@ -20,10 +21,7 @@ import Testing
         try catalog.createDatabase(name: "d", properties: [])
     }
 
-    func table(_ sql: String) throws -> TableInfo {
-        guard case .createTable(let c) = try Parser.parseOne(sql) else { throw CatalogError.invalidDefinition("") }
-        return try #require(try catalog.createTable(database: "d", name: c.name.name, definition: TableDefinition.validate(c)))
-    }
+    func table(_ sql: String) throws -> TableInfo { try TestTables.create(sql, in: catalog) }
 
     @discardableResult
     func load(_ t: TableInfo, _ rows: [[Value]], ops: [Int64]? = nil) throws -> Int64 {

@@ -20,9 +20,9 @@ final class MySQLListener: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Binds and listens (connections wait in the backlog until ``startAccepting()``); throws with the OS error text if
-    /// the port is taken.
-    func listen(host: String, port requested: Int) throws {
+    /// Takes the port (throws with the OS error text if it is in use); clients are refused until ``startAccepting()``,
+    /// so a client that can connect finds every other service of the FE up.
+    func bind(host: String, port requested: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError.socket("socket(): \(String(cString: strerror(errno)))") }
         var on: Int32 = 1
@@ -31,21 +31,21 @@ final class MySQLListener: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(requested).bigEndian)
         guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { throw ServerError.socket("invalid bind address '\(host)'") }
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard bound == 0 else {
             let msg = String(cString: strerror(errno))
             Glibc.close(fd)
             throw ServerError.socket("cannot listen on \(host):\(requested): \(msg)")
         }
-        guard Glibc.listen(fd, 1024) == 0 else { throw ServerError.socket("listen(): \(String(cString: strerror(errno)))") }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         withUnsafeMutablePointer(to: &addr) { _ = $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
 
-    /// Starts taking the connections the socket queues.
-    func startAccepting() {
+    /// Listens and starts taking connections.
+    func startAccepting() throws {
+        guard Glibc.listen(fd, 1024) == 0 else { throw ServerError.socket("listen(): \(String(cString: strerror(errno)))") }
         let s = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         s.setEventHandler { [self] in acceptAll() }
         source = s
