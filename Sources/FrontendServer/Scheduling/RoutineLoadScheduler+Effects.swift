@@ -80,9 +80,11 @@ extension RoutineLoadScheduler {
 
     /// Opens the task's transaction and sends it to the node (§3.5 steps 3–5).
     func start(_ task: TaskID, job: RoutineLoadJob, partitions: [Int32], begin: [Int32: Int64], node nodeID: NodeID) -> StartResult {
-        guard let table = (try? catalog.table(database: job.databaseName, name: job.tableName)) ?? nil else {
-            return .notStarted("table \(job.databaseName).\(job.tableName) is not available")
+        let found: TableInfo?
+        do { found = try catalog.table(database: job.databaseName, name: job.tableName) } catch {
+            return .notStarted("cannot read table \(job.databaseName).\(job.tableName) from the catalog: \(error)")
         }
+        guard let table = found else { return .notStarted("table \(job.databaseName).\(job.tableName) is not available") }
         let properties = job.definition.source.customProperties.map { ($0.key, $0.value) }
         if let refusal = KafkaPropertyPolicy.firstRefusal(properties) { return .unplannable(refusal) }    // a job stored before the allowlist
         let spec = Self.spec(job, table)
