@@ -17,11 +17,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
-        // System libraries (Debian: libssl-dev, librdkafka-dev). libsqlite3 is wired through GRDB's GRDBSQLite target.
+        // System libraries (Debian: libssl-dev, librdkafka-dev, libcurl4-openssl-dev). libsqlite3 is wired through GRDB's GRDBSQLite target.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
                        providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "MySQLProtocol", dependencies: ["COpenSSL"]),
         .target(name: "SQLParser"),
@@ -36,18 +38,19 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
-        .target(name: "TaskContract", dependencies: ["CatalogStore", "SQLParser"]),
+        .target(name: "ObjectStore", dependencies: ["CCurl", "COpenSSL"]),
+        .target(name: "TaskContract", dependencies: ["CatalogStore", "SQLParser", "ObjectStore"]),
         .target(name: "LoadPipeline", dependencies: ["TaskContract", "SQLParser", "Expressions", "CatalogStore"]),
         .target(name: "JobScheduler", dependencies: ["TaskContract", "CatalogStore", "SQLParser", "Expressions", "Kafka",
                                               .product(name: "HeapModule", package: "swift-collections"),
                                               .product(name: "DequeModule", package: "swift-collections")]),
         .target(name: "ComputeNode", dependencies: [
-            "COpenSSL", "TaskContract", "LoadPipeline", "Kafka", "Storage", "SQLParser",
+            "COpenSSL", "TaskContract", "LoadPipeline", "Kafka", "Storage", "SQLParser", "ObjectStore",
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .target(name: "FrontendServer", dependencies: [
             "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "TaskContract", "JobScheduler",
-            "LoadPipeline", "ComputeNode",
+            "LoadPipeline", "ComputeNode", "ObjectStore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
@@ -71,6 +74,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CatalogStore", "SQLParser"], path: "Tests/TestSupport"),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
         .testTarget(name: "MySQLProtocolTests", dependencies: ["MySQLProtocol"]),
         .testTarget(name: "SQLParserTests", dependencies: ["SQLParser"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore", "SQLParser", "TestSupport"]),

@@ -9,7 +9,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need_apt=()
-pkgs=(pkg-config librdkafka-dev libssl-dev libsqlite3-dev)
+pkgs=(pkg-config librdkafka-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(mariadb-client libmariadb-java golang-go golang-github-go-sql-driver-mysql-dev kcat)
   command -v javac >/dev/null 2>&1 || pkgs+=(default-jdk-headless)

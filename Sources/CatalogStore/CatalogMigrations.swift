@@ -103,6 +103,21 @@ enum CatalogMigrations {
                 INSERT INTO sqlite_sequence (name, seq) VALUES ('compute_nodes', 10001);
                 """)
         }
+        m.registerMigration("2026-12-storage-volumes") { db in
+            try db.execute(sql: """
+                CREATE TABLE storage_volumes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    locations TEXT NOT NULL,
+                    params TEXT NOT NULL,
+                    enabled INTEGER NOT NULL,
+                    comment TEXT NOT NULL,
+                    is_default INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

@@ -23,6 +23,9 @@ public final class CatalogStore: Sendable {
     /// moved (this process is the catalog's only writer).
     public var generation: Int { writes.load(ordering: .acquiring) }
 
+    /// Moves on around every write that creates or drops a database or table.
+    public var schemaGeneration: Int { schemaWrites.load(ordering: .acquiring) }
+
     /// Opens (and migrates) the catalog over any GRDB writer.
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
@@ -91,6 +94,17 @@ public final class CatalogStore: Sendable {
         try read { db in
             guard let d = try DatabaseRecord.filter(Column("name") == name).fetchOne(db) else { throw CatalogError.unknownDatabase(name) }
             return try TableRecord.filter(Column("database_id") == d.id).order(Column("name")).fetchAll(db).map { try $0.info(databaseName: name) }
+        }
+    }
+
+    /// Every table of every database.
+    public func allTables() throws(CatalogError) -> [TableInfo] {
+        try read { db in
+            let names = Dictionary(uniqueKeysWithValues: try DatabaseRecord.fetchAll(db).compactMap { r in r.id.map { ($0, r.name) } })
+            return try TableRecord.order(Column("id")).fetchAll(db).compactMap { r in
+                guard let name = names[r.database_id] else { return nil }
+                return try r.info(databaseName: name)
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Kafka
 import LoadPipeline
+import ObjectStore
 import SQLParser
 import Storage
 import TaskContract
@@ -18,6 +19,8 @@ public struct TaskRunner: Sendable {
     public let errorLogURLBase: String
     /// Consumers handed from one task to the next.
     public let consumers: KafkaConsumerPool
+    /// S3 clients by volume settings, so uploads reuse their connections.
+    let objectStores = ObjectStoreClients()
 
     public init(segmentRoot: String, errorLogDirectory: String, errorLogURLBase: String, consumers: KafkaConsumerPool = KafkaConsumerPool()) {
         self.segmentRoot = segmentRoot; self.errorLogDirectory = errorLogDirectory; self.errorLogURLBase = errorLogURLBase
@@ -59,23 +62,19 @@ public struct TaskRunner: Sendable {
     /// A task from the network is checked before anything runs: its segment must be a name the FE gives
     /// (`db<n>/t<n>/txn<n>.seg`, inside the node's storage root), its limits usable, its Kafka settings allowed.
     static func validate(_ task: LoadTask) throws(LoadError) {
-        guard isSegmentName(task.segment) else { throw LoadError("invalid segment path: \(task.segment)") }
+        guard SegmentName.isValid(task.segment) else { throw LoadError("invalid segment path: \(task.segment)") }
         guard task.consumeSeconds.isFinite, task.consumeSeconds > 0, task.consumeSeconds <= 86_400 else {
             throw LoadError("invalid consume time: \(task.consumeSeconds)")
         }
         guard task.maxBatchRows > 0, task.maxBatchBytes > 0 else { throw LoadError("invalid batch limits") }
         if let refusal = KafkaPropertyPolicy.firstRefusal(task.properties.map { ($0.key, $0.value) }) { throw LoadError(refusal) }
-    }
-
-    /// `db<digits>/t<digits>/txn<digits>.seg`, nothing else.
-    static func isSegmentName(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[2].hasSuffix(".seg") else { return false }
-        func numbered(_ part: Substring, _ prefix: String) -> Bool {
-            let digits = part.dropFirst(prefix.count)
-            return part.hasPrefix(prefix) && (1...19).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        if let upload = task.upload {
+            // Only the key the FE derives from the segment's name, and only an http(s) endpoint in its normal form.
+            guard upload.key == upload.volume.key(task.segment),
+                  (try? S3Config.normalizeEndpoint(upload.volume.endpoint, region: upload.volume.region)) == upload.volume.endpoint else {
+                throw LoadError("invalid segment upload \(upload)")
+            }
         }
-        return numbered(parts[0], "db") && numbered(parts[1], "t") && numbered(parts[2].dropLast(4), "txn")
     }
 
     /// One librdkafka consumer (from the node's pool, handed on to the next task) reads all the task's partitions and
@@ -128,6 +127,7 @@ public struct TaskRunner: Sendable {
             segment.cancel()
             throw error
         }
+        if result.loaded > 0, let upload = task.upload { try store(task.segment, upload) }
         var url: String?
         if !result.rejected.isEmpty { url = try writeErrorLog(task, result.rejected) }
         let elapsed = Int64((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
@@ -135,6 +135,15 @@ public struct TaskRunner: Sendable {
                            loadedRows: Int64(result.loaded), filteredRows: Int64(result.filtered),
                            unselectedRows: Int64(result.unselected), receivedBytes: read.bytes, executeMillis: max(1, elapsed),
                            errorLogURL: url)
+    }
+
+    /// Uploads a finished segment to its table's volume; a node that is not the FE's drops its own copy afterwards.
+    private func store(_ segment: String, _ upload: SegmentUpload) throws {
+        let path = (segmentRoot as NSString).appendingPathComponent(segment)
+        defer { if !upload.keepLocalCopy { try? FileManager.default.removeItem(atPath: path) } }
+        do { try objectStores.client(upload.volume).upload(file: path, to: upload.key) } catch {
+            throw TaskError(.storage, "\(error)")
+        }
     }
 
     /// The reading side: polls until the deadline, the task's row/byte budget or the prefetch allowance is spent,

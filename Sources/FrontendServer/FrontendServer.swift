@@ -4,6 +4,7 @@ import FlyingFox
 import Foundation
 import Kafka
 import Logging
+import ObjectStore
 import Storage
 #if canImport(Glibc)
 import Glibc
@@ -39,10 +40,34 @@ public final class FrontendServer: @unchecked Sendable {
         return context
     }
 
+    /// fe.conf's `aws_s3_*` settings (with `run_mode = shared_data`) create `builtin_storage_volume`, or update it to
+    /// match; it becomes the default volume if there is none. An unreachable bucket is logged, not fatal (the object
+    /// store may start after the FE).
+    private func installBuiltinVolume(_ catalog: CatalogStore) throws {
+        let builtin: StorageVolume?
+        do { builtin = try config.sharedData.builtinVolume() } catch { throw ServerError.config(error.description) }
+        guard var volume = builtin else { return }
+        let s3: S3Config
+        do { s3 = try S3Config(location: volume.locations[0], properties: volume.params) } catch {
+            throw ServerError.config("fe.conf: builtin_storage_volume: \(error)")
+        }
+        if var existing = try catalog.storageVolume(named: volume.name) {
+            existing.params = volume.params
+            existing.locations = volume.locations
+            try catalog.updateStorageVolume(existing)
+            volume = existing
+        } else {
+            try catalog.createStorageVolume(volume, makeDefaultIfNone: true)
+        }
+        do { try S3Client(s3, retry: RetryPolicy(attempts: 1)).checkAccess() } catch {
+            logger.warning("builtin_storage_volume is not reachable yet: \(error)")
+        }
+    }
+
     /// After a restart: abort what was in flight, delete orphaned segments, rebuild the table cache.
     private func recover(_ context: ServerContext) throws {
         let aborted = try context.catalog.abortPreparedTransactions(reason: "FE restarted")
-        let removed = context.volume.collectGarbage(keeping: try context.catalog.liveSegments())
+        let removed = context.segments.collectGarbage(keeping: try context.catalog.liveSegments())
         var tables = 0
         for db in try context.catalog.databases() {
             for t in try context.catalog.tables(inDatabase: db.name) {
@@ -86,18 +111,20 @@ public final class FrontendServer: @unchecked Sendable {
         do { catalog = try CatalogStore.open(directory: config.metaDir) } catch {
             throw ServerError.config("cannot open the catalog in meta_dir \(config.metaDir): \(ServerError.describe(error))")
         }
+        try installBuiltinVolume(catalog)
         let volume: LocalVolume
         do { volume = try LocalVolume(root: config.volumeRoot) } catch {
             throw ServerError.config("cannot use the storage directory \(config.volumeRoot): \(ServerError.describe(error))")
         }
+        let segments = SegmentStore(local: volume, catalog: catalog, logger: Logger(label: "tributary.segments"))
         let cache: TableCache
-        do { cache = try TableCache(path: config.metaDir + "/cache.sqlite", volume: volume) } catch {
+        do { cache = try TableCache(path: config.metaDir + "/cache.sqlite", segments: segments) } catch {
             throw ServerError.config("cannot open the table cache \(config.metaDir)/cache.sqlite: \(ServerError.describe(error))")
         }
         let tls = try makeTLS()
         let variables = SystemVariables(serverVersion: config.mysqlServerVersion, versionComment: TributaryVersion.comment,
                                         port: config.queryPort, ssl: tls != nil)
-        let context = ServerContext(catalog: catalog, volume: volume, cache: cache, variables: variables, config: config, tls: tls)
+        let context = ServerContext(catalog: catalog, volume: volume, segments: segments, cache: cache, variables: variables, config: config, tls: tls)
         try recover(context)
         // Take the port first (one in use fails the start before anything runs); listen last, once HTTP is up and the
         // scheduler holds every job, so a client that can connect finds them all (the first SHOW lists every job).

@@ -39,3 +39,15 @@ public struct LocalVolume: Sendable {
         return removed
     }
 }
+
+/// Where the table cache reads a committed segment from: a local file, fetched first if the segment lives in an
+/// object store. `release` tells the source the cache has applied the segment (a fetched copy may go).
+public protocol SegmentSource: Sendable {
+    func localFile(_ segment: String) throws -> String
+    func release(_ segment: String)
+}
+
+extension LocalVolume: SegmentSource {
+    public func localFile(_ segment: String) throws -> String { absolute(segment) }
+    public func release(_ segment: String) {}
+}

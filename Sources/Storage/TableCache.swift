@@ -8,19 +8,19 @@ import SQLParser
 /// committed segments in version order with the table's key-model semantics:
 /// DUPLICATE appends; PRIMARY and UNIQUE upsert by key (`__op = 1` deletes); AGGREGATE merges value
 /// columns with SUM / MAX / MIN / REPLACE / REPLACE_IF_NOT_NULL. If the cache is lost or a table's
-/// epoch changes (TRUNCATE), the table is rebuilt from the manifest and the volume.
+/// epoch changes (TRUNCATE), the table is rebuilt from the manifest and the segments (`SegmentSource`).
 public final class TableCache: Sendable {
     public let path: String
     private let pool: DatabasePool
-    private let volume: LocalVolume
+    private let segments: any SegmentSource
     /// A connection of its own that copies the write-ahead log into the cache file after catch-ups, so neither the
     /// next catch-up nor a query waits for it (SQLite checkpoints beside a writer).
     private let checkpointer: DatabaseQueue
     private let checkpoints = DispatchQueue(label: "tributary-cache-checkpoint")
 
-    public init(path: String, volume: LocalVolume) throws {
+    public init(path: String, segments: any SegmentSource) throws {
         self.path = path
-        self.volume = volume
+        self.segments = segments
         var config = Configuration()
         config.maximumReaderCount = 32
         config.busyMode = .timeout(10)
@@ -120,13 +120,15 @@ public final class TableCache: Sendable {
                 let names = batch.indices.map { "seg\($0 - batch.startIndex)" }
                 defer { for name in names { try? db.execute(sql: "DETACH DATABASE \(name)") } }
                 for (entry, name) in zip(batch, names) {
-                    try db.execute(sql: "ATTACH DATABASE ? AS \(name)", arguments: [volume.absolute(entry.segment)])
+                    try db.execute(sql: "ATTACH DATABASE ? AS \(name)", arguments: [try segments.localFile(entry.segment)])
                 }
                 try db.inTransaction {
                     for name in names { try apply(table, from: name, in: db) }
                     try Self.record(table.id, epoch: data.epoch, version: batch.last!.version, schema: schema, in: db)
                     return .commit
                 }
+                for name in names { try? db.execute(sql: "DETACH DATABASE \(name)") }
+                for entry in batch { segments.release(entry.segment) }
             }
             return complete
         }

@@ -26,6 +26,8 @@ public enum TaskFailureKind: String, Codable, Equatable, Sendable {
     case load
     /// The task itself was refused (invalid path, limits or settings).
     case invalidTask
+    /// The segment could not be stored in the table's object store (retried from the committed offsets).
+    case storage
 }
 
 /// A task failure with its kind.

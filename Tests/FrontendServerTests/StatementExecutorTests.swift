@@ -1,6 +1,7 @@
 import CatalogStore
 import Expressions
 import Foundation
+import Logging
 import Storage
 import SQLParser
 import Testing
@@ -13,8 +14,10 @@ import Testing
     init() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exec-\(UUID().uuidString)").path
         let volume = try LocalVolume(root: dir + "/storage")
-        let server = ServerContext(catalog: try CatalogStore.inMemory(), volume: volume,
-                                   cache: try TableCache(path: dir + "/cache.sqlite", volume: volume),
+        let catalog = try CatalogStore.inMemory()
+        let segments = SegmentStore(local: volume, catalog: catalog, logger: Logger(label: "test"))
+        let server = ServerContext(catalog: catalog, volume: volume, segments: segments,
+                                   cache: try TableCache(path: dir + "/cache.sqlite", segments: segments),
                                    variables: SystemVariables(serverVersion: "8.0.33", versionComment: "Tributary test", port: 9030),
                                    config: FrontendConfig())
         let session = SessionContext(connectionID: 7, user: "root", clientHost: "127.0.0.1", database: nil, variables: server.variables)

@@ -17,7 +17,7 @@ import Testing
     init() throws {
         catalog = try CatalogStore.inMemory()
         volume = try LocalVolume(root: dir + "/storage")
-        cache = try TableCache(path: dir + "/cache.sqlite", volume: volume)
+        cache = try TableCache(path: dir + "/cache.sqlite", segments: volume)
         try catalog.createDatabase(name: "d", properties: [])
     }
 
@@ -86,7 +86,7 @@ import Testing
         try load(t, [[.int(1), .int(1)]])
         try load(t, [[.int(1), .int(2)]])
         #expect(try contents(t) == [[.int(1), .int(2)]])
-        let fresh = try TableCache(path: dir + "/other.sqlite", volume: volume)    // an empty cache: rebuilt from segments
+        let fresh = try TableCache(path: dir + "/other.sqlite", segments: volume)    // an empty cache: rebuilt from segments
         try fresh.catchUp(t, catalog: catalog)
         try catalog.truncateTable(database: "d", name: "u")
         #expect(try contents(t) == [])
@@ -131,7 +131,7 @@ extension TableCacheTests {
         let newer = try #require(try catalog.tableData(tableID: t.id, after: 18))
         #expect(newer.entries.map(\.version) == [19, 20] && newer.version == 20)
         // A cache that has applied nothing cannot use entries above version 18 alone: it changes nothing and says so.
-        let fresh = try TableCache(path: dir + "/fresh.sqlite", volume: volume)
+        let fresh = try TableCache(path: dir + "/fresh.sqlite", segments: volume)
         #expect(try fresh.catchUp(t, data: newer) == false)
         try fresh.catchUp(t, catalog: catalog)                                   // the entry point reads what it needs
         try load(t, [[.int(21)]])

@@ -28,7 +28,7 @@ extension FrontendConfig {
             e("qe_max_connection", String(qeMaxConnection), "int", "client connections at most"),
             e("query_port", String(queryPort), "int", "MySQL protocol port"),
             e("routine_load_scheduler_interval_second", String(routineLoadSchedulerIntervalSeconds), "int", "seconds between scheduler rounds"),
-            e("run_mode", "shared_nothing", "String", "storage mode"),
+            e("run_mode", sharedData.runMode, "String", "storage mode"),
             e("ssl_cert_path", sslCertPath, "String", "TLS certificate (empty: self-signed in meta_dir/tls)"),
             e("ssl_key_path", sslKeyPath, "String", "TLS key (empty: self-signed in meta_dir/tls)"),
             e("storage_root_path", volumeRoot, "String", "directory of the builtin storage volume"),

@@ -40,6 +40,8 @@ public struct FrontendConfig: Equatable, Sendable {
     public var enableSSL = true
     public var sslCertPath = ""
     public var sslKeyPath = ""
+    /// `run_mode` and the builtin storage volume's `aws_s3_*` settings.
+    public var sharedData = SharedDataConfig()
 
     public init() {}
 
@@ -49,7 +51,7 @@ public struct FrontendConfig: Equatable, Sendable {
     /// Keys accepted with a warning because they do not apply to Tributary.
     static let ignoredKeys: Set<String> = [
         "priority_networks", "rpc_port", "edit_log_port", "JAVA_OPTS", "JAVA_OPTS_FOR_JDK_9", "JAVA_OPTS_FOR_JDK_11",
-        "LOG_DIR", "DATE", "sys_log_dir", "audit_log_dir", "run_mode", "cloud_native_meta_port", "default_replication_num",
+        "LOG_DIR", "DATE", "sys_log_dir", "audit_log_dir", "cloud_native_meta_port", "default_replication_num",
     ]
 
     /// A known key with a value it cannot take, or a line that is not `key = value`: the FE does not start.
@@ -120,6 +122,7 @@ public struct FrontendConfig: Equatable, Sendable {
                 }
                 config.clusterToken = value
             default:
+                if try config.sharedData.apply(key, value, bad: bad) { continue }
                 if ignoredKeys.contains(key) {
                     warnings.append("fe.conf line \(n + 1): \(key) is ignored by Tributary")
                 } else {

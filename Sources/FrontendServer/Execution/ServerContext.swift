@@ -9,6 +9,8 @@ import Synchronization
 final class ServerContext: Sendable {
     let catalog: CatalogStore
     let volume: LocalVolume
+    /// Where each table's segments live: the local directory or an S3 storage volume.
+    let segments: SegmentStore
     let cache: TableCache
     /// TLS for clients that ask for it; nil when disabled in fe.conf.
     let tls: TLSContext?
@@ -22,11 +24,11 @@ final class ServerContext: Sendable {
     let startedAt = Date()
     private let questionCount = Atomic<Int>(0)
 
-    init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, variables: SystemVariables, config: FrontendConfig, tls: TLSContext? = nil) {
-        self.catalog = catalog; self.volume = volume; self.cache = cache; self.variables = variables; self.config = config; self.tls = tls
+    init(catalog: CatalogStore, volume: LocalVolume, segments: SegmentStore, cache: TableCache, variables: SystemVariables, config: FrontendConfig, tls: TLSContext? = nil) {
+        self.catalog = catalog; self.volume = volume; self.segments = segments; self.cache = cache; self.variables = variables; self.config = config; self.tls = tls
         connections = ConnectionRegistry()
         logins = LoginThrottle(maxAttempts: config.maxFailedLoginAttempts, lockSeconds: config.passwordLockIntervalSeconds)
-        loads = RoutineLoadScheduler(catalog: catalog, volume: volume, cache: cache, config: config, logger: Logger(label: "tributary.routine-load"))
+        loads = RoutineLoadScheduler(catalog: catalog, volume: volume, segments: segments, cache: cache, config: config, logger: Logger(label: "tributary.routine-load"))
     }
 
     var uptimeSeconds: Int { Int(Date().timeIntervalSince(startedAt)) }

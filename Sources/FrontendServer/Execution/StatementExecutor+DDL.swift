@@ -12,8 +12,12 @@ extension StatementExecutor {
         for p in c.properties where p.key.lowercased() != "storage_volume" {
             throw SQLError.ddl("Unknown properties: {\(p.key)=\(p.value)}")
         }
+        if c.ifNotExists, try catalog({ try server.catalog.database(named: c.name) }) != nil { return .done }
+        let named = c.properties.last { $0.key.lowercased() == "storage_volume" }?.value
+        var properties = c.properties.filter { $0.key.lowercased() != "storage_volume" }
+        if let volume = try bindVolume(named: named, inherited: nil) { properties.append(Property("storage_volume", volume)) }
         do {
-            try server.catalog.createDatabase(name: c.name, properties: c.properties)
+            try server.catalog.createDatabase(name: c.name, properties: properties)
         } catch .databaseExists where c.ifNotExists {
             return .done
         } catch {
@@ -47,7 +51,7 @@ extension StatementExecutor {
     func discardData(of tables: [TableInfo]) throws(SQLError) {
         for t in tables { try? server.cache.drop(tableID: t.id) }
         let live = try catalog { try server.catalog.liveSegments() }
-        server.volume.collectGarbage(keeping: live)
+        server.segments.collectGarbage(keeping: live)
     }
 
     func truncateTable(_ name: QualifiedName) throws(SQLError) -> StatementResult {
@@ -73,7 +77,12 @@ extension StatementExecutor {
             throw SQLError.analysis("Unknown database '\(database)'")
         }
         try require("CREATE TABLE", database: database)
-        let definition = try catalog { try TableDefinition.validate(c) }
+        var definition = try catalog { try TableDefinition.validate(c) }
+        let own = definition.properties.last { $0.key.lowercased() == "storage_volume" }?.value
+        let inherited = try catalog { try server.catalog.database(named: database) }?.properties
+            .last { $0.key.lowercased() == "storage_volume" }?.value
+        definition.properties.removeAll { $0.key.lowercased() == "storage_volume" }
+        if let volume = try bindVolume(named: own, inherited: inherited) { definition.properties.append(Property("storage_volume", volume)) }
         try catalog { _ = try server.catalog.createTable(database: database, name: c.name.name, definition: definition, ifNotExists: c.ifNotExists) }
         return .done
     }

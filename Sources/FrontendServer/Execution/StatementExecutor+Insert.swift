@@ -67,10 +67,11 @@ extension StatementExecutor {
         do {
             let columns = table.definition.columns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
             try Segment.write(to: volume.absolute(segment), columns: columns, rows: rows)
+            try server.segments.publish(segment)
             try server.catalog.commitTransaction(txn, rowCount: Int64(rows.count))
         } catch {
             try? server.catalog.abortTransaction(txn, reason: "\(error)")
-            volume.remove(segment)
+            server.segments.remove(segment)
             throw SQLError(1105, "HY000", "Insert failed and was rolled back: \(error)")
         }
         try? server.cache.catchUp(table, catalog: server.catalog)

@@ -42,6 +42,7 @@ final class StatementExecutor {
         case .user(let u): return try executeUser(u)
         case .routineLoad(let r): return try executeRoutineLoad(r)
         case .cluster(let c): return try executeCluster(c)
+        case .storageVolume(let s): return try executeStorageVolume(s)
         }
     }
 

@@ -46,7 +46,7 @@ extension RoutineLoadScheduler {
                 }
             case .abort(let txn, let segment, let reason):
                 work.async { [self] in
-                    if (try? catalog.abortTransaction(txn.raw, reason: reason)) == true, let segment { volume.remove(segment) }
+                    if (try? catalog.abortTransaction(txn.raw, reason: reason)) == true, let segment { segments.remove(segment) }
                 }
             case .forget(let task, let node):
                 work.async { [self] in nodes.node(node.raw)?.connection.forget(task.raw) }
@@ -101,11 +101,14 @@ extension RoutineLoadScheduler {
             }
         } catch { return .notStarted("cannot begin a transaction: \(error)") }
         let (txn, segment) = begun
-        let loadTask = LoadTask(id: task.raw, jobID: job.id, label: label, txnID: txn, brokers: job.definition.source.brokerList,
+        var loadTask = LoadTask(id: task.raw, jobID: job.id, label: label, txnID: txn, brokers: job.definition.source.brokerList,
                                 topic: job.definition.source.topic,
                                 properties: job.definition.source.customProperties.filter { !KafkaPropertyPolicy.tributaryKeys.contains($0.key) },
                                 begin: begin, spec: spec, segment: segment, consumeSeconds: Double(job.definition.job.taskConsumeSecond),
                                 maxBatchRows: job.definition.job.maxBatchRows, maxBatchBytes: config.maxRoutineLoadBatchSize)
+        do { loadTask.upload = try segments.upload(for: segment, embeddedNode: node.embedded) } catch {
+            return .submitFailed(txn: TxnID(txn), segment: segment, "\(error)")
+        }
         do { try node.connection.submit(loadTask) } catch {
             return .submitFailed(txn: TxnID(txn), segment: segment, "\(error)")
         }
@@ -132,10 +135,9 @@ extension RoutineLoadScheduler {
     /// deletes the segment if it cannot.
     func commit(_ txn: TxnID, job id: JobID, begin: [Int32: Int64], outcome: TaskOutcome, segment: String,
                 node: NodeID) -> Result<RoutineLoadJob, TaskFailure> {
-        if outcome.loadedRows > 0, !FileManager.default.fileExists(atPath: volume.absolute(segment)) {
-            // The node wrote the segment somewhere the FE cannot see: committing would move the offsets without the rows.
-            let reason = "segment \(segment) of compute node \(node) is not in the storage volume \(volume.root); "
-                + "a compute node must write into the FE's storage volume (its storage_root_path on a shared directory)"
+        if outcome.loadedRows > 0, let missing = segments.missing(segment) {
+            // The segment is not where the FE reads it from: committing would move the offsets without the rows.
+            let reason = "compute node \(node): \(missing)"
             _ = try? catalog.abortTransaction(txn.raw, reason: reason)
             _ = save(id, .taskAborted(.notCommitted(reason), node: node))
             return .failure(.notCommitted(reason))
@@ -150,11 +152,11 @@ extension RoutineLoadScheduler {
                 return (j.state.rawValue, try repository.encode(j))
             }
         } catch {
-            volume.remove(segment)
+            segments.remove(segment)
             logger.info("routine load txn \(txn) of job \(id) was not committed: \(error)")
             return .failure(.notCommitted("\(error)"))
         }
-        if outcome.loadedRows == 0 { volume.remove(segment) }
+        if outcome.loadedRows == 0 { segments.remove(segment) }
         if let committed { return .success(committed) }
         // The txn was already VISIBLE (a repeated commit): the job as stored.
         do {

@@ -15,6 +15,7 @@ import TaskContract
 final class RoutineLoadScheduler: Sendable {
     let catalog: CatalogStore
     let volume: LocalVolume
+    let segments: SegmentStore
     let cache: TableCache
     let config: FrontendConfig
     let logger: Logger
@@ -38,8 +39,8 @@ final class RoutineLoadScheduler: Sendable {
     /// How long a commit's catch-up waits for more commits of the same table.
     static let catchUpDelay: DispatchTimeInterval = .milliseconds(100)
 
-    init(catalog: CatalogStore, volume: LocalVolume, cache: TableCache, config: FrontendConfig, logger: Logger) {
-        self.catalog = catalog; self.volume = volume; self.cache = cache; self.config = config; self.logger = logger
+    init(catalog: CatalogStore, volume: LocalVolume, segments: SegmentStore, cache: TableCache, config: FrontendConfig, logger: Logger) {
+        self.catalog = catalog; self.volume = volume; self.segments = segments; self.cache = cache; self.config = config; self.logger = logger
         repository = RoutineLoadJobRepository(catalog: catalog, logger: logger)
         var settings = SchedulerCore.Settings()
         settings.discoveryInterval = Double(config.routineLoadSchedulerIntervalSeconds)

@@ -16,6 +16,7 @@ public enum Statement: Equatable, Sendable {
     case user(UserStatement)
     case routineLoad(RoutineLoadStatement)
     case cluster(ClusterStatement)
+    case storageVolume(StorageVolumeStatement)
     case transaction(TransactionCommand)
     /// A statement made only of comments (e.g. `/* ping */`): answered with OK.
     case empty

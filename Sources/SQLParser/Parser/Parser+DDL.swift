@@ -4,6 +4,7 @@ extension Parser {
         try expectKeyword("CREATE")
         if acceptKeyword("USER") { return try parseCreateUser() }
         if acceptKeywords("ROUTINE", "LOAD") { return try parseCreateRoutineLoad() }
+        if acceptKeywords("STORAGE", "VOLUME") { return try parseCreateStorageVolume() }
         if acceptKeyword("DATABASE") || acceptKeyword("SCHEMA") { return .createDatabase(try parseCreateDatabase()) }
         _ = acceptKeyword("EXTERNAL") || acceptKeyword("TEMPORARY")
         if acceptKeyword("TABLE") { return .createTable(try parseCreateTable()) }
@@ -13,6 +14,7 @@ extension Parser {
     mutating func parseDrop() throws(ParseError) -> Statement {
         try expectKeyword("DROP")
         if acceptKeyword("USER") { return try parseDropUser() }
+        if acceptKeywords("STORAGE", "VOLUME") { return try parseDropStorageVolume() }
         if acceptKeyword("DATABASE") || acceptKeyword("SCHEMA") {
             let ifExists = acceptKeywords("IF", "EXISTS")
             let name = try qualifiedName().name

@@ -41,6 +41,9 @@ extension Parser {
         if acceptKeyword("CHARSET") || acceptKeywords("CHARACTER", "SET") { return .show(.charset(try parseShowFilter())) }
         if acceptKeyword("COLLATION") { return .show(.collation(try parseShowFilter())) }
         if acceptKeyword("ENGINES") || acceptKeywords("STORAGE", "ENGINES") { return .show(.engines) }
+        if acceptKeywords("STORAGE", "VOLUMES") {
+            return .storageVolume(.show(like: acceptKeyword("LIKE") ? try stringLiteral() : nil))
+        }
         if acceptKeyword("WARNINGS") { try skipShowLimit(); return .show(.warnings) }
         if acceptKeyword("ERRORS") { try skipShowLimit(); return .show(.errors) }
         if acceptKeyword("PLUGINS") { return .show(.plugins) }
@@ -85,6 +88,7 @@ extension Parser {
     mutating func parseDescribe() throws(ParseError) -> Statement {
         advance()   // DESC / DESCRIBE / EXPLAIN
         if peekKeyword("SELECT") { throw unexpected(["a legal identifier"]) }
+        if acceptKeywords("STORAGE", "VOLUME") { return .storageVolume(.describe(try identifierOrString())) }
         let name = try qualifiedName()
         let all = acceptKeyword("ALL")
         return .describe(name, all: all)

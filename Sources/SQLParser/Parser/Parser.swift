@@ -88,11 +88,15 @@ public struct Parser {
                 advance(); advance()
                 return try parseSetPassword()
             }
+            if peekKeyword("AS", at: 2), peekKeyword("DEFAULT", at: 3), peekKeyword("STORAGE", at: 4) {
+                return try parseSetDefaultStorageVolume()
+            }
             return try parseSet()
         case "ALTER":
             advance()
             if acceptKeywords("ROUTINE", "LOAD") { return try parseAlterRoutineLoad() }
             if acceptKeyword("SYSTEM") { return try parseAlterSystem() }
+            if acceptKeywords("STORAGE", "VOLUME") { return try parseAlterStorageVolume() }
             try expectKeyword("USER")
             return try parseAlterUser()
         case "PAUSE", "RESUME", "STOP":

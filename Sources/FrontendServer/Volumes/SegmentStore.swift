@@ -1,0 +1,126 @@
+import CatalogStore
+import Foundation
+import Logging
+import ObjectStore
+import Storage
+import Synchronization
+import TaskContract
+
+/// Where every table's segments live. A table bound to no storage volume keeps them in the FE's local directory
+/// (`LocalVolume`), which is their durable copy. A table bound to an S3 volume keeps them in the volume's bucket,
+/// under `<prefix>/db<d>/t<t>/txn<x>.seg`; the local directory then only holds copies on their way in or out
+/// (written by the embedded node, or fetched for the table cache, and released once the cache has applied them).
+/// Segment paths name their table, so every call here takes the path alone.
+final class SegmentStore: SegmentSource, Sendable {
+    let local: LocalVolume
+    private let catalog: CatalogStore
+    private let logger: Logger
+    /// Volume name of each table (nil: local), rebuilt when a database or table is created or dropped.
+    private let bindings = Mutex<(generation: Int, byTable: [Int64: String])>((-1, [:]))
+    /// One client per volume (connections are reused), dropped when the volume is altered or dropped.
+    private let clients = Mutex<[String: S3Client]>([:])
+
+    init(local: LocalVolume, catalog: CatalogStore, logger: Logger) {
+        self.local = local; self.catalog = catalog; self.logger = logger
+    }
+
+    /// The S3 volume's client for a segment's table; nil for a table on the local directory.
+    func client(for segment: String) throws -> S3Client? {
+        guard let tableID = SegmentName.tableID(segment), let name = volumeName(table: tableID) else { return nil }
+        return try client(volume: name)
+    }
+
+    func client(volume name: String) throws -> S3Client {
+        if let c = clients.withLock({ $0[name] }) { return c }
+        guard let v = try catalog.storageVolume(named: name) else {
+            throw ObjectStoreError("access to", "storage volume '\(name)'", "the storage volume does not exist")
+        }
+        let c = S3Client(try S3Config(location: v.locations.first ?? "", properties: v.params))
+        clients.withLock { $0[name] = c }
+        return c
+    }
+
+    /// Forgets a volume's client after ALTER or DROP STORAGE VOLUME (new credentials or endpoint take effect at once).
+    func forget(_ volume: String) { _ = clients.withLock { $0.removeValue(forKey: volume) } }
+
+    func volumeName(table id: Int64) -> String? {
+        let generation = catalog.schemaGeneration
+        if let hit = bindings.withLock({ $0.generation == generation ? .some($0.byTable[id]) : nil }) { return hit }
+        var map: [Int64: String] = [:]
+        for t in (try? catalog.allTables()) ?? [] {
+            if let v = t.definition.properties.first(where: { $0.key.lowercased() == "storage_volume" })?.value { map[t.id] = v }
+        }
+        bindings.withLock { $0 = (generation, map) }
+        return map[id]
+    }
+
+    /// What a task writing `segment` must do with it: nothing more for a local table, an upload for an S3 one.
+    func upload(for segment: String, embeddedNode: Bool) throws -> SegmentUpload? {
+        guard let c = try client(for: segment) else { return nil }
+        return SegmentUpload(volume: c.config, key: c.config.key(segment), keepLocalCopy: embeddedNode)
+    }
+
+    /// Uploads a segment the FE wrote itself (INSERT) to its table's volume; nothing for a local table.
+    func publish(_ segment: String) throws {
+        guard let c = try client(for: segment) else { return }
+        try c.upload(file: local.absolute(segment), to: c.config.key(segment))
+    }
+
+    /// Whether a task's segment is where the commit needs it: in the bucket for an S3 table, in the local
+    /// directory otherwise. Nil when it is; else why not.
+    func missing(_ segment: String) -> String? {
+        do {
+            if let c = try client(for: segment) {
+                return try c.exists(c.config.key(segment)) ? nil : "segment \(segment) is not in \(c.config.displayURL(c.config.key(segment)))"
+            }
+        } catch { return "\(error)" }
+        if FileManager.default.fileExists(atPath: local.absolute(segment)) { return nil }
+        return "segment \(segment) is not in the storage volume \(local.root); a compute node must write into the FE's storage "
+            + "volume (its storage_root_path on a shared directory) or the table must use an S3 storage volume"
+    }
+
+    /// Deletes a segment that will never be committed (aborted or empty), locally and in its bucket.
+    func remove(_ segment: String) {
+        local.remove(segment)
+        do {
+            if let c = try client(for: segment) { try c.delete(c.config.key(segment)) }
+        } catch {
+            logger.warning("cannot delete \(segment) from its storage volume: \(error)")
+        }
+    }
+
+    // MARK: SegmentSource (the table cache)
+
+    func localFile(_ segment: String) throws -> String {
+        let path = local.absolute(segment)
+        guard let c = try client(for: segment), !FileManager.default.fileExists(atPath: path) else { return path }
+        try c.download(c.config.key(segment), to: path)
+        return path
+    }
+
+    func release(_ segment: String) {
+        if (try? client(for: segment)) ?? nil != nil { local.remove(segment) }
+    }
+
+    // MARK: Garbage
+
+    /// Deletes segments nothing references (aborted, orphaned or dropped): local files, and the `.seg` objects under
+    /// every S3 volume's prefix. Returns how many were deleted.
+    @discardableResult
+    func collectGarbage(keeping live: Set<String>) -> Int {
+        var removed = local.collectGarbage(keeping: live)
+        for v in (try? catalog.storageVolumes()) ?? [] where v.enabled {
+            do {
+                let c = try client(volume: v.name)
+                for key in try c.list(prefix: c.config.listPrefix) where key.hasSuffix(".seg") {
+                    guard let relative = c.config.relative(key), SegmentName.isValid(relative), !live.contains(relative) else { continue }
+                    try c.delete(key)
+                    removed += 1
+                }
+            } catch {
+                logger.warning("cannot collect unused segments of storage volume \(v.name): \(error)")
+            }
+        }
+        return removed
+    }
+}
