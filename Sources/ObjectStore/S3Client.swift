@@ -137,8 +137,7 @@ public final class S3Client: Sendable {
 
     /// Checks that the bucket answers and the credentials may list the volume's prefix.
     public func checkAccess() throws(ObjectStoreError) {
-        let prefix = config.prefix.isEmpty ? "" : config.prefix + "/"
-        _ = try send(config.listObjects(prefix: prefix, maxKeys: 1), "access to", "s3://\(config.bucket)/\(config.prefix)")
+        _ = try send(config.listObjects(prefix: config.listPrefix, maxKeys: 1), "access to", "s3://\(config.bucket)/\(config.prefix)")
     }
 
     // MARK: transport
@@ -201,7 +200,8 @@ public final class S3Client: Sendable {
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headers: UnsafeMutablePointer<curl_slist>?
         let hash = Self.sha256Hex(request.body)
-        for h in ["x-amz-content-sha256: \(hash)", "Expect:", "Content-Type: application/octet-stream"] {
+        // No "Expect:" line to suppress 100-continue: libcurl 7.88 would sign the empty header it then leaves out.
+        for h in ["x-amz-content-sha256: \(hash)", "Content-Type: application/octet-stream"] {
             headers = curl_slist_append(headers, h)
         }
         defer { curl_slist_free_all(headers) }
@@ -215,6 +215,7 @@ public final class S3Client: Sendable {
                 _ = tr_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT, 5)
                 _ = tr_curl_set_long(curl, CURLOPT_LOW_SPEED_LIMIT, 1)
                 _ = tr_curl_set_long(curl, CURLOPT_LOW_SPEED_TIME, 30)
+                _ = tr_curl_set_long(curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 0)     // send bodies without waiting for 100 Continue
                 _ = tr_curl_set_str(curl, CURLOPT_AWS_SIGV4, "aws:amz:\(config.region):s3")
                 _ = tr_curl_set_str(curl, CURLOPT_USERNAME, config.accessKey)
                 _ = tr_curl_set_str(curl, CURLOPT_PASSWORD, config.secretKey)

@@ -41,8 +41,11 @@ public struct S3Config: Codable, Hashable, Sendable, CustomStringConvertible {
         return String(format: "%04x", Int(hash % UInt64(partitions))) + "/" + base
     }
 
-    /// Where every key of the volume starts (the prefix to list).
-    public var listPrefix: String { partitions > 0 || prefix.isEmpty ? "" : prefix + "/" }
+    /// What to list to see every key of the volume: its prefix up to the first `/`, so that no listing request has
+    /// to encode a `/` in its query. S3-compatible servers disagree on how an encoded `/` in a query is signed
+    /// (moto checks the signature over the decoded query), and a `/` sent unencoded breaks AWS's own rule; listings
+    /// are filtered by `relative(_:)` anyway.
+    public var listPrefix: String { partitions > 0 ? "" : String(prefix.prefix { $0 != "/" }) }
 
     /// The path relative to the volume of one of its keys (nil for a key that is not the volume's).
     public func relative(_ key: String) -> String? {

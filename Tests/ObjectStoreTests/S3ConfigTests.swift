@@ -57,6 +57,8 @@ import Testing
         let c = try S3Config(location: "s3://bkt/pre", properties: keys.merging(["aws.s3.endpoint": "http://h:1"]) { $1 })
         #expect(c.listObjects(prefix: "pre/", continuation: "a+b/c=").url
                 == "http://h:1/bkt/?continuation-token=a%2Bb%2Fc%3D&list-type=2&max-keys=1000&prefix=pre%2F")
+        let nested = try S3Config(location: "s3://bkt/a/b", properties: keys.merging(["aws.s3.endpoint": "http://h:1"]) { $1 })
+        #expect(nested.listPrefix == "a" && nested.relative("a/b/db1/t1/txn1.seg") == "db1/t1/txn1.seg" && nested.relative("a/bc/x") == nil)
         #expect(c.uploadPart("k", uploadID: "u~1", part: 2, body: []).url == "http://h:1/bkt/k?partNumber=2&uploadId=u~1")
     }
 
@@ -92,6 +94,6 @@ import Testing
         #expect(c.relative(keys[0]) == "db1/t2/txn1.seg")
         #expect(c.relative("0000/db1/t2/txn1.seg") == nil || c.key("db1/t2/txn1.seg") == "0000/db1/t2/txn1.seg")
         let plain = try S3Config(location: "s3://bkt/pre", properties: ["aws.s3.access_key": "a", "aws.s3.secret_key": "b"])
-        #expect(plain.listPrefix == "pre/" && plain.relative("pre/db1/t2/txn1.seg") == "db1/t2/txn1.seg" && plain.relative("other/x") == nil)
+        #expect(plain.listPrefix == "pre" && plain.relative("pre/db1/t2/txn1.seg") == "db1/t2/txn1.seg" && plain.relative("other/x") == nil)
     }
 }
