@@ -27,13 +27,16 @@ public final class S3Client: Sendable {
     public let config: S3Config
     let retry: RetryPolicy
     private let handles = Mutex<[EasyHandle]>([])
-    static let multipartThreshold = 16 << 20
-    static let partSize = 8 << 20
+    /// Objects above this go up in parts of `partSize` (S3's smallest part is 5 MiB).
+    let multipartThreshold: Int
+    let partSize: Int
     private static let globalInit: Bool = curl_global_init(3) == CURLE_OK        // CURL_GLOBAL_ALL
 
-    public init(_ config: S3Config, retry: RetryPolicy = RetryPolicy()) {
+    public init(_ config: S3Config, retry: RetryPolicy = RetryPolicy(), multipartThreshold: Int = 16 << 20, partSize: Int = 8 << 20) {
         self.config = config
         self.retry = retry
+        self.multipartThreshold = multipartThreshold
+        self.partSize = max(5 << 20, partSize)
         _ = Self.globalInit
     }
 
@@ -51,7 +54,7 @@ public final class S3Client: Sendable {
         }
         defer { try? handle.close() }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size <= Self.multipartThreshold {
+        if size <= multipartThreshold {
             let body = [UInt8]((try? handle.readToEnd()) ?? Data())
             _ = try send(config.putObject(key, body: body), "upload to", target)
             return
@@ -63,7 +66,7 @@ public final class S3Client: Sendable {
         do throws(ObjectStoreError) {
             var etags: [String] = []
             while true {
-                let chunk = [UInt8]((try? handle.read(upToCount: Self.partSize)) ?? Data())
+                let chunk = [UInt8]((try? handle.read(upToCount: partSize)) ?? Data())
                 if chunk.isEmpty { break }
                 let r = try send(config.uploadPart(key, uploadID: uploadID, part: etags.count + 1, body: chunk), "upload to", target)
                 guard let etag = r.headers["etag"] else { throw ObjectStoreError("upload to", target, "no ETag for part \(etags.count + 1)") }
