@@ -17,6 +17,7 @@ public final class FrontendServer: @unchecked Sendable {
     private let logger: Logger
     private var listener: MySQLListener?
     private var httpServer: HTTPServer?
+    private var garbageTimer: DispatchSourceTimer?
 
     public init(config: FrontendConfig, logger: Logger) {
         self.config = config
@@ -67,7 +68,7 @@ public final class FrontendServer: @unchecked Sendable {
     /// After a restart: abort what was in flight, delete orphaned segments, rebuild the table cache.
     private func recover(_ context: ServerContext) throws {
         let aborted = try context.catalog.abortPreparedTransactions(reason: "FE restarted")
-        let removed = context.segments.collectGarbage(keeping: try context.catalog.liveSegments())
+        let removed = try context.segments.collectGarbage { try context.catalog.liveSegments() }
         var tables = 0
         for db in try context.catalog.databases() {
             for t in try context.catalog.tables(inDatabase: db.name) {
@@ -77,6 +78,25 @@ public final class FrontendServer: @unchecked Sendable {
         }
         logger.info("recovered: \(aborted) unfinished transactions aborted, \(removed) orphaned segments removed, \(tables) tables cached")
     }
+
+    /// Every 10 minutes, segments nothing references are deleted locally and in every S3 volume: an upload that a
+    /// node finished after its transaction was aborted (a task that timed out) leaves one behind.
+    private func startGarbageCollection(_ context: ServerContext) {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tributary-segment-gc", qos: .utility))
+        timer.schedule(deadline: .now() + Self.garbageInterval, repeating: Self.garbageInterval, leeway: .seconds(30))
+        timer.setEventHandler { [logger] in
+            do {
+                let removed = try context.segments.collectGarbage { try context.catalog.liveSegments() }
+                if removed > 0 { logger.info("removed \(removed) unused segments") }
+            } catch {
+                logger.warning("segment garbage collection failed: \(error)")
+            }
+        }
+        timer.resume()
+        garbageTimer = timer
+    }
+
+    static let garbageInterval: DispatchTimeInterval = .seconds(600)
 
     private var errorLogDirectory: String { config.metaDir + "/error_log" }
 
@@ -136,6 +156,7 @@ public final class FrontendServer: @unchecked Sendable {
         for record in try catalog.computeNodes() { context.loads.register(record) }
         context.loads.startHeartbeats(interval: Double(config.heartbeatIntervalSeconds))
         context.loads.start()
+        startGarbageCollection(context)
         try listener.startAccepting()
         logger.info("Tributary \(TributaryVersion.current) FE started (librdkafka \(KafkaLibrary.version)); meta_dir=\(config.metaDir)")
         logger.info("MySQL protocol listening on \(config.bindAddress):\(listener.port); connect with: mysql -h 127.0.0.1 -P \(listener.port) -u root")

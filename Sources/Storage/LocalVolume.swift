@@ -25,11 +25,15 @@ public struct LocalVolume: Sendable {
     public func remove(_ relative: String) { try? FileManager.default.removeItem(atPath: absolute(relative)) }
 
     /// Deletes segment files that no catalog entry references (aborted or orphaned writes). Returns the count.
-    /// Empty table and database directories left behind are removed too.
+    /// Empty table and database directories left behind are removed too. The files are listed before `live` is read,
+    /// so a segment a concurrent task finishes meanwhile is either not listed or already live (its transaction is
+    /// recorded before its file appears).
     @discardableResult
-    public func collectGarbage(keeping live: Set<String>) -> Int {
+    public func collectGarbage(keeping live: () throws -> Set<String>) rethrows -> Int {
+        let found = segments()
+        let keep = try live()
         var removed = 0
-        for s in segments() where !live.contains(s) { remove(s); removed += 1 }
+        for s in found where !keep.contains(s) { remove(s); removed += 1 }
         let fm = FileManager.default
         let dirs = (fm.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []).filter { !$0.hasSuffix(".seg") && !$0.hasSuffix(".tmp") }
         for dir in dirs.sorted(by: { $0.count > $1.count }) {      // deepest first

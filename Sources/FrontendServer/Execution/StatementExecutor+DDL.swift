@@ -50,8 +50,7 @@ extension StatementExecutor {
     /// Removes dropped tables from the cache and deletes the segments nothing references any more.
     func discardData(of tables: [TableInfo]) throws(SQLError) {
         for t in tables { try? server.cache.drop(tableID: t.id) }
-        let live = try catalog { try server.catalog.liveSegments() }
-        server.segments.collectGarbage(keeping: live)
+        try catalog { try server.segments.collectGarbage { try server.catalog.liveSegments() } }
     }
 
     func truncateTable(_ name: QualifiedName) throws(SQLError) -> StatementResult {

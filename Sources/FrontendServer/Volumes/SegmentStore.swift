@@ -105,15 +105,19 @@ final class SegmentStore: SegmentSource, Sendable {
     // MARK: Garbage
 
     /// Deletes segments nothing references (aborted, orphaned or dropped): local files, and the `.seg` objects under
-    /// every S3 volume's prefix. Returns how many were deleted.
+    /// every S3 volume. Each place is listed before the catalog's live set is read (see `LocalVolume.collectGarbage`).
+    /// Returns how many were deleted.
     @discardableResult
-    func collectGarbage(keeping live: Set<String>) -> Int {
-        var removed = local.collectGarbage(keeping: live)
+    func collectGarbage(keeping live: () throws -> Set<String>) rethrows -> Int {
+        var removed = try local.collectGarbage(keeping: live)
         for v in (try? catalog.storageVolumes()) ?? [] where v.enabled {
             do {
                 let c = try client(volume: v.name)
-                for key in try c.list(prefix: c.config.listPrefix) where key.hasSuffix(".seg") {
-                    guard let relative = c.config.relative(key), SegmentName.isValid(relative), !live.contains(relative) else { continue }
+                let found = try c.list(prefix: c.config.listPrefix).compactMap { key in
+                    c.config.relative(key).flatMap { SegmentName.isValid($0) ? (key, $0) : nil }
+                }
+                let keep = try live()
+                for (key, relative) in found where !keep.contains(relative) {
                     try c.delete(key)
                     removed += 1
                 }
