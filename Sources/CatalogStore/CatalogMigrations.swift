@@ -118,6 +118,9 @@ enum CatalogMigrations {
                 );
                 """)
         }
+        m.registerMigration("2026-12-cluster-identity") { db in
+            try db.execute(sql: "CREATE TABLE cluster_identity (id INTEGER PRIMARY KEY CHECK (id = 1), cluster_id TEXT NOT NULL)")
+        }
         return m
     }
 }

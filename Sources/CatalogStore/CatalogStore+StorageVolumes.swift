@@ -5,6 +5,17 @@ import SQLParser
 /// Storage volumes in the catalog, and which databases and tables are bound to them (by name, in their
 /// `storage_volume` property, resolved when they are created).
 extension CatalogStore {
+    /// This catalog's cluster id (a UUID made at first use): S3 keys carry it, so FEs with different catalogs can share
+    /// a bucket and prefix without reading or collecting each other's objects.
+    public func clusterID() throws(CatalogError) -> String {
+        if let id = try read({ db in try String.fetchOne(db, sql: "SELECT cluster_id FROM cluster_identity WHERE id = 1") }) { return id }
+        return try write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO cluster_identity (id, cluster_id) VALUES (1, ?)",
+                           arguments: [UUID().uuidString.lowercased()])
+            return try String.fetchOne(db, sql: "SELECT cluster_id FROM cluster_identity WHERE id = 1")!
+        }
+    }
+
     public func storageVolumes() throws(CatalogError) -> [StorageVolume] {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM storage_volumes ORDER BY id").map(Self.volume) }
     }
@@ -47,15 +58,30 @@ extension CatalogStore {
         }
     }
 
-    /// Ids of the databases and tables bound to `name` (refusing DROP while any is).
+    /// Ids of the databases and tables bound to `name`.
     public func storageVolumeReferences(_ name: String) throws(CatalogError) -> (databases: [Int64], tables: [Int64]) {
-        let dbs = try databases().filter { $0.properties.contains { $0.key.lowercased() == "storage_volume" && $0.value == name } }
-        let tables = try allTables().filter { $0.definition.properties.contains { $0.key.lowercased() == "storage_volume" && $0.value == name } }
-        return (dbs.map(\.id), tables.map(\.id))
+        try read { db in try Self.references(name, db) }
     }
 
-    public func dropStorageVolume(_ name: String) throws(CatalogError) {
-        try write { db in try db.execute(sql: "DELETE FROM storage_volumes WHERE name = ?", arguments: [name]) }
+    /// Drops a volume unless a database or table is bound to it (checked in the same transaction, so a concurrent
+    /// CREATE cannot bind to a volume being dropped). Returns the references that prevented it, or nil once dropped.
+    public func dropStorageVolume(_ name: String) throws(CatalogError) -> (databases: [Int64], tables: [Int64])? {
+        try schemaWrite { db in
+            let refs = try Self.references(name, db)
+            if !refs.databases.isEmpty || !refs.tables.isEmpty { return refs }
+            try db.execute(sql: "DELETE FROM storage_volumes WHERE name = ?", arguments: [name])
+            return nil
+        }
+    }
+
+    private static func references(_ name: String, _ db: Database) throws -> (databases: [Int64], tables: [Int64]) {
+        func bound(_ properties: [Property]) -> Bool { properties.contains { $0.key.lowercased() == "storage_volume" && $0.value == name } }
+        let dbs = try DatabaseRecord.order(Column("id")).fetchAll(db).map { $0.info() }.filter { bound($0.properties) }.map(\.id)
+        let tables = try TableRecord.order(Column("id")).fetchAll(db).compactMap { r -> Int64? in
+            guard let def = JSON.decode(TableDefinition.self, r.definition), bound(def.properties) else { return nil }
+            return r.id
+        }
+        return (dbs, tables)
     }
 
     private static func volume(_ row: Row) -> StorageVolume {

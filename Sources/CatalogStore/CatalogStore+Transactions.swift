@@ -82,6 +82,11 @@ extension CatalogStore {
         }
     }
 
+    /// A transaction's state (PREPARE, VISIBLE, ABORTED), nil if there is no such transaction.
+    public func transactionState(_ txnID: Int64) throws(CatalogError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT state FROM transactions WHERE id = ?", arguments: [txnID]) }
+    }
+
     /// After a restart nothing is in flight: every PREPARE transaction is aborted. Returns how many.
     @discardableResult
     public func abortPreparedTransactions(reason: String) throws(CatalogError) -> Int {

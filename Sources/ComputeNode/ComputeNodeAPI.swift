@@ -54,7 +54,7 @@ public enum ComputeNodeAPI {
         await server.appendRoute("POST /api/task") { request in
             await signed(request, verifier) { body in
                 let task: LoadTask
-                do { task = try JSONDecoder().decode(LoadTask.self, from: body) } catch {
+                do { task = try JSONDecoder().decode(LoadTask.self, from: Data(try verifier.cipher.open([UInt8](body)))) } catch {
                     return HTTPResponse(statusCode: .badRequest, body: Data("invalid task: \(error)\n".utf8))
                 }
                 do { try service.submit(task) } catch {

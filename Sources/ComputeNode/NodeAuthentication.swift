@@ -18,8 +18,10 @@ public struct NodeRequestSigner: Sendable {
     public static let minimumTokenLength = 16
 
     private let key: [UInt8]
+    /// The cluster token (for ``TaskCipher``; never sent).
+    public let token: String
 
-    public init(token: String) { key = Array(token.utf8) }
+    public init(token: String) { key = Array(token.utf8); self.token = token }
 
     /// The headers that authenticate a request (Authorization, timestamp, nonce, body hash).
     public func headers(method: String, target: String, body: [UInt8], now: Double,
@@ -89,12 +91,14 @@ public final class NodeRequestVerifier: @unchecked Sendable {
     /// Seconds a request's timestamp may differ from the node's clock.
     public static let window: Double = 300
     private let signer: NodeRequestSigner
+    /// Opens the tasks the FE sends encrypted.
+    public let cipher: TaskCipher
     private let lock = NSLock()
     /// Nonces seen within the window, with their timestamps.
     private var seen: [String: Double] = [:]
     private var lastPurge: Double = 0
 
-    public init(token: String) { signer = NodeRequestSigner(token: token) }
+    public init(token: String) { signer = NodeRequestSigner(token: token); cipher = TaskCipher(token: token) }
 
     /// Checks a request's signature, clock window and nonce from its headers alone, before its body is read; on success
     /// the nonce is remembered (the same request is refused next time) and the body hash the signature covers is

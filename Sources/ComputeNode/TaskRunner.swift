@@ -70,8 +70,7 @@ public struct TaskRunner: Sendable {
         if let refusal = KafkaPropertyPolicy.firstRefusal(task.properties.map { ($0.key, $0.value) }) { throw LoadError(refusal) }
         if let upload = task.upload {
             // Only the key the FE derives from the segment's name, and only an http(s) endpoint in its normal form.
-            guard upload.key == upload.volume.key(task.segment),
-                  (try? S3Config.normalizeEndpoint(upload.volume.endpoint, region: upload.volume.region)) == upload.volume.endpoint else {
+            guard upload.volume.isWellFormed, upload.key == upload.volume.key(task.segment) else {
                 throw LoadError("invalid segment upload \(upload)")
             }
         }
@@ -127,23 +126,29 @@ public struct TaskRunner: Sendable {
             segment.cancel()
             throw error
         }
-        if result.loaded > 0, let upload = task.upload { try store(task.segment, upload) }
+        var uploaded: Int64?
+        if result.loaded > 0, let upload = task.upload { uploaded = try store(task.segment, upload) }
         var url: String?
         if !result.rejected.isEmpty { url = try writeErrorLog(task, result.rejected) }
         let elapsed = Int64((DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000)
         return TaskOutcome(endOffsets: read.next, timestamps: read.timestamps, latestOffsets: read.latest,
                            loadedRows: Int64(result.loaded), filteredRows: Int64(result.filtered),
                            unselectedRows: Int64(result.unselected), receivedBytes: read.bytes, executeMillis: max(1, elapsed),
-                           errorLogURL: url)
+                           errorLogURL: url, segmentBytes: uploaded)
     }
 
-    /// Uploads a finished segment to its table's volume; a node that is not the FE's drops its own copy afterwards.
-    private func store(_ segment: String, _ upload: SegmentUpload) throws {
+    /// Uploads a finished segment to its table's volume and returns its size; a node that is not the FE's drops its
+    /// own copy afterwards.
+    private func store(_ segment: String, _ upload: SegmentUpload) throws -> Int64 {
         let path = (segmentRoot as NSString).appendingPathComponent(segment)
         defer { if !upload.keepLocalCopy { try? FileManager.default.removeItem(atPath: path) } }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+            throw TaskError(.storage, "segment \(segment) was not written")
+        }
         do { try objectStores.client(upload.volume).upload(file: path, to: upload.key) } catch {
             throw TaskError(.storage, "\(error)")
         }
+        return Int64(size)
     }
 
     /// The reading side: polls until the deadline, the task's row/byte budget or the prefetch allowance is spent,

@@ -53,9 +53,17 @@ public final class S3Client: Sendable {
             throw ObjectStoreError("upload to", target, "cannot read \(path)")
         }
         defer { try? handle.close() }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+            throw ObjectStoreError("upload to", target, "cannot read \(path)")
+        }
+        func read(_ count: Int) throws(ObjectStoreError) -> [UInt8] {
+            do { return [UInt8](try handle.read(upToCount: count) ?? Data()) } catch {
+                throw ObjectStoreError("upload to", target, "cannot read \(path): \(error)")
+            }
+        }
         if size <= multipartThreshold {
-            let body = [UInt8]((try? handle.readToEnd()) ?? Data())
+            let body = try read(size)
+            guard body.count == size else { throw ObjectStoreError("upload to", target, "\(path) changed while it was read") }
             _ = try send(config.putObject(key, body: body), "upload to", target)
             return
         }
@@ -65,9 +73,11 @@ public final class S3Client: Sendable {
         }
         do throws(ObjectStoreError) {
             var etags: [String] = []
-            while true {
-                let chunk = [UInt8]((try? handle.read(upToCount: partSize)) ?? Data())
-                if chunk.isEmpty { break }
+            var sent = 0
+            while sent < size {
+                let chunk = try read(min(partSize, size - sent))
+                guard !chunk.isEmpty else { throw ObjectStoreError("upload to", target, "\(path) changed while it was read") }
+                sent += chunk.count
                 let r = try send(config.uploadPart(key, uploadID: uploadID, part: etags.count + 1, body: chunk), "upload to", target)
                 guard let etag = r.headers["etag"] else { throw ObjectStoreError("upload to", target, "no ETag for part \(etags.count + 1)") }
                 etags.append(etag)
@@ -86,7 +96,7 @@ public final class S3Client: Sendable {
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var attempt = 1
         while true {
-            let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw ObjectStoreError("download of", target, "cannot write \(partial)") }
             let result = perform(config.getObject(key), sinkFD: fd)
             let synced = fsync(fd) == 0
@@ -111,13 +121,18 @@ public final class S3Client: Sendable {
     }
 
     /// Whether `key` exists (HEAD).
-    public func exists(_ key: String) throws(ObjectStoreError) -> Bool {
-        do {
-            _ = try send(config.headObject(key), "check of", config.displayURL(key))
-            return true
-        } catch where error.status == 404 {
-            return false
+    public func exists(_ key: String) throws(ObjectStoreError) -> Bool { try size(of: key) != nil }
+
+    /// The size of `key`, or nil if there is no such object (HEAD).
+    public func size(of key: String) throws(ObjectStoreError) -> Int64? {
+        let r: Response
+        do { r = try send(config.headObject(key), "check of", config.displayURL(key)) } catch where error.status == 404 {
+            return nil
         }
+        guard let length = r.headers["content-length"].flatMap({ Int64($0) }) else {
+            throw ObjectStoreError("check of", config.displayURL(key), "the answer has no Content-Length")
+        }
+        return length
     }
 
     /// Deletes `key` (deleting a missing key is not an error in S3).
@@ -129,13 +144,31 @@ public final class S3Client: Sendable {
     public func list(prefix: String) throws(ObjectStoreError) -> [String] {
         var keys: [String] = []
         var token: String?
+        var seen: Set<String> = []
         repeat {
             let r = try send(config.listObjects(prefix: prefix, continuation: token), "listing of", config.displayURL(prefix))
             let page = S3XML.listPage(r.text)
             keys += page.keys
             token = page.next
+            if let t = token, !seen.insert(t).inserted {               // a server repeating itself would loop forever
+                throw ObjectStoreError("listing of", config.displayURL(prefix), "the server repeated a continuation token")
+            }
         } while token != nil
         return keys
+    }
+
+    /// Aborts multipart uploads under `prefix` begun more than `age` seconds ago (a process killed mid-upload leaves
+    /// its parts, which S3 keeps and bills until aborted). Returns how many.
+    @discardableResult
+    public func abortStaleUploads(prefix: String, olderThan age: Double, keep: (String) -> Bool = { _ in false }) throws(ObjectStoreError) -> Int {
+        let r = try send(config.listMultipartUploads(prefix: prefix), "listing of uploads in", config.displayURL(prefix))
+        var aborted = 0
+        for u in S3XML.uploads(r.text) where !keep(u.key) {
+            guard let started = u.initiated, Date().timeIntervalSince(started) > age else { continue }
+            _ = try send(config.abortMultipartUpload(u.key, uploadID: u.uploadID), "abort of upload", config.displayURL(u.key))
+            aborted += 1
+        }
+        return aborted
     }
 
     /// Checks that the bucket answers and the credentials may list the volume's prefix.
@@ -198,7 +231,6 @@ public final class S3Client: Sendable {
     private func perform(_ request: S3Request, sinkFD: Int32?) -> Result<Response, TransportFailure> {
         let pooled: UnsafeMutableRawPointer? = handles.withLock { $0.popLast()?.raw }
         guard let curl = pooled ?? curl_easy_init() else { return .failure(TransportFailure(reason: "cannot create a libcurl handle")) }
-        curl_easy_reset(curl)
         let transfer = Transfer(sinkFD: sinkFD)
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headers: UnsafeMutablePointer<curl_slist>?
@@ -216,8 +248,11 @@ public final class S3Client: Sendable {
                 _ = tr_curl_set_long(curl, CURLOPT_FOLLOWLOCATION, 0)
                 _ = tr_curl_set_long(curl, CURLOPT_NOSIGNAL, 1)
                 _ = tr_curl_set_long(curl, CURLOPT_CONNECTTIMEOUT, 5)
-                _ = tr_curl_set_long(curl, CURLOPT_LOW_SPEED_LIMIT, 1)
+                _ = tr_curl_set_long(curl, CURLOPT_LOW_SPEED_LIMIT, 1024)         // slower than 1 KiB/s for 30 s: give up
                 _ = tr_curl_set_long(curl, CURLOPT_LOW_SPEED_TIME, 30)
+                _ = tr_curl_set_long(curl, CURLOPT_TIMEOUT, request.method == "GET" && sinkFD != nil ? 3600 : 300)
+                _ = tr_curl_set_long(curl, CURLOPT_PATH_AS_IS, 1)                 // the path is sent as built, never collapsed
+                _ = tr_curl_set_str(curl, CURLOPT_PROXY, "")                      // no proxy from the environment
                 _ = tr_curl_set_long(curl, CURLOPT_EXPECT_100_TIMEOUT_MS, 0)     // send bodies without waiting for 100 Continue
                 _ = tr_curl_set_str(curl, CURLOPT_AWS_SIGV4, "aws:amz:\(config.region):s3")
                 _ = tr_curl_set_str(curl, CURLOPT_USERNAME, config.accessKey)
@@ -247,9 +282,18 @@ public final class S3Client: Sendable {
             let osError = tr_curl_os_errno(curl)
             return osError == 0 ? base : "\(base) (\(String(cString: strerror(Int32(osError))).lowercased()))"
         }()
-        if code == CURLE_OK { let idle = EasyHandle(raw: curl); handles.withLock { $0.append(idle) } } else { curl_easy_cleanup(curl) }
+        let status = tr_curl_response_code(curl)
+        // Everything is read off the handle before it is reset (dropping its pointers into this call's buffers) and
+        // given back: from then on another request may use it.
+        if code == CURLE_OK {
+            curl_easy_reset(curl)
+            let idle = EasyHandle(raw: curl)
+            handles.withLock { $0.append(idle) }
+        } else {
+            curl_easy_cleanup(curl)
+        }
         if code != CURLE_OK { return .failure(TransportFailure(reason: transfer.writeFailed ? "cannot write the downloaded object" : reason)) }
-        return .success(Response(status: tr_curl_response_code(curl), headers: transfer.headers, body: transfer.body))
+        return .success(Response(status: status, headers: transfer.headers, body: transfer.body))
     }
 
     private static let onBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, context in

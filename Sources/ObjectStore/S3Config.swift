@@ -69,6 +69,14 @@ public struct S3ConfigError: Error, Equatable, CustomStringConvertible, Sendable
 }
 
 extension S3Config {
+    /// Whether bucket, prefix and endpoint have the shapes `init(location:properties:)` makes (a config from the
+    /// network is used only if so).
+    public var isWellFormed: Bool {
+        guard let parsed = Self.parseLocation("s3://\(bucket)" + (prefix.isEmpty ? "" : "/" + prefix)),
+              parsed.bucket == bucket, parsed.prefix == prefix else { return false }
+        return (try? Self.normalizeEndpoint(endpoint, region: region)) == endpoint && (0...1024).contains(partitions)
+    }
+
     /// `s3://bucket[/prefix][/]` → (bucket, prefix). Bucket names follow S3's rules (3–63 of `a-z 0-9 . -`, starting
     /// and ending with a letter or digit); the prefix may hold letters, digits and `/ . _ -` only, so a key never
     /// needs more than the encoding those have.

@@ -53,6 +53,11 @@ extension S3Config {
         return .init(method: "GET", url: url(key: nil, query: q))
     }
 
+    /// ListMultipartUploads under `prefix` (the first 1,000: enough for a garbage pass that runs again).
+    public func listMultipartUploads(prefix: String) -> S3Request {
+        .init(method: "GET", url: url(key: nil, query: [("prefix", prefix), ("uploads", "")]))
+    }
+
     public func createMultipartUpload(_ key: String) -> S3Request { .init(method: "POST", url: url(key: key, query: [("uploads", "")])) }
 
     public func uploadPart(_ key: String, uploadID: String, part: Int, body: [UInt8]) -> S3Request {
@@ -96,6 +101,17 @@ public enum S3XML {
         let keys = values(of: "Key", in: xml)
         let truncated = value(of: "IsTruncated", in: xml) == "true"
         return (keys, truncated ? value(of: "NextContinuationToken", in: xml) : nil)
+    }
+
+    /// The uploads of a ListMultipartUploads answer: key, upload id and when it began.
+    public static func uploads(_ xml: String) -> [(key: String, uploadID: String, initiated: Date?)] {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return values(of: "Upload", in: xml).compactMap { block in
+            guard let key = value(of: "Key", in: block), let id = value(of: "UploadId", in: block) else { return nil }
+            let initiated = value(of: "Initiated", in: block).flatMap { parser.date(from: $0) ?? ISO8601DateFormatter().date(from: $0) }
+            return (key, id, initiated)
+        }
     }
 
     public static func escape(_ s: String) -> String {

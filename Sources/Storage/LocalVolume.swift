@@ -34,8 +34,15 @@ public struct LocalVolume: Sendable {
         let keep = try live()
         var removed = 0
         for s in found where !keep.contains(s) { remove(s); removed += 1 }
+        // Downloads a crash cut short (`<segment>.part`), once no download could still be writing them.
         let fm = FileManager.default
-        let dirs = (fm.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []).filter { !$0.hasSuffix(".seg") && !$0.hasSuffix(".tmp") }
+        let files: [String] = fm.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+        for p in files where p.hasSuffix(".seg.part") {
+            let modified = (try? fm.attributesOfItem(atPath: absolute(p)))?[.modificationDate] as? Date
+            if let modified, Date().timeIntervalSince(modified) > 600 { remove(p) }
+        }
+        let entries: [String] = fm.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+        let dirs = entries.filter { !$0.hasSuffix(".seg") && !$0.hasSuffix(".tmp") && !$0.hasSuffix(".part") }
         for dir in dirs.sorted(by: { $0.count > $1.count }) {      // deepest first
             let path = absolute(dir)
             if (try? fm.contentsOfDirectory(atPath: path))?.isEmpty == true { try? fm.removeItem(atPath: path) }
@@ -47,11 +54,14 @@ public struct LocalVolume: Sendable {
 /// Where the table cache reads a committed segment from: a local file, fetched first if the segment lives in an
 /// object store. `release` tells the source the cache has applied the segment (a fetched copy may go).
 public protocol SegmentSource: Sendable {
+    /// Fetches what `localFile` will be asked for, before the cache takes its writer (a download never holds it).
+    func prefetch(_ segments: [String]) throws
     func localFile(_ segment: String) throws -> String
     func release(_ segment: String)
 }
 
 extension LocalVolume: SegmentSource {
+    public func prefetch(_ segments: [String]) throws {}
     public func localFile(_ segment: String) throws -> String { absolute(segment) }
     public func release(_ segment: String) {}
 }

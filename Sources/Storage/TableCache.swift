@@ -83,11 +83,16 @@ public final class TableCache: Sendable {
     func catchUp(_ table: TableInfo, data: TableData) throws -> Bool {
         let schema = Self.schemaKey(table)
         // Fast path, concurrent with other readers: already at this epoch, schema and version.
-        let current = try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT 1 FROM cache_state WHERE table_id = ? AND epoch = ? AND version >= ? AND schema = ?",
-                             arguments: [table.id, data.epoch, data.version, schema]) != nil
+        let applied = try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT version FROM cache_state WHERE table_id = ? AND epoch = ? AND schema = ?",
+                               arguments: [table.id, data.epoch, schema])
         }
-        if current { return true }
+        if let applied, applied >= data.version { return true }
+        // Segments in an object store are fetched now, outside the writer; whatever this catch-up ends up not applying
+        // (another one got there first) is released afterwards.
+        let fetched = data.entries.filter { $0.version > (applied ?? 0) }.map(\.segment)
+        try segments.prefetch(fetched)
+        defer { for s in fetched { segments.release(s) } }
         // The writer is serial and the state is re-read inside it, so two catch-ups never apply a segment twice.
         // SQLite cannot ATTACH/DETACH inside a transaction: segments are attached outside, then applied and
         // recorded in one transaction, so a crash leaves the cache at a consistent version.

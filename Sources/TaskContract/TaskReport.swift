@@ -53,13 +53,16 @@ public struct TaskOutcome: Equatable, Sendable, Codable {
     public var executeMillis: Int64
     /// The error log of this task, if rows were rejected.
     public var errorLogURL: String?
+    /// Bytes of the segment the task uploaded to its table's S3 volume (the commit checks the object has them).
+    public var segmentBytes: Int64?
 
     public init(endOffsets: [Int32: Int64] = [:], timestamps: [Int32: Int64] = [:], latestOffsets: [Int32: Int64] = [:],
                 loadedRows: Int64 = 0, filteredRows: Int64 = 0, unselectedRows: Int64 = 0, receivedBytes: Int64 = 0,
-                executeMillis: Int64 = 0, errorLogURL: String? = nil) {
+                executeMillis: Int64 = 0, errorLogURL: String? = nil, segmentBytes: Int64? = nil) {
         self.endOffsets = endOffsets; self.timestamps = timestamps; self.latestOffsets = latestOffsets
         self.loadedRows = loadedRows; self.filteredRows = filteredRows; self.unselectedRows = unselectedRows
         self.receivedBytes = receivedBytes; self.executeMillis = executeMillis; self.errorLogURL = errorLogURL
+        self.segmentBytes = segmentBytes
     }
 
     public var totalRows: Int64 { loadedRows + filteredRows + unselectedRows }

@@ -63,3 +63,21 @@ import Testing
         #expect(!NodeRequestSigner(token: "another-cluster-token").verifyResponse(nonce: "n1", status: 200, body: report, signature: signature))
     }
 }
+
+@Suite struct TaskCipherTests {
+    @Test func sealedTasksOpenOnlyWithTheTokenAndUnchanged() throws {
+        let cipher = TaskCipher(token: "a-cluster-token-of-length")
+        let plain = Array(#"{"upload":{"secretKey":"TOPSECRET"}}"#.utf8)
+        let sealed = try cipher.seal(plain)
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("TOPSECRET"))
+        #expect(try cipher.open(sealed) == plain)
+        #expect(try cipher.seal(plain) != sealed)                               // a fresh nonce each time
+        var changed = sealed
+        changed[20] ^= 1
+        #expect(throws: TaskCipher.Failure.self) { try cipher.open(changed) }
+        #expect(throws: TaskCipher.Failure.self) { try TaskCipher(token: "another-cluster-token").open(sealed) }
+        #expect(throws: TaskCipher.Failure.self) { try cipher.open(plain) }
+        #expect(throws: TaskCipher.Failure.self) { try cipher.open([]) }
+        #expect(try cipher.open(try cipher.seal([])) == [])
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import ObjectStore
 import Testing
 
@@ -95,5 +96,32 @@ import Testing
         #expect(c.relative("0000/db1/t2/txn1.seg") == nil || c.key("db1/t2/txn1.seg") == "0000/db1/t2/txn1.seg")
         let plain = try S3Config(location: "s3://bkt/pre", properties: ["aws.s3.access_key": "a", "aws.s3.secret_key": "b"])
         #expect(plain.listPrefix == "pre" && plain.relative("pre/db1/t2/txn1.seg") == "db1/t2/txn1.seg" && plain.relative("other/x") == nil)
+    }
+}
+
+@Suite struct S3UploadListTests {
+    @Test func multipartUploadsAreRead() {
+        let xml = """
+            <ListMultipartUploadsResult><Upload><Key>c/db1/t1/txn1.seg</Key><UploadId>u+1/x</UploadId>\
+            <Initiated>2026-12-01T10:00:00.000Z</Initiated></Upload><Upload><Key>k2</Key><UploadId>u2</UploadId></Upload>\
+            </ListMultipartUploadsResult>
+            """
+        let uploads = S3XML.uploads(xml)
+        #expect(uploads.count == 2 && uploads[0].key == "c/db1/t1/txn1.seg" && uploads[0].uploadID == "u+1/x")
+        #expect(uploads[0].initiated == Date(timeIntervalSince1970: 1_796_119_200))
+        #expect(uploads[1].initiated == nil)
+    }
+}
+
+@Suite struct S3ConfigShapeTests {
+    @Test func onlyWellFormedConfigsPass() throws {
+        let good = try S3Config(location: "s3://bkt/a/b", properties: ["aws.s3.access_key": "a", "aws.s3.secret_key": "b", "aws.s3.endpoint": "h:9000"])
+        #expect(good.isWellFormed)
+        for change in [{ (c: inout S3Config) in c.bucket = "../x" }, { $0.prefix = "a/../../b" }, { $0.endpoint = "file:///etc" },
+                       { $0.endpoint = "http://h:9000/path" }, { $0.prefix = "/abs" }, { $0.partitions = -1 }] {
+            var c = good
+            change(&c)
+            #expect(!c.isWellFormed)
+        }
     }
 }

@@ -107,7 +107,8 @@ FROM KAFKA
 );""")
         wait_until(lambda: query(fe, "SELECT count(*) FROM quickstart.site_clicks") == [["5"]], timeout=30)
         segments = s3.keys(BUCKET)
-        assert segments and all(k.endswith(".seg") and k.startswith("db") for k in segments), segments
+        cluster = segments[0].split("/")[0] if segments else ""
+        assert segments and all(k.endswith(".seg") and k.startswith(cluster + "/db") for k in segments), segments
         gen(producer, "test2", 5, start=5)
         wait_until(lambda: query(fe, "SELECT count(*) FROM quickstart.site_clicks") == [["10"]], timeout=30)
         # The FE keeps no copy of an S3 table's segments once its cache has them.
@@ -190,6 +191,7 @@ def test_volume_statements_refusals_and_masking(s3, tmp_path):
         assert query(fe, "SELECT count(*) FROM d.t") == [["2"]] and len(s3.keys(BUCKET)) == 1
         ok(fe, "DROP TABLE d.t")
         assert s3.keys(BUCKET) == []
+        assert "cannot collect" not in fe.logs()                              # the garbage pass (listings, uploads) worked
         # Users without the privilege see no volume and change none.
         ok(fe, "CREATE USER 'u'@'%' IDENTIFIED BY 'pw'")
         rc, out, _ = mysql(fe.port, "SHOW STORAGE VOLUMES", user="u", password="pw")
@@ -214,10 +216,24 @@ def test_fe_conf_builtin_volume(s3, tmp_path):
         ok(fe, "CREATE DATABASE d; CREATE TABLE d.t (a INT) DUPLICATE KEY(a) DISTRIBUTED BY HASH(a); INSERT INTO d.t VALUES (7)")
         assert 'PROPERTIES ("storage_volume" = "builtin_storage_volume")' in ok(fe, "SHOW CREATE DATABASE d")
         keys = s3.keys("starrocks")
-        assert len(keys) == 1 and keys[0].startswith("lab/db") and keys[0].endswith(".seg"), keys
+        assert len(keys) == 1 and keys[0].startswith("lab/") and "/db" in keys[0] and keys[0].endswith(".seg"), keys
         fe.restart()                                                           # the builtin volume is updated, not duplicated
         assert ok(fe, "SHOW STORAGE VOLUMES") == "Storage Volume\nbuiltin_storage_volume\n"
         assert query(fe, "SELECT a FROM d.t") == [["7"]]
+        # A second FE (its own catalog) on the same bucket and prefix: its garbage collection leaves the first's data.
+        other = shared_data_fe(tmp_path, name="other", extra=conf)
+        try:
+            ok(other, "CREATE DATABASE d; CREATE TABLE d.t (a INT) DUPLICATE KEY(a) DISTRIBUTED BY HASH(a); INSERT INTO d.t VALUES (8); DROP TABLE d.t")
+            assert keys[0] in s3.keys("starrocks")
+            other.restart()
+            assert keys[0] in s3.keys("starrocks")
+        finally:
+            other.stop(signal.SIGKILL)
+        for f in fe.meta_dir.glob("cache.sqlite*"):
+            f.unlink()
+        fe.restart(signal.SIGKILL)
+        assert query(fe, "SELECT a FROM d.t") == [["7"]]
+        assert "cannot collect" not in fe.logs() + other.logs()
     finally:
         fe.stop(signal.SIGKILL)
     bad = FE(tmp_path / "bad", config="run_mode = shared_data\naws_s3_path = s3://starrocks\naws_s3_endpoint = x\n")

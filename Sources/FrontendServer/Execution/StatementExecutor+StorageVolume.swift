@@ -24,8 +24,9 @@ extension StatementExecutor {
             volume.params = params
             volume.enabled = enabled
             if let comment { volume.comment = comment }
-            let config = try Self.s3Config(volume.locations[0], params)
-            if enabled { try checkReachable(volume.name, config) }
+            guard let location = volume.locations.first else { throw .ddl("Storage volume '\(name)' has no location") }
+            let config = try Self.s3Config(location, params)
+            if enabled, !properties.isEmpty { try checkReachable(volume.name, config) }     // a new comment alone changes no access
             try catalog { try server.catalog.updateStorageVolume(volume) }
             server.segments.forget(volume.name)
             return .done
@@ -36,11 +37,9 @@ extension StatementExecutor {
                 throw .ddl("Storage volume '\(name)' does not exist")
             }
             if volume.isDefault { throw .ddl("default storage volume can not be removed") }
-            let refs = try catalog { try server.catalog.storageVolumeReferences(name) }
-            if !refs.databases.isEmpty || !refs.tables.isEmpty {
+            if let refs = try catalog({ try server.catalog.dropStorageVolume(name) }) {
                 throw .ddl("Storage volume '\(name)' is referenced by dbs or tables, dbs: \(refs.databases), tables: \(refs.tables)")
             }
-            try catalog { try server.catalog.dropStorageVolume(name) }
             server.segments.forget(name)
             return .done
         case .setDefault(let name):

@@ -60,7 +60,9 @@ struct HTTPNodeConnection: ComputeNodeConnection {
     }
 
     func submit(_ task: LoadTask) throws {
-        let (status, body) = try call("POST", "/api/task", body: try JSONEncoder().encode(task))
+        // Tasks carry credentials (S3 volume keys, Kafka passwords): they go encrypted with the cluster token.
+        let sealed = try TaskCipher(token: signer.token).seal([UInt8](try JSONEncoder().encode(task)))
+        let (status, body) = try call("POST", "/api/task", body: Data(sealed))
         guard status == 200 else { throw BlockingHTTP.Failure(description: String(decoding: body, as: UTF8.self)) }
     }
 

@@ -135,7 +135,7 @@ extension RoutineLoadScheduler {
     /// deletes the segment if it cannot.
     func commit(_ txn: TxnID, job id: JobID, begin: [Int32: Int64], outcome: TaskOutcome, segment: String,
                 node: NodeID) -> Result<RoutineLoadJob, TaskFailure> {
-        if outcome.loadedRows > 0, let missing = segments.missing(segment) {
+        if outcome.loadedRows > 0, let missing = segments.missing(segment, bytes: outcome.segmentBytes) {
             // The segment is not where the FE reads it from: committing would move the offsets without the rows.
             let reason = "compute node \(node): \(missing)"
             _ = try? catalog.abortTransaction(txn.raw, reason: reason)
@@ -152,7 +152,9 @@ extension RoutineLoadScheduler {
                 return (j.state.rawValue, try repository.encode(j))
             }
         } catch {
-            segments.remove(segment)
+            // Only an aborted transaction's segment goes: a repeated report of a committed one can fail too (a busy
+            // catalog), and its segment is then the table's data.
+            if (try? catalog.transactionState(txn.raw)) == TransactionState.aborted.rawValue { segments.remove(segment) }
             logger.info("routine load txn \(txn) of job \(id) was not committed: \(error)")
             return .failure(.notCommitted("\(error)"))
         }

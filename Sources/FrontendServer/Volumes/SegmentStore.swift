@@ -8,7 +8,8 @@ import TaskContract
 
 /// Where every table's segments live. A table bound to no storage volume keeps them in the FE's local directory
 /// (`LocalVolume`), which is their durable copy. A table bound to an S3 volume keeps them in the volume's bucket,
-/// under `<prefix>/db<d>/t<t>/txn<x>.seg`; the local directory then only holds copies on their way in or out
+/// under `<prefix>/<cluster id>/db<d>/t<t>/txn<x>.seg` (the catalog's cluster id, so two FEs sharing a bucket never
+/// touch each other's objects); the local directory then only holds copies on their way in or out
 /// (written by the embedded node, or fetched for the table cache, and released once the cache has applied them).
 /// Segment paths name their table, so every call here takes the path alone.
 final class SegmentStore: SegmentSource, Sendable {
@@ -17,8 +18,9 @@ final class SegmentStore: SegmentSource, Sendable {
     private let logger: Logger
     /// Volume name of each table (nil: local), rebuilt when a database or table is created or dropped.
     private let bindings = Mutex<(generation: Int, byTable: [Int64: String])>((-1, [:]))
-    /// One client per volume (connections are reused), dropped when the volume is altered or dropped.
-    private let clients = Mutex<[String: S3Client]>([:])
+    /// One client per volume (connections are reused), dropped when the volume is altered or dropped; `generation`
+    /// moves on each drop, so a client made from a row read before an ALTER is not kept.
+    private let clients = Mutex<(generation: Int, byName: [String: S3Client])>((0, [:]))
 
     init(local: LocalVolume, catalog: CatalogStore, logger: Logger) {
         self.local = local; self.catalog = catalog; self.logger = logger
@@ -26,28 +28,42 @@ final class SegmentStore: SegmentSource, Sendable {
 
     /// The S3 volume's client for a segment's table; nil for a table on the local directory.
     func client(for segment: String) throws -> S3Client? {
-        guard let tableID = SegmentName.tableID(segment), let name = volumeName(table: tableID) else { return nil }
+        guard let tableID = SegmentName.tableID(segment), let name = try volumeName(table: tableID) else { return nil }
         return try client(volume: name)
     }
 
     func client(volume name: String) throws -> S3Client {
-        if let c = clients.withLock({ $0[name] }) { return c }
+        let (cached, generation) = clients.withLock { ($0.byName[name], $0.generation) }
+        if let cached { return cached }
         guard let v = try catalog.storageVolume(named: name) else {
             throw ObjectStoreError("access to", "storage volume '\(name)'", "the storage volume does not exist")
         }
-        let c = S3Client(try S3Config(location: v.locations.first ?? "", properties: v.params))
-        clients.withLock { $0[name] = c }
+        guard let location = v.locations.first else {
+            throw ObjectStoreError("access to", "storage volume '\(name)'", "the storage volume has no location")
+        }
+        var config = try S3Config(location: location, properties: v.params)
+        let cluster = try catalog.clusterID()
+        config.prefix = config.prefix.isEmpty ? cluster : config.prefix + "/" + cluster
+        let c = S3Client(config)
+        clients.withLock { if $0.generation == generation { $0.byName[name] = c } }
         return c
     }
 
     /// Forgets a volume's client after ALTER or DROP STORAGE VOLUME (new credentials or endpoint take effect at once).
-    func forget(_ volume: String) { _ = clients.withLock { $0.removeValue(forKey: volume) } }
+    func forget(_ volume: String) {
+        clients.withLock {
+            $0.generation += 1
+            $0.byName[volume] = nil
+        }
+    }
 
-    func volumeName(table id: Int64) -> String? {
+    /// The volume a table is bound to (nil: the local directory). A catalog that cannot be read is an error, never
+    /// "local": that would let an S3 table's segment be committed without its object.
+    func volumeName(table id: Int64) throws -> String? {
         let generation = catalog.schemaGeneration
         if let hit = bindings.withLock({ $0.generation == generation ? .some($0.byTable[id]) : nil }) { return hit }
         var map: [Int64: String] = [:]
-        for t in (try? catalog.allTables()) ?? [] {
+        for t in try catalog.allTables() {
             if let v = t.definition.properties.first(where: { $0.key.lowercased() == "storage_volume" })?.value { map[t.id] = v }
         }
         bindings.withLock { $0 = (generation, map) }
@@ -68,10 +84,13 @@ final class SegmentStore: SegmentSource, Sendable {
 
     /// Whether a task's segment is where the commit needs it: in the bucket for an S3 table, in the local
     /// directory otherwise. Nil when it is; else why not.
-    func missing(_ segment: String) -> String? {
+    func missing(_ segment: String, bytes: Int64?) -> String? {
         do {
             if let c = try client(for: segment) {
-                return try c.exists(c.config.key(segment)) ? nil : "segment \(segment) is not in \(c.config.displayURL(c.config.key(segment)))"
+                let key = c.config.key(segment)
+                guard let size = try c.size(of: key) else { return "segment \(segment) is not in \(c.config.displayURL(key))" }
+                if let bytes, bytes != size { return "\(c.config.displayURL(key)) has \(size) bytes, the node wrote \(bytes)" }
+                return nil
             }
         } catch { return "\(error)" }
         if FileManager.default.fileExists(atPath: local.absolute(segment)) { return nil }
@@ -90,6 +109,10 @@ final class SegmentStore: SegmentSource, Sendable {
     }
 
     // MARK: SegmentSource (the table cache)
+
+    func prefetch(_ segments: [String]) throws {
+        for s in segments { _ = try localFile(s) }
+    }
 
     func localFile(_ segment: String) throws -> String {
         let path = local.absolute(segment)
@@ -110,7 +133,7 @@ final class SegmentStore: SegmentSource, Sendable {
     @discardableResult
     func collectGarbage(keeping live: () throws -> Set<String>) rethrows -> Int {
         var removed = try local.collectGarbage(keeping: live)
-        for v in (try? catalog.storageVolumes()) ?? [] where v.enabled {
+        for v in (try? catalog.storageVolumes()) ?? [] {
             do {
                 let c = try client(volume: v.name)
                 let found = try c.list(prefix: c.config.listPrefix).compactMap { key in
@@ -121,6 +144,8 @@ final class SegmentStore: SegmentSource, Sendable {
                     try c.delete(key)
                     removed += 1
                 }
+                // Parts of uploads a node or the FE was killed in the middle of (an hour is longer than any upload).
+                try c.abortStaleUploads(prefix: c.config.listPrefix, olderThan: 3600) { c.config.relative($0) == nil }
             } catch {
                 logger.warning("cannot collect unused segments of storage volume \(v.name): \(error)")
             }
