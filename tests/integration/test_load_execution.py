@@ -460,7 +460,8 @@ class HungNode:
                     self.reply({"taskID": task["id"], "txnID": task["txnID"], "status": "running"})
 
             def do_POST(self):
-                node.tasks.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                from node_auth import open_task
+                node.tasks.append(open_task(token, self.rfile.read(int(self.headers["Content-Length"]))))
                 self.reply({"status": "OK"})
 
             def do_DELETE(self):
