@@ -84,6 +84,10 @@ public struct TaskRunner: Sendable {
         let plan = try LoadPlan(task.spec)
         let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
         let segment = try SegmentWriter(path: (segmentRoot as NSString).appendingPathComponent(task.segment), columns: columns)
+        if let updated = plan.updateColumns, let json = try? JSONEncoder().encode(updated) {
+            segment.setMeta(Segment.updateColumnsKey, String(decoding: json, as: UTF8.self))
+        }
+        if task.spec.keysType == .primary, let condition = task.spec.mergeCondition { segment.setMeta(Segment.mergeConditionKey, condition) }
         let prefetch = Prefetch(task)
         let consumer: KafkaPartitionConsumer
         do {

@@ -184,6 +184,7 @@ public final class LoadBatch {
         let strict = plan.spec.strictMode
         // Per-column facts hoisted out of the row loop (this loop runs for every loaded row).
         let sources = plan.sources, types = table.map(\.type)
+        let partial = plan.updateColumns != nil
         // Source fields in table order: a record is its own row, and the array is copied only if a conversion
         // changes a value (JSON numbers into BIGINT and strings into VARCHAR change nothing).
         let sameShape = plan.fieldNames.count == table.count && sources.enumerated().allSatisfy { $0.element == .field($0.offset) }
@@ -195,7 +196,10 @@ public final class LoadBatch {
                 switch sources[c] {
                 case .field(let f): raw = record[f]
                 case .derived(let d): raw = derivedValues[r][d]
-                case .absent: raw = nil
+                case .absent:
+                    // A partial update leaves unnamed columns as stored; a new key gets their defaults (or NULL).
+                    if partial { row[c] = (try? table[c].converted(nil, strict: false, now: now)) ?? .null; continue columns }
+                    raw = nil
                 }
                 var v = Value.null
                 // The common case, a given value of the column's type or convertible to it, without the column's rules;

@@ -26,6 +26,9 @@ public struct LoadPlan: Sendable {
     public let jsonRoot: JSONPath?
     /// Where `__op` comes from, for PRIMARY KEY tables.
     public let opSource: Source
+    /// A PRIMARY KEY partial update: the table columns the load sets (the others keep their stored values); nil when
+    /// every column is set.
+    public let updateColumns: [String]?
     public let csv: CSVReader
     /// The JSON fast path, when every wanted field is a distinct top-level key and there is no json_root.
     let scanner: JSONRowScanner?
@@ -60,8 +63,17 @@ public struct LoadPlan: Sendable {
         }
         fieldNames = fields
         self.derived = derived.map { (name: $0.0, expr: $0.1) }
-        sources = table.map { source($0.name) }
+        let sources = table.map { source($0.name) }
+        self.sources = sources
         opSource = spec.keysType == .primary ? source("__op") : .absent
+        if spec.partialUpdate, spec.keysType == .primary {
+            if let missing = table.indices.first(where: { table[$0].isKey && sources[$0] == .absent }) {
+                throw LoadError("partial update needs every key column in the load's columns; \(table[missing].name) is missing")
+            }
+            updateColumns = table.indices.filter { sources[$0] != .absent }.map { table[$0].name }
+        } else {
+            updateColumns = nil
+        }
         if let w = spec.whereClause, !w.trimmed.isEmpty {
             do { whereExpr = try Parser.parseExpression(w) } catch { throw LoadError("failed to parse the WHERE of the load: \(error)") }
         } else {

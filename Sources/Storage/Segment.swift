@@ -6,6 +6,10 @@ import SQLParser
 /// versioned header (`segment_meta`) and a `rows` table (plus `__op` for primary-key deletes).
 public enum Segment {
     public static let format = "tributary-segment-v1"
+    /// `segment_meta` key: a JSON array of the column names a partial update sets (absent: every column).
+    public static let updateColumnsKey = "update_columns"
+    /// `segment_meta` key: the column whose value must not go down for a row to replace the stored one.
+    public static let mergeConditionKey = "merge_condition"
 
     /// The declaration of the `rows` table's last column. The cache's DUPLICATE KEY tables end with the same column,
     /// so a segment is applied with `INSERT … SELECT *`, which SQLite runs as a raw record copy (its "transfer

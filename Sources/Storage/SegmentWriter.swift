@@ -26,6 +26,7 @@ public final class SegmentWriter: @unchecked Sendable {
     private var insertMany: OpaquePointer?
     /// 32 rows, or fewer for a table so wide that 32 rows would pass SQLite's limit on bound parameters.
     let rowsPerInsert: Int
+    private var extraMeta: [String: String] = [:]
     public private(set) var rowCount = 0
     /// Rows not yet in the file (only before it is created), with their `__op`.
     private var pending: [[Value]] = []
@@ -81,6 +82,9 @@ public final class SegmentWriter: @unchecked Sendable {
 
     deinit { cleanUp() }
 
+    /// Records how the rows are to be applied (see `Segment.updateColumnsKey`, `Segment.mergeConditionKey`).
+    public func setMeta(_ key: String, _ value: String) { lock.withLock { extraMeta[key] = value } }
+
     /// Appends rows (and their `__op`, 0 when nil).
     public func append(_ rows: [[Value]], ops: [Int64]? = nil) throws {
         try lock.withLock {
@@ -124,7 +128,11 @@ public final class SegmentWriter: @unchecked Sendable {
             sqlite3_finalize(insert)
             sqlite3_finalize(insertMany)
             insert = nil; insertMany = nil
-            try exec("INSERT INTO segment_meta VALUES ('format', '\(Segment.format)'), ('row_count', '\(rowCount)'); COMMIT;")
+            var meta = extraMeta
+            meta["format"] = Segment.format
+            meta["row_count"] = String(rowCount)
+            let values = meta.map { "('\($0.key.replacingOccurrences(of: "'", with: "''"))', '\($0.value.replacingOccurrences(of: "'", with: "''"))')" }
+            try exec("INSERT INTO segment_meta VALUES \(values.joined(separator: ", ")); COMMIT;")
             guard sqlite3_close(db) == SQLITE_OK else { throw error("close") }
             db = nil
             let fd = Glibc.open(temp, O_RDONLY)

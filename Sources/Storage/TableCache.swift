@@ -186,6 +186,7 @@ public final class TableCache: Sendable {
             return
         }
         let keyIdx = d.columns.indices.filter { d.columns[$0].isKey }
+        let rules = try Self.applyRules(t, schema, db)
         let keyMatch = keyIdx.map { "\(cols[$0]) IS ?" }.joined(separator: " AND ")
         let select = try db.makeStatement(sql: "SELECT rowid, * FROM main.\(name) WHERE \(keyMatch) LIMIT 1")
         let delete = try db.makeStatement(sql: "DELETE FROM main.\(name) WHERE \(keyMatch)")
@@ -197,6 +198,16 @@ public final class TableCache: Sendable {
             let keys = StatementArguments(keyIdx.map { values[$0] })
             let op: Int64 = row["__op"]
             switch d.keysType {
+            case .primary where rules.updated != nil || rules.condition != nil:
+                if op != 0 { try delete.execute(arguments: keys); continue }
+                guard let existing = try Row.fetchOne(select, arguments: keys) else {
+                    try insert.execute(arguments: StatementArguments(values))       // a new key: the row as loaded (defaults)
+                    continue
+                }
+                let stored: [DatabaseValue] = (0..<cols.count).map { existing[$0 + 1] }
+                if let m = rules.condition, Self.order(values[m], stored[m]) == .orderedAscending { continue }
+                let merged = rules.updated.map { u in stored.indices.map { u.contains($0) ? values[$0] : stored[$0] } } ?? values
+                try update.execute(arguments: StatementArguments(merged + [(existing[0] as Int64).databaseValue]))
             case .primary, .unique:
                 try delete.execute(arguments: keys)
                 if op == 0 { try insert.execute(arguments: StatementArguments(values)) }
@@ -213,6 +224,36 @@ public final class TableCache: Sendable {
                 }
             case .duplicate: break
             }
+        }
+    }
+
+    /// A segment's partial-update columns and merge-condition column (as indices), from its `segment_meta`.
+    static func applyRules(_ t: TableInfo, _ schema: String, _ db: Database) throws -> (updated: Set<Int>?, condition: Int?) {
+        guard t.definition.keysType == .primary else { return (nil, nil) }
+        let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM \(schema).segment_meta WHERE key IN (?, ?)",
+                                               arguments: [Segment.updateColumnsKey, Segment.mergeConditionKey])
+                                .map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
+        let names = t.definition.columns.map { $0.name.lowercased() }
+        let updated = meta[Segment.updateColumnsKey].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+            .map { Set($0.compactMap { names.firstIndex(of: $0.lowercased()) }) }
+        let condition = meta[Segment.mergeConditionKey].flatMap { names.firstIndex(of: $0.lowercased()) }
+        return (updated, condition)
+    }
+
+    /// How two stored values order (merge_condition): numbers as numbers, DECIMAL/LARGEINT text by value, other text
+    /// (dates, datetimes, strings) as text; NULL first.
+    static func order(_ a: DatabaseValue, _ b: DatabaseValue) -> ComparisonResult {
+        switch (a.storage, b.storage) {
+        case (.null, .null): return .orderedSame
+        case (.null, _): return .orderedAscending
+        case (_, .null): return .orderedDescending
+        case (.int64(let x), .int64(let y)): return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
+        case (.string(let x), .string(let y)):
+            if Double(x) != nil, Double(y) != nil { return NumericCollation.compare(x, y) }
+            return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
+        default:
+            let x = Double.fromDatabaseValue(a) ?? 0, y = Double.fromDatabaseValue(b) ?? 0
+            return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
         }
     }
 

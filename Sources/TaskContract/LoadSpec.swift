@@ -23,6 +23,10 @@ public struct LoadSpec: Codable, Equatable, Sendable {
     public var timeZone = "UTC"
     public var tableColumns: [TableColumn]
     public var keysType: KeysType
+    /// PRIMARY KEY tables: update only the columns the load names (`partial_update`), and replace a stored row only if
+    /// the new row's `merge_condition` column is at least the stored one's.
+    public var partialUpdate = false
+    public var mergeCondition: String?
 
     public init(format: LoadFormat, tableColumns: [TableColumn], keysType: KeysType) {
         self.format = format; self.tableColumns = tableColumns; self.keysType = keysType

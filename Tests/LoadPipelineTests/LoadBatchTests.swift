@@ -55,6 +55,24 @@ func load(_ spec: LoadSpec, _ messages: [String]) throws -> LoadResult {
         #expect(r.rows[2][1] == .string("Antoine de Saint-Exupéry"))
     }
 
+    @Test func partialUpdatesNameTheLoadedColumnsAndSkipTheOthersRules() throws {
+        let users = [TestTables.column("id", .bigint, nullable: false, key: true), TestTables.column("name", .varchar(20), nullable: false),
+                     TestTables.column("status", .varchar(20))]
+        var spec = LoadSpec(format: .json, tableColumns: users, keysType: .primary)
+        spec.partialUpdate = true
+        spec.columns = ["id", "status"].map { ColumnMapping(name: $0) }
+        #expect(try LoadPlan(spec).updateColumns == ["id", "status"])
+        // name is NOT NULL without a default, but a partial update does not set it: the row loads.
+        let r = try load(spec, [#"{"id": 1, "status": "gone"}"#])
+        #expect(r.loadedRows == 1 && r.rows[0] == [.int(1), .null, .string("gone")])
+        spec.columns = [ColumnMapping(name: "status")]
+        #expect(throws: LoadError.self) { try LoadPlan(spec) }                 // the key must be loaded
+        spec.partialUpdate = false
+        spec.columns = ["id", "status"].map { ColumnMapping(name: $0) }
+        #expect(try LoadPlan(spec).updateColumns == nil)
+        #expect(try load(spec, [#"{"id": 1, "status": "gone"}"#]).filteredRows == 1)      // a full row needs name
+    }
+
     @Test func jsonSimpleModeMatchesKeysByExactNameAndAcceptsNDJSONAndArrays() throws {
         let table = [TestTables.column("id", .int), TestTables.column("name", .varchar(10))]
         var spec = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)

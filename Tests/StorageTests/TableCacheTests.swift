@@ -30,6 +30,44 @@ import Testing
         return try catalog.commitTransaction(txn, rowCount: Int64(rows.count))
     }
 
+    /// A segment written as a routine-load task writes it, with `segment_meta` rules (partial update, merge condition).
+    @discardableResult
+    func loadWithRules(_ t: TableInfo, _ rows: [[Value]], ops: [Int64]? = nil, update: [String]? = nil, condition: String? = nil) throws -> Int64 {
+        let (txn, segment) = try catalog.beginTransaction(tableID: t.id, label: "l") { volume.segmentPath(databaseID: t.databaseID, tableID: t.id, txnID: $0) }
+        let writer = try SegmentWriter(path: volume.absolute(segment), columns: t.definition.columns.map { Relation.Column($0.name, $0.type) })
+        if let update { writer.setMeta(Segment.updateColumnsKey, String(decoding: try JSONEncoder().encode(update), as: UTF8.self)) }
+        if let condition { writer.setMeta(Segment.mergeConditionKey, condition) }
+        try writer.append(rows, ops: ops)
+        try writer.finish()
+        return try catalog.commitTransaction(txn, rowCount: Int64(rows.count))
+    }
+
+    @Test func partialUpdatesSetOnlyTheLoadedColumnsAndNewKeysGetTheRest() throws {
+        let t = try table("create table pu (id int not null, name varchar(20), status varchar(20) default 'new') primary key(id) distributed by hash(id)")
+        try load(t, [[.int(1), .string("ann"), .string("active")], [.int(2), .string("bob"), .string("active")]])
+        // A load naming id and status only: the segment carries NULL/defaults for name, which must not overwrite it.
+        try loadWithRules(t, [[.int(1), .null, .string("gone")], [.int(3), .null, .string("new")], [.int(1), .null, .string("back")]],
+                          update: ["id", "status"])
+        #expect(try contents(t) == [[.int(1), .string("ann"), .string("back")], [.int(2), .string("bob"), .string("active")],
+                                    [.int(3), .null, .string("new")]])
+        try loadWithRules(t, [[.int(2), .null, .null]], ops: [1], update: ["id", "status"])     // __op = 1 deletes the key
+        #expect(try contents(t).map { $0[0] } == [.int(1), .int(3)])
+    }
+
+    @Test func mergeConditionKeepsTheNewerRow() throws {
+        let t = try table("create table mc (id int not null, v varchar(10), ver bigint, at datetime) primary key(id) distributed by hash(id)")
+        try load(t, [[.int(1), .string("a"), .int(5), .string("2026-12-01 10:00:00")]])
+        try loadWithRules(t, [[.int(1), .string("older"), .int(4), .string("2026-12-01 11:00:00")],
+                              [.int(1), .string("same"), .int(5), .string("2026-12-01 09:00:00")],
+                              [.int(2), .string("new"), .int(1), .null]], condition: "ver")
+        #expect(try contents(t) == [[.int(1), .string("same"), .int(5), .string("2026-12-01 09:00:00")],
+                                    [.int(2), .string("new"), .int(1), .null]])
+        try loadWithRules(t, [[.int(1), .string("earlier"), .int(9), .string("2026-12-01 08:00:00")]], condition: "at")
+        #expect(try contents(t)[0][1] == .string("same"))
+        try loadWithRules(t, [[.int(1), .string("later"), .int(0), .string("2026-12-02 00:00:00")]], condition: "at")
+        #expect(try contents(t)[0][1] == .string("later"))
+    }
+
     /// The table's rows after catching up with the catalog, or (`catchUp: false`) as the cache holds them now.
     func contents(_ t: TableInfo, catchUp: Bool = true) throws -> [[Value]] {
         if catchUp { try cache.catchUp(t, catalog: catalog) }

@@ -176,6 +176,8 @@ extension RoutineLoadScheduler {
         spec.enclose = j.enclose
         spec.escape = j.escape
         spec.trimSpace = j.trimSpace
+        spec.partialUpdate = j.partialUpdate
+        spec.mergeCondition = j.mergeCondition
         spec.jsonPaths = j.jsonpaths
         spec.jsonRoot = j.jsonRoot
         spec.stripOuterArray = j.stripOuterArray
