@@ -18,6 +18,25 @@ public enum DateTimeText {
 
     public static func format(epochSeconds t: Double) -> String { format(Date(timeIntervalSince1970: t)) }
 
+    /// A time zone as sessions and jobs name it: `SYSTEM`, an IANA name (`Asia/Tokyo`), `UTC`, or an offset
+    /// (`+08:00`, `-03:30`). The one place these names are turned into zones.
+    public static func timeZone(named name: String) -> TimeZone {
+        guard name.uppercased() != "SYSTEM" else { return .current }
+        if let tz = TimeZone(identifier: name) { return tz }
+        let sign: Int = name.hasPrefix("-") ? -1 : 1
+        let parts = name.drop { $0 == "+" || $0 == "-" }.split(separator: ":").compactMap { Int($0) }
+        if parts.count == 2, let tz = TimeZone(secondsFromGMT: sign * (parts[0] * 3600 + parts[1] * 60)) { return tz }
+        return .current
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss` (or `yyyy-MM-dd`) as a moment in `zone`; nil for anything else.
+    public static func parse(_ text: String, in zone: TimeZone) -> Date? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let shape = t.count == 10 ? "dddd-dd-dd" : "dddd-dd-dd dd:dd:dd"
+        guard t.count == shape.count, zip(t, shape).allSatisfy({ $1 == "d" ? $0.isASCII && $0.isNumber : $0 == $1 }) else { return nil }
+        return DateFormat.parse(t, t.count == 10 ? "%Y-%m-%d" : "%Y-%m-%d %H:%i:%s", zone)
+    }
+
     /// Year, month, day of a count of days since 1970-01-01 (H. Hinnant's `civil_from_days`).
     static func civil(days: Int64) -> (Int, Int, Int) {
         let z = days + 719_468

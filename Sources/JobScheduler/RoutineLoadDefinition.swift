@@ -1,20 +1,26 @@
+import Expressions
+import Foundation
 import TaskContract
 import SQLParser
 
-/// Where a Kafka partition starts: a named position or an explicit offset (StarRocks' −2 / −1 sentinels as cases).
+/// Where a Kafka partition starts: a named position, an explicit offset (StarRocks' −2 / −1 sentinels as cases), or
+/// the first message at or after a time (`yyyy-MM-dd HH:mm:ss` in the job's time zone; Apache Doris has this).
 public enum KafkaOffset: Equatable, Hashable, Sendable, Codable {
     case beginning, end
     case offset(Int64)
+    case time(String)
 
-    /// `OFFSET_BEGINNING`, `OFFSET_END` (case-insensitive) or an integer ≥ 0.
+    /// `OFFSET_BEGINNING`, `OFFSET_END` (case-insensitive), an integer ≥ 0 or a datetime.
     static func parse(_ text: String) throws(RoutineLoadError) -> KafkaOffset {
         let t = text.trimmed
         switch t.uppercased() {
         case "OFFSET_BEGINNING": return .beginning
         case "OFFSET_END": return .end
         default:
+            if DateTimeText.parse(t, in: TimeZone(secondsFromGMT: 0)!) != nil { return .time(t) }
             guard let v = Int64(t) else {
-                throw .invalid("Invalid kafka offset: '\(t)'. Expected values should be an integer, OFFSET_BEGINNING, or OFFSET_END")
+                throw .invalid("Invalid kafka offset: '\(t)'. Expected values should be an integer, OFFSET_BEGINNING, OFFSET_END "
+                               + "or a datetime ('2026-12-01 10:00:00', in the job's timezone)")
             }
             guard v >= 0 else { throw .invalid("Can not specify offset smaller than 0") }
             return .offset(v)

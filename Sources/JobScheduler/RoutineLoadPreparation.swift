@@ -1,3 +1,5 @@
+import Expressions
+import Foundation
 /// What the scheduler needs from Kafka, as a protocol so planning is testable without a broker.
 public protocol KafkaMetadataSource {
     /// Partition ids of a topic; the error text is shown to users as StarRocks shows it.
@@ -5,6 +7,9 @@ public protocol KafkaMetadataSource {
     /// Low and high watermarks of the partitions, in one request round. A failure about one partition is
     /// thrown as ``PartitionFailure``.
     func watermarks(brokers: String, topic: String, partitions: [Int32], properties: [(String, String)]) throws -> [Int32: (low: Int64, high: Int64)]
+    /// The first offset whose message time (ms since the epoch) is at or after each partition's time; -1 when no
+    /// message is that recent.
+    func offsets(brokers: String, topic: String, atTimes: [Int32: Int64], properties: [(String, String)]) throws -> [Int32: Int64]
 }
 
 /// A metadata request failed for one partition (it does not exist, or the broker refused it).
@@ -62,6 +67,8 @@ extension RoutineLoadJob {
             return nil
         }
         var latest: [Int32: Int64] = [:]
+        var times: [Int32: Int64] = [:]
+        let zone = DateTimeText.timeZone(named: definition.job.timezone)
         for (i, p) in partitions.enumerated() {
             guard let m = marks[p] else { continue }
             latest[p] = m.high
@@ -71,6 +78,20 @@ extension RoutineLoadJob {
             case .beginning: progress[p] = m.low
             case .end: progress[p] = m.high
             case .offset(let n): progress[p] = n
+            case .time(let text):
+                guard let date = DateTimeText.parse(text, in: zone) else { continue }
+                times[p] = Int64((date.timeIntervalSince1970 * 1000).rounded())
+            }
+        }
+        if !times.isEmpty {
+            // One ListOffsets-by-time request for every partition that starts at a time; none that recent: the end.
+            do {
+                let found = try kafka.offsets(brokers: source.brokerList, topic: source.topic, atTimes: times, properties: properties)
+                for (p, _) in times { progress[p] = found[p].flatMap { $0 >= 0 ? $0 : nil } ?? marks[p]?.high }
+            } catch {
+                if error is SourceUnreachable { return SourceUnreachable("\(error)") }
+                try? pause(ErrorReason(code: ErrorReason.partitions, message: "failed to get offsets by time in topic: \(source.topic), err: \(error)"), at: now)
+                return nil
             }
         }
         currentPartitions = partitions

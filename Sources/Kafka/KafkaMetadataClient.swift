@@ -83,11 +83,23 @@ public final class KafkaMetadataConnection: @unchecked Sendable {
         return try offsets(partitions, at: Int64(RD_KAFKA_OFFSET_END))
     }
 
+    /// The first offset whose message timestamp (ms) is at or after each partition's time, in one request; -1 for a
+    /// partition with no message that recent.
+    public func offsets(topic: String, atTimes times: [Int32: Int64]) throws(KafkaError) -> [Int32: Int64] {
+        let sorted = times.sorted { $0.key < $1.key }
+        return try offsets(sorted.map { (topic, $0.key) }, at: sorted.map(\.value))[topic] ?? [:]
+    }
+
     /// Each partition's offset for a logical position (`RD_KAFKA_OFFSET_BEGINNING` / `_END`), in one request.
     private func offsets(_ partitions: [(topic: String, partition: Int32)], at position: Int64) throws(KafkaError) -> [String: [Int32: Int64]] {
+        try offsets(partitions, at: Array(repeating: position, count: partitions.count))
+    }
+
+    /// Each partition's offset for its own position: a logical one or a timestamp in ms (ListOffsets by time).
+    private func offsets(_ partitions: [(topic: String, partition: Int32)], at positions: [Int64]) throws(KafkaError) -> [String: [Int32: Int64]] {
         guard let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else { throw .failed("out of memory") }
         defer { rd_kafka_topic_partition_list_destroy(list) }
-        for (t, p) in partitions { rd_kafka_topic_partition_list_add(list, t, p).pointee.offset = position }
+        for ((t, p), position) in zip(partitions, positions) { rd_kafka_topic_partition_list_add(list, t, p).pointee.offset = position }
         let err = rd_kafka_offsets_for_times(handle, list, Int32(timeoutMilliseconds))
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             if err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { throw .unknownPartition(topic: partitions[0].topic, partition: partitions[0].partition) }

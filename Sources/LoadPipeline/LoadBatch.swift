@@ -257,7 +257,7 @@ public final class LoadBatch {
 
     private func run(_ exprs: [Expr], columns: [(name: String, type: SQLType, nullable: Bool)], rows: [[Value]]) throws(LoadError) -> [[Value]] {
         do {
-            return try evaluator.evaluate(exprs, columns: columns, rows: rows, timeZone: TimeZone(identifier: plan.spec.timeZone) ?? TimeZone(identifier: "UTC")!)
+            return try evaluator.evaluate(exprs, columns: columns, rows: rows, timeZone: DateTimeText.timeZone(named: plan.spec.timeZone))
         } catch {
             throw LoadError("failed to evaluate the load's expressions: \(error)")
         }

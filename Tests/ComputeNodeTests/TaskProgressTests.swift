@@ -25,6 +25,22 @@ import Testing
         #expect(more && !read.allAtEnd)                       // new data: partition 1 is no longer at its end
     }
 
+    @Test func gapsInOffsetsNeverStallAPartition() {
+        // read_committed transaction markers and compacted topics: offsets jump; progress is the offset after the last
+        // message read (never a count of messages), and an end past the last message moves it on too.
+        var read = ReadProgress(begin: [0: 0, 1: 100])
+        for offset: Int64 in [0, 1, 5, 6, 40] { _ = read.accept(message(0, offset)) }
+        _ = read.accept(message(1, 130))                      // the first 30 offsets of partition 1 were compacted away
+        read.flush()
+        #expect(read.next == [0: 41, 1: 131] && read.messages == 6)
+        read.reachedEnd(0, next: 43)                          // a commit marker at 41 and an abort marker at 42
+        read.reachedEnd(1, next: 131)
+        #expect(read.next == [0: 43, 1: 131] && read.allAtEnd)
+        var empty = ReadProgress(begin: [0: 7])                // nothing but markers from the start
+        empty.reachedEnd(0, next: 9)
+        #expect(empty.next == [0: 9] && empty.messages == 0)
+    }
+
     @Test func messagesAndEndsOfPartitionsTheTaskWasNotGivenChangeNothing() {
         var read = ReadProgress(begin: [0: 10])
         let accepted = read.accept(message(3, 50))

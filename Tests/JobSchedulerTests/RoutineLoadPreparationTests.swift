@@ -8,6 +8,17 @@ import Testing
         var marks: [Int32: (Int64, Int64)] = [0: (0, 0), 1: (5, 12), 2: (100, 300)]
         var down = false
         var unreachable = false
+        /// Per partition, the time (ms) of each message from the low watermark on: ListOffsets by time answers from it.
+        var times: [Int32: [Int64]] = [:]
+        func offsets(brokers: String, topic: String, atTimes: [Int32: Int64], properties: [(String, String)]) throws -> [Int32: Int64] {
+            if unreachable { throw SourceUnreachable("Local: Timed out") }
+            var out: [Int32: Int64] = [:]
+            for (p, t) in atTimes {
+                let low = marks[p]?.0 ?? 0
+                out[p] = (times[p] ?? []).firstIndex { $0 >= t }.map { low + Int64($0) } ?? -1
+            }
+            return out
+        }
         struct Down: Error, CustomStringConvertible { var description: String { "Local: Broker transport failure" } }
         func partitions(brokers: String, topic: String, properties: [(String, String)]) throws -> [Int32] {
             if down { throw Down() }
@@ -40,6 +51,19 @@ import Testing
         #expect(j.currentPartitions == [0, 1, 2])
         #expect(j.progress == [0: 0, 1: 5, 2: 100])
         #expect(j.latestOffsets == [0: 0, 1: 12, 2: 300])
+    }
+
+    @Test func partitionsStartAtTheFirstMessageAtOrAfterATimeInTheJobsZone() throws {
+        // 2026-12-01 10:00:00 in +09:00 is 01:00:00 UTC = 1_796_086_800 s.
+        let at: Int64 = 1_796_086_800_000
+        var kafka = FakeKafka()
+        kafka.times = [1: [at - 60_000, at - 1, at, at + 5], 2: [at - 10]]
+        var j = job(defaultOffset: try KafkaOffset.parse("2026-12-01 10:00:00"))
+        j.definition.job.timezone = "+09:00"
+        j.prepare(using: kafka, at: 1)
+        #expect(j.progress == [0: 0, 1: 7, 2: 300])          // partition 1 at its third message; none that recent: the end
+        #expect(throws: RoutineLoadError.self) { try KafkaOffset.parse("2026-13-01 10:00:00x") }
+        #expect(try KafkaOffset.parse("2026-12-01") == .time("2026-12-01"))
     }
 
     @Test func withoutADefaultNewPartitionsStartAtTheEnd() {

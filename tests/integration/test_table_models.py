@@ -97,3 +97,34 @@ def test_aggregate_table_sums_across_batches(mock, loading_fe):
     send(producer, "ordertest2", [row])                                    # and once more in a later batch
     loaded(fe, "example_tbl2_ordertest2", "example_db", 3)
     assert query(fe, "SELECT commodity_id, price FROM example_tbl2", db="example_db") == [["1", "2625"]]
+
+
+def test_offsets_by_time_start_each_partition_at_its_first_message_at_or_after_it(mock, loading_fe):
+    import datetime
+    broker = mock("timed:2")
+    fe = loading_fe()
+    assert mysql(fe.port, "CREATE DATABASE d; CREATE TABLE d.t (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")[0] == 0
+    producer = KafkaProducer(bootstrap_servers=broker)
+    base = 1_796_086_800_000                                          # 2026-12-01 01:00:00 UTC
+    for i in range(20):                                                # one message a minute, alternating partitions
+        producer.send("timed", json.dumps({"id": i}).encode(), partition=i % 2, timestamp_ms=base + i * 60_000)
+    producer.flush()
+    at = datetime.datetime.fromtimestamp((base + 9 * 60_000) / 1000, datetime.timezone(datetime.timedelta(hours=9)))
+    text = at.strftime("%Y-%m-%d %H:%M:%S")                           # 10:09:00 in +09:00: message 9 and later
+    rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.from_time ON t PROPERTIES ("format" = "json", "timezone" = "+09:00")
+        FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "timed", "property.kafka_default_offsets" = "{text}")""")
+    assert rc == 0, err
+    loaded(fe, "from_time", "d", 11)
+    assert query(fe, "SELECT min(id), max(id), count(*) FROM d.t") == [["9", "19", "11"]]
+    # kafka_offsets per partition: one by time (after every message: the end), one explicit.
+    rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.pinned ON t PROPERTIES ("format" = "json", "timezone" = "UTC")
+        FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "timed", "kafka_partitions" = "0,1",
+                    "kafka_offsets" = "2027-01-01 00:00:00,8")""")
+    assert rc == 0, err
+    loaded(fe, "pinned", "d", 2)                                        # partition 1 from offset 8: messages 17 and 19
+    row = show_job(fe, "pinned", "d")
+    assert json.loads(row["Progress"]) == {"0": "9", "1": "9"}
+    assert query(fe, "SELECT count(*) FROM d.t") == [["13"]]
+    rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.bad ON t FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "timed",
+        "property.kafka_default_offsets" = "yesterday")""")
+    assert rc != 0 and "Invalid kafka offset: 'yesterday'" in err

@@ -116,19 +116,11 @@ final class StatementExecutor {
     var sessionTimeZone: TimeZone {
         let name = session.value("time_zone")?.text ?? "SYSTEM"
         if let (cachedName, zone) = resolvedTimeZone, cachedName == name { return zone }
-        let zone = Self.timeZone(named: name)
+        let zone = DateTimeText.timeZone(named: name)
         resolvedTimeZone = (name, zone)
         return zone
     }
 
-    static func timeZone(named name: String) -> TimeZone {
-        guard name.uppercased() != "SYSTEM" else { return .current }
-        if let tz = TimeZone(identifier: name) { return tz }
-        let sign: Int = name.hasPrefix("-") ? -1 : 1
-        let parts = name.drop { $0 == "+" || $0 == "-" }.split(separator: ":").compactMap { Int($0) }
-        if parts.count == 2, let tz = TimeZone(secondsFromGMT: sign * (parts[0] * 3600 + parts[1] * 60)) { return tz }
-        return .current
-    }
 
     /// Evaluates a scalar expression in this session (SET values).
     func evaluate(_ expr: Expr) throws(SQLError) -> Value {

@@ -66,6 +66,28 @@ struct PooledKafkaMetadata: KafkaMetadataSource {
         }
     }
 
+    func offsets(brokers: String, topic: String, atTimes: [Int32: Int64], properties: [(String, String)]) throws -> [Int32: Int64] {
+        do {
+            let connection = try pool.connection(key)
+            var found = try connection.offsets(topic: topic, atTimes: atTimes)
+            // "None that recent" from a broker without a time index (kafka-mock) is checked by reading the partition.
+            let unanswered = atTimes.keys.filter { (found[$0] ?? -1) < 0 }.sorted()
+            if !unanswered.isEmpty {
+                let marks = try connection.watermarks(topic: topic, partitions: unanswered)
+                for p in unanswered {
+                    guard let m = marks[p], let t = atTimes[p] else { continue }
+                    found[p] = try KafkaTimeSearch.firstOffset(brokers: brokers, topic: topic, partition: p, low: m.low, high: m.high,
+                                                               atOrAfter: t, properties: properties) ?? -1
+                }
+            }
+            return found
+        } catch {
+            pool.discard(key)
+            if case .unreachable(let m) = error { throw SourceUnreachable(m) }
+            throw error
+        }
+    }
+
     func watermarks(brokers: String, topic: String, partitions: [Int32], properties: [(String, String)]) throws -> [Int32: (low: Int64, high: Int64)] {
         do { return try pool.connection(key).watermarks(topic: topic, partitions: partitions) } catch {
             pool.discard(key)

@@ -133,6 +133,7 @@ enum RoutineLoadRendering {
             case .end: return (String(p), "OFFSET_END")
             case .offset(0): return (String(p), "OFFSET_ZERO")
             case .offset(let n): return (String(p), String(n - 1))
+            case .time(let t): return (String(p), t)
             }
         }
     }
@@ -198,6 +199,7 @@ enum RoutineLoadRendering {
         case .beginning: return "OFFSET_BEGINNING"
         case .end: return "OFFSET_END"
         case .offset(let n): return String(n)
+        case .time(let t): return t
         }
     }
 
