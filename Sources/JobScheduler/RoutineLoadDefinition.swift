@@ -19,8 +19,8 @@ public enum KafkaOffset: Equatable, Hashable, Sendable, Codable {
         default:
             if DateTimeText.parse(t, in: TimeZone(secondsFromGMT: 0)!) != nil { return .time(t) }
             guard let v = Int64(t) else {
-                throw .invalid("Invalid kafka offset: '\(t)'. Expected values should be an integer, OFFSET_BEGINNING, OFFSET_END "
-                               + "or a datetime ('2026-12-01 10:00:00', in the job's timezone)")
+                // StarRocks' text as it is (datetimes are Tributary's extension).
+                throw .invalid("Invalid kafka offset: '\(t)'. Expected values should be an integer, OFFSET_BEGINNING, or OFFSET_END")
             }
             guard v >= 0 else { throw .invalid("Can not specify offset smaller than 0") }
             return .offset(v)
