@@ -17,13 +17,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
-        // System libraries (Debian: libssl-dev, librdkafka-dev, libcurl4-openssl-dev). libsqlite3 is wired through GRDB's GRDBSQLite target.
+        // System libraries (Debian: libssl-dev, librdkafka-dev, libcurl4-openssl-dev, libavro-dev). libsqlite3 is wired through GRDB's GRDBSQLite target.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka",
                        providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CAvro", pkgConfig: "avro-c",
+                       providers: [.apt(["libavro-dev"])]),
 
         .target(name: "MySQLProtocol", dependencies: ["COpenSSL"]),
         .target(name: "SQLParser"),
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "Kafka", dependencies: ["CRdKafka"]),
         .target(name: "ObjectStore", dependencies: ["CCurl", "COpenSSL"]),
         .target(name: "TaskContract", dependencies: ["CatalogStore", "SQLParser", "ObjectStore"]),
-        .target(name: "LoadPipeline", dependencies: ["TaskContract", "SQLParser", "Expressions", "CatalogStore"]),
+        .target(name: "LoadPipeline", dependencies: ["TaskContract", "SQLParser", "Expressions", "CatalogStore", "CAvro"]),
         .target(name: "JobScheduler", dependencies: ["TaskContract", "CatalogStore", "SQLParser", "Expressions", "Kafka",
                                               .product(name: "HeapModule", package: "swift-collections"),
                                               .product(name: "DequeModule", package: "swift-collections")]),

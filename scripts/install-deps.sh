@@ -9,7 +9,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need_apt=()
-pkgs=(pkg-config librdkafka-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev)
+pkgs=(pkg-config librdkafka-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev libavro-dev)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(mariadb-client libmariadb-java golang-go golang-github-go-sql-driver-mysql-dev kcat)
   command -v javac >/dev/null 2>&1 || pkgs+=(default-jdk-headless)
@@ -24,7 +24,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli "kafka-python==2.0.2" "starrocks==1.3.4" "moto[server]" boto3 cryptography 2>&1 | grep -v "Running pip as the 'root' user" || true
+  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli "kafka-python==2.0.2" "starrocks==1.3.4" "moto[server]" boto3 cryptography fastavro 2>&1 | grep -v "Running pip as the 'root' user" || true
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

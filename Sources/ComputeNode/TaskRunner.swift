@@ -21,6 +21,8 @@ public struct TaskRunner: Sendable {
     public let consumers: KafkaConsumerPool
     /// S3 clients by volume settings, so uploads reuse their connections.
     let objectStores = ObjectStoreClients()
+    /// Avro schema registries by URL, each caching the schemas it gave.
+    let schemaRegistries = SchemaRegistries()
 
     public init(segmentRoot: String, errorLogDirectory: String, errorLogURLBase: String, consumers: KafkaConsumerPool = KafkaConsumerPool()) {
         self.segmentRoot = segmentRoot; self.errorLogDirectory = errorLogDirectory; self.errorLogURLBase = errorLogURLBase
@@ -82,6 +84,13 @@ public struct TaskRunner: Sendable {
     /// over partitions.
     private func execute(_ task: LoadTask, started: DispatchTime) throws -> TaskOutcome {
         let plan = try LoadPlan(task.spec)
+        let schemas: (any AvroSchemaSource)?
+        if task.spec.format == .avro {
+            guard let url = task.spec.schemaRegistryURL else { throw LoadError("an Avro load needs confluent.schema.registry.url") }
+            schemas = try schemaRegistries.registry(url)
+        } else {
+            schemas = nil
+        }
         let columns = task.spec.tableColumns.map { Relation.Column($0.name, $0.type, nullable: $0.nullable) }
         let segment = try SegmentWriter(path: (segmentRoot as NSString).appendingPathComponent(task.segment), columns: columns)
         if let updated = plan.updateColumns, let json = try? JSONEncoder().encode(updated) {
@@ -105,7 +114,7 @@ public struct TaskRunner: Sendable {
         for _ in 0..<decoders {
             done.enter()
             let decoder = Thread {
-                decoded.add(Self.decode(queue, plan: plan, into: segment, turns: turns, budget: budget, failure: failure))
+                decoded.add(Self.decode(queue, plan: plan, into: segment, turns: turns, budget: budget, failure: failure, schemas: schemas))
                 done.leave()
             }
             decoder.stackSize = Parser.threadStackSize               // decoders evaluate COLUMNS and WHERE
@@ -189,8 +198,8 @@ public struct TaskRunner: Sendable {
     /// The decoding side: one thread's loop over chunks, with a ``LoadBatch`` of its own. Conversion runs in
     /// parallel; the segment append waits for the chunk's turn.
     private static func decode(_ queue: ChunkQueue, plan: LoadPlan, into segment: SegmentWriter, turns: Turnstile,
-                               budget: TaskBudget, failure: FirstFailure) -> DecodeResult {
-        let batch = LoadBatch(plan: plan, evaluator: SQLiteExpressionEvaluator())
+                               budget: TaskBudget, failure: FirstFailure, schemas: (any AvroSchemaSource)?) -> DecodeResult {
+        let batch = LoadBatch(plan: plan, evaluator: SQLiteExpressionEvaluator(), avroSchemas: schemas)
         var out = DecodeResult()
         while let chunk = queue.take() {
             guard !failure.isSet else { turns.inTurn(chunk.sequence) {}; continue }

@@ -34,9 +34,14 @@ public final class LoadBatch {
     private let sampleLimit: Int
     private var records: [[Value]] = []
     private var result = LoadResult()
+    private let avro: AvroDecoder?
+    /// Set when a message could not be decoded for a reason outside it (the schema registry down): the batch fails.
+    private var sourceFailure: String?
 
-    public init(plan: LoadPlan, evaluator: any ExpressionEvaluator, sampleLimit: Int = 100) {
+    /// - Parameter avroSchemas: where an Avro load's writer schemas come from (required for `"format" = "avro"`).
+    public init(plan: LoadPlan, evaluator: any ExpressionEvaluator, sampleLimit: Int = 100, avroSchemas: (any AvroSchemaSource)? = nil) {
         self.plan = plan; self.evaluator = evaluator; self.sampleLimit = sampleLimit
+        avro = avroSchemas.map { AvroDecoder(source: $0, timeZone: DateTimeText.timeZone(named: plan.spec.timeZone)) }
     }
 
     public var recordCount: Int { records.count }
@@ -49,13 +54,39 @@ public final class LoadBatch {
     /// Decodes one Kafka message (several rows per message are allowed in both formats). A message that is not
     /// well-formed UTF-8 is rejected (StarRocks: "Invalid UTF-8 row"); in CSV only its rows that are not.
     public func add(_ message: UnsafeRawBufferPointer) {
-        let valid = UTF8Validation.isValid(message)
+        guard sourceFailure == nil else { return }
         switch plan.spec.format {
-        case .csv: if valid { addCSV(message) } else { addInvalidCSV(message) }
+        case .csv: if UTF8Validation.isValid(message) { addCSV(message) } else { addInvalidCSV(message) }
         case .json:
-            if valid { addJSON(message) } else { reject(String(decoding: message, as: UTF8.self), "Failed to parse json: The input is not valid UTF-8") }
-        case .avro: reject(String(decoding: message, as: UTF8.self), LoadPlan.avroUnsupported)    // no plan has this format
+            if UTF8Validation.isValid(message) { addJSON(message) } else {
+                reject(String(decoding: message, as: UTF8.self), "Failed to parse json: The input is not valid UTF-8")
+            }
+        case .avro: addAvro(message)
         }
+    }
+
+    private func addAvro(_ message: UnsafeRawBufferPointer) {
+        guard let avro else { sourceFailure = "an Avro load needs a schema registry"; return }
+        do {
+            var value = try avro.decode(message)
+            if let root = plan.jsonRoot {
+                guard let v = root.extract(from: value) else { reject(value.text, "JSON root not found: \(root.text)"); return }
+                value = v
+            }
+            guard case .object = value else { reject(value.text, "the Avro value is not a record"); return }
+            addObject(value)
+        } catch {
+            switch error {
+            case .row(let reason): reject(Self.hexPreview(message), reason)
+            case .source(let reason): sourceFailure = reason
+            }
+        }
+    }
+
+    /// How an undecodable binary message shows in the error log: its length and first bytes.
+    static func hexPreview(_ message: UnsafeRawBufferPointer) -> String {
+        let head = message.prefix(48).map { String(format: "%02x", $0) }.joined()
+        return "<\(message.count) bytes: \(head)\(message.count > 48 ? "…" : "")>"
     }
 
     /// A CSV message with invalid UTF-8 somewhere: each row is checked on its own, so only the bad ones are rejected.
@@ -173,6 +204,7 @@ public final class LoadBatch {
     /// may drain a batch several times while it reads). `now` is the time of column defaults.
     public func finish(now: Date = Date()) throws(LoadError) -> LoadResult {
         defer { records.removeAll(keepingCapacity: true); result = LoadResult() }
+        if let sourceFailure { throw LoadError(sourceFailure) }
         let table = plan.spec.tableColumns
         let derivedValues = try evaluateDerived()
         guard plan.derived.isEmpty || derivedValues.count == records.count else {

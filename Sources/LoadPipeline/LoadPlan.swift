@@ -33,12 +33,7 @@ public struct LoadPlan: Sendable {
     /// The JSON fast path, when every wanted field is a distinct top-level key and there is no json_root.
     let scanner: JSONRowScanner?
 
-    /// Why an Avro job's tasks fail until Avro decoding exists: the job is accepted (StarRocks' syntax), never decoded as CSV.
-    public static let avroUnsupported = "format avro is not supported yet: Tributary cannot decode Avro messages; "
-        + "recreate the job with \"format\" = \"json\" or \"csv\""
-
     public init(_ spec: LoadSpec) throws(LoadError) {
-        guard spec.format != .avro else { throw LoadError(Self.avroUnsupported) }
         self.spec = spec
         let table = spec.tableColumns
         var fields: [String] = []
@@ -79,7 +74,7 @@ public struct LoadPlan: Sendable {
         } else {
             whereExpr = nil
         }
-        if spec.format == .json, !spec.jsonPaths.trimmed.isEmpty {
+        if spec.format != .csv, !spec.jsonPaths.trimmed.isEmpty {
             guard case .array(let items)? = try? JSONParser.parse(spec.jsonPaths) else {
                 throw LoadError("Invalid json path: \(spec.jsonPaths)")
             }
@@ -92,7 +87,7 @@ public struct LoadPlan: Sendable {
         } else {
             jsonPaths = nil
         }
-        jsonRoot = spec.format == .json && !spec.jsonRoot.trimmed.isEmpty ? try JSONPath(spec.jsonRoot) : nil
+        jsonRoot = spec.format != .csv && !spec.jsonRoot.trimmed.isEmpty ? try JSONPath(spec.jsonRoot) : nil
         scanner = Self.scanner(fieldNames: fields, paths: jsonPaths, root: jsonRoot, format: spec.format)
         csv = CSVReader(separator: spec.columnSeparator, delimiter: spec.rowDelimiter, enclose: spec.enclose,
                         escape: spec.escape, trimSpace: spec.trimSpace)

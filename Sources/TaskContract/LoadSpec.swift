@@ -27,6 +27,8 @@ public struct LoadSpec: Codable, Equatable, Sendable {
     /// the new row's `merge_condition` column is at least the stored one's.
     public var partialUpdate = false
     public var mergeCondition: String?
+    /// `confluent.schema.registry.url` of an Avro load (with its credentials: tasks travel encrypted).
+    public var schemaRegistryURL: String?
 
     public init(format: LoadFormat, tableColumns: [TableColumn], keysType: KeysType) {
         self.format = format; self.tableColumns = tableColumns; self.keysType = keysType

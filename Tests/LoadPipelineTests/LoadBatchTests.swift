@@ -189,11 +189,6 @@ func load(_ spec: LoadSpec, _ messages: [String]) throws -> LoadResult {
         #expect(throws: LoadError.self) { try LoadPlan(spec) }
     }
 
-    @Test func avroIsRefusedWithItsReasonNotDecodedAsCSV() {
-        let spec = LoadSpec(format: .avro, tableColumns: [TestTables.column("id", .int), TestTables.column("v", .int)], keysType: .duplicate)
-        #expect(throws: LoadError(LoadPlan.avroUnsupported)) { try LoadPlan(spec) }
-        #expect(LoadPlan.avroUnsupported.hasPrefix("format avro is not supported yet"))
-    }
 }
 
 @Suite struct JSONParserTests {

@@ -177,6 +177,7 @@ extension RoutineLoadScheduler {
         spec.escape = j.escape
         spec.trimSpace = j.trimSpace
         spec.partialUpdate = j.partialUpdate
+        spec.schemaRegistryURL = job.definition.source.schemaRegistryURL
         spec.mergeCondition = j.mergeCondition
         spec.jsonPaths = j.jsonpaths
         spec.jsonRoot = j.jsonRoot

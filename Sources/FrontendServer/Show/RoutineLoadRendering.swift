@@ -149,9 +149,13 @@ enum RoutineLoadRendering {
         })
     }
 
+    /// A registry URL as SHOW prints it: `http://key:******@host:8081` (the secret masked, the key kept so users can
+    /// tell which credentials a job has).
     static func withoutCredentials(_ url: String) -> String {
         guard let scheme = url.range(of: "://"), let at = url.lastIndex(of: "@"), at > scheme.upperBound else { return url }
-        return String(url[..<scheme.upperBound]) + String(url[url.index(after: at)...])
+        let userInfo = url[scheme.upperBound..<at]
+        let user = userInfo.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        return String(url[..<scheme.upperBound]) + user + ":******" + String(url[at...])
     }
 
     /// SHOW CREATE ROUTINE LOAD (reference §4.6).

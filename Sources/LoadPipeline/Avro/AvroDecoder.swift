@@ -1,0 +1,279 @@
+import CAvro
+import Expressions
+import Foundation
+
+/// Where writer schemas come from: the Confluent schema registry on a node (``LoadBatch`` is given one), a dictionary
+/// in tests. Implementations are shared by a task's decoder threads.
+public protocol AvroSchemaSource: Sendable {
+    /// The schema text registered under `id`.
+    func schema(id: Int32) throws(AvroSchemaError) -> String
+}
+
+public enum AvroSchemaError: Error, Equatable, Sendable {
+    /// The registry answered that there is no such schema: the message is an error row.
+    case unknown(String)
+    /// The registry could not answer (down, 5xx, timed out): the task fails and is retried; nothing is lost.
+    case unavailable(String)
+}
+
+/// Decodes Confluent-framed Avro messages (magic byte 0, a 4-byte big-endian schema id, the Avro binary body) with
+/// libavro, each message with its own writer schema (so messages written with newer and older schemas load side by
+/// side; columns are matched by field name), into JSON values the JSON load path maps to columns. Avro's logical
+/// types become what their columns expect: `date` → `yyyy-MM-dd`, `timestamp-millis/micros` → a datetime in the job's
+/// time zone, `decimal` → its exact decimal text; enums become their symbol, records and maps objects, arrays arrays.
+/// One decoder per decoding thread.
+final class AvroDecoder {
+    enum Failure: Error {
+        /// This message cannot be loaded (an error row with this reason).
+        case row(String)
+        /// The schema registry cannot be reached: the task fails.
+        case source(String)
+    }
+
+    private let source: any AvroSchemaSource
+    private let timeZone: TimeZone
+    private var schemas: [Int32: WriterSchema] = [:]
+
+    init(source: any AvroSchemaSource, timeZone: TimeZone) {
+        self.source = source
+        self.timeZone = timeZone
+    }
+
+    func decode(_ message: UnsafeRawBufferPointer) throws(Failure) -> JSONValue {
+        guard message.count >= 5, message[0] == 0 else {
+            let first = message.first.map { String(format: "0x%02x", $0) } ?? "nothing"
+            throw .row("not a Confluent Avro message: it must start with the magic byte 0 and a 4-byte schema id, it starts with \(first)")
+        }
+        let id = Int32(bitPattern: UInt32(message[1]) << 24 | UInt32(message[2]) << 16 | UInt32(message[3]) << 8 | UInt32(message[4]))
+        let writer = try schema(id)
+        let body = UnsafeRawBufferPointer(rebasing: message[5...])
+        guard let reader = avro_reader_memory(body.baseAddress?.assumingMemoryBound(to: CChar.self), Int64(body.count)) else {
+            throw .row("cannot read the Avro body")
+        }
+        defer { avro_reader_free(reader) }
+        guard avro_value_read(reader, &writer.value) == 0 else {
+            throw .row("the Avro body does not decode with schema \(id): \(String(cString: avro_strerror()))")
+        }
+        var top = writer.value
+        return try convert(&top, writer.json, writer)
+    }
+
+    private func schema(_ id: Int32) throws(Failure) -> WriterSchema {
+        if let s = schemas[id] { return s }
+        let text: String
+        do { text = try source.schema(id: id) } catch {
+            switch error {
+            case .unknown(let why): throw .row("unknown Avro schema id \(id): \(why)")
+            case .unavailable(let why): throw .source("the schema registry cannot give schema \(id): \(why)")
+            }
+        }
+        let parsed: WriterSchema
+        do { parsed = try WriterSchema(text) } catch { throw .row("Avro schema \(id) cannot be used: \(error.message)") }
+        schemas[id] = parsed
+        return parsed
+    }
+
+    /// One Avro value as JSON, with `schema` (the JSON of its type) telling logical types and enum symbols.
+    private func convert(_ v: inout avro_value_t, _ schema: JSONValue, _ writer: WriterSchema) throws(Failure) -> JSONValue {
+        let type = writer.resolve(schema)
+        let logical: String? = { if case .string(let s)? = type["logicalType"] { return s } else { return nil } }()
+        switch tr_avro_type(&v) {
+        case AVRO_NULL: return .null
+        case AVRO_BOOLEAN:
+            var b: Int32 = 0
+            _ = tr_avro_boolean(&v, &b)
+            return .bool(b != 0)
+        case AVRO_INT32:
+            var i: Int32 = 0
+            _ = tr_avro_int(&v, &i)
+            switch logical {
+            case "date": return .string(DateFormat.format(Date(timeIntervalSince1970: Double(i) * 86_400), "%Y-%m-%d", TimeZone(secondsFromGMT: 0)!))
+            case "time-millis": return .string(Self.timeOfDay(Int64(i) * 1000))
+            default: return .number(String(i))
+            }
+        case AVRO_INT64:
+            var l: Int64 = 0
+            _ = tr_avro_long(&v, &l)
+            switch logical {
+            case "timestamp-millis", "local-timestamp-millis": return .string(datetime(l, perSecond: 1000, local: logical!.hasPrefix("local")))
+            case "timestamp-micros", "local-timestamp-micros": return .string(datetime(l, perSecond: 1_000_000, local: logical!.hasPrefix("local")))
+            case "time-micros": return .string(Self.timeOfDay(l))
+            default: return .number(String(l))
+            }
+        case AVRO_FLOAT:
+            var f: Float = 0
+            _ = tr_avro_float(&v, &f)
+            return f.isFinite ? .number(String(f)) : .null
+        case AVRO_DOUBLE:
+            var d: Double = 0
+            _ = tr_avro_double(&v, &d)
+            return d.isFinite ? .number(String(d)) : .null
+        case AVRO_STRING:
+            var p: UnsafePointer<CChar>?
+            var size = 0
+            guard tr_avro_string(&v, &p, &size) == 0, let p else { return .null }
+            return .string(String(decoding: UnsafeRawBufferPointer(start: p, count: max(0, size - 1)), as: UTF8.self))
+        case AVRO_BYTES, AVRO_FIXED:
+            var p: UnsafeRawPointer?
+            var size = 0
+            let rc = tr_avro_type(&v) == AVRO_BYTES ? tr_avro_bytes(&v, &p, &size) : tr_avro_fixed(&v, &p, &size)
+            guard rc == 0 else { return .null }
+            let bytes = p.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+            if logical == "decimal" {
+                let scale: Int = { if case .number(let n)? = type["scale"] { return Int(n) ?? 0 } else { return 0 } }()
+                return .number(Self.decimal(bytes, scale: scale))
+            }
+            return .string(String(decoding: bytes, as: UTF8.self))
+        case AVRO_ENUM:
+            var i: Int32 = 0
+            _ = tr_avro_enum(&v, &i)
+            guard let symbol = avro_schema_enum_get(tr_avro_schema(&v), i) else { throw .row("enum index \(i) has no symbol") }
+            return .string(String(cString: symbol))
+        case AVRO_RECORD:
+            let fields: [JSONValue] = { if case .array(let f)? = type["fields"] { return f } else { return [] } }()
+            return .object(try children(&v, writer) { i, _ in i < fields.count ? (fields[i]["type"] ?? .null) : .null })
+        case AVRO_MAP:
+            let values = type["values"] ?? .null
+            return .object(try children(&v, writer) { _, _ in values })
+        case AVRO_ARRAY:
+            let items = type["items"] ?? .null
+            return .array(try children(&v, writer) { _, _ in items }.map(\.1))
+        case AVRO_UNION:
+            var discriminant: Int32 = 0
+            var branch = avro_value_t()
+            guard tr_avro_branch(&v, &discriminant, &branch) == 0 else { return .null }
+            let branches: [JSONValue] = { if case .array(let b) = schema { return b } else { return [] } }()
+            return try convert(&branch, Int(discriminant) < branches.count ? branches[Int(discriminant)] : .null, writer)
+        default:
+            throw .row("an Avro value of an unknown type")
+        }
+    }
+
+    /// The members of a record or map, or the items of an array, each converted with the schema `schemaOf` gives.
+    private func children(_ v: inout avro_value_t, _ writer: WriterSchema,
+                          schemaOf: (Int, String?) -> JSONValue) throws(Failure) -> [(String, JSONValue)] {
+        var count = 0
+        _ = tr_avro_size(&v, &count)
+        var out: [(String, JSONValue)] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            var child = avro_value_t()
+            var name: UnsafePointer<CChar>?
+            guard tr_avro_child(&v, i, &child, &name) == 0 else { continue }
+            let key = name.map { String(cString: $0) } ?? ""
+            out.append((key, try convert(&child, schemaOf(i, key), writer)))
+        }
+        return out
+    }
+
+    private func datetime(_ value: Int64, perSecond: Int64, local: Bool) -> String {
+        let seconds = value >= 0 ? value / perSecond : (value - perSecond + 1) / perSecond
+        let fraction = value - seconds * perSecond
+        let text = DateFormat.format(Date(timeIntervalSince1970: Double(seconds)), "%Y-%m-%d %H:%i:%s",
+                                     local ? TimeZone(secondsFromGMT: 0)! : timeZone)
+        guard fraction != 0 else { return text }
+        let digits = perSecond == 1000 ? 3 : 6
+        let f = String(fraction)
+        return text + "." + String(repeating: "0", count: digits - f.count) + f
+    }
+
+    static func timeOfDay(_ micros: Int64) -> String {
+        let s = max(0, micros / 1_000_000)
+        func p(_ n: Int64) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(p(s / 3600 % 24)):\(p(s / 60 % 60)):\(p(s % 60))"
+    }
+
+    /// A decimal's unscaled value (big-endian two's complement) as decimal text with `scale` digits after the point.
+    static func decimal(_ bytes: [UInt8], scale: Int) -> String {
+        guard !bytes.isEmpty else { return "0" }
+        let negative = bytes[0] & 0x80 != 0
+        var magnitude = bytes
+        if negative {                                              // two's complement → magnitude
+            for i in magnitude.indices { magnitude[i] = ~magnitude[i] }
+            var i = magnitude.count - 1
+            while i >= 0 { magnitude[i] &+= 1; if magnitude[i] != 0 { break }; i -= 1 }
+        }
+        var digits: [UInt8] = []
+        while magnitude.contains(where: { $0 != 0 }) {             // repeated division by 10
+            var remainder = 0
+            for i in magnitude.indices {
+                let acc = remainder << 8 | Int(magnitude[i])
+                magnitude[i] = UInt8(acc / 10)
+                remainder = acc % 10
+            }
+            digits.append(UInt8(remainder))
+        }
+        var text = String(digits.reversed().map { Character(String($0)) })
+        if text.isEmpty { text = "0" }
+        if scale > 0 {
+            if text.count <= scale { text = String(repeating: "0", count: scale - text.count + 1) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -scale))
+        }
+        return (negative ? "-" : "") + text
+    }
+}
+
+/// A writer schema: libavro's parsed form and a reusable value to decode into, and the schema's JSON with its named
+/// types, which tell logical types and where each union branch and record field comes from.
+final class WriterSchema {
+    let schema: avro_schema_t
+    let iface: UnsafeMutablePointer<avro_value_iface_t>
+    var value = avro_value_t()
+    let json: JSONValue
+    private(set) var named: [String: JSONValue] = [:]
+
+    struct Invalid: Error { var message: String }
+
+    init(_ text: String) throws(Invalid) {
+        do { json = try JSONParser.parse(text) } catch { throw Invalid(message: "not JSON: \(error)") }
+        var s: avro_schema_t?
+        guard text.withCString({ avro_schema_from_json_length($0, text.utf8.count, &s) }) == 0, let s else {
+            throw Invalid(message: String(cString: avro_strerror()))
+        }
+        guard let iface = avro_generic_class_from_schema(s) else {
+            avro_schema_decref(s)
+            throw Invalid(message: String(cString: avro_strerror()))
+        }
+        schema = s
+        self.iface = iface
+        guard avro_generic_value_new(iface, &value) == 0 else {
+            tr_avro_iface_decref(iface)
+            avro_schema_decref(s)
+            throw Invalid(message: String(cString: avro_strerror()))
+        }
+        collect(json, namespace: nil)
+    }
+
+    deinit {
+        avro_value_decref(&value)
+        tr_avro_iface_decref(iface)
+        avro_schema_decref(schema)
+    }
+
+    /// Named types (records, enums, fixed) by full and short name, so a type named by reference is found.
+    private func collect(_ node: JSONValue, namespace: String?) {
+        switch node {
+        case .array(let items): for i in items { collect(i, namespace: namespace) }
+        case .object:
+            var ns = namespace
+            if case .string(let name)? = node["name"] {
+                if case .string(let given)? = node["namespace"] { ns = given }
+                let full = name.contains(".") || ns == nil || ns!.isEmpty ? name : ns! + "." + name
+                named[full] = node
+                named[String(full.split(separator: ".").last ?? Substring(full))] = node
+                if name.contains(".") { ns = String(name[..<name.lastIndex(of: ".")!]) }
+            }
+            if case .array(let fields)? = node["fields"] { for f in fields { collect(f["type"] ?? .null, namespace: ns) } }
+            for key in ["items", "values"] { if let child = node[key] { collect(child, namespace: ns) } }
+            if node["fields"] == nil, let inner = node["type"] { collect(inner, namespace: ns) }   // {"type": {…}}
+        default: break
+        }
+    }
+
+    /// The type a schema node stands for: a reference by name gives the named type; `{"type": "long", ...}` stays as is.
+    func resolve(_ node: JSONValue) -> JSONValue {
+        if case .string(let name) = node, let n = named[name] ?? named[String(name.split(separator: ".").last ?? "")] { return n }
+        if case .object = node, case .string(let inner)? = node["type"], let n = named[inner], node["logicalType"] == nil { return n }
+        return node
+    }
+}
