@@ -55,7 +55,7 @@ final class AvroDecoder {
             throw .row("the Avro body does not decode with schema \(id): \(String(cString: avro_strerror()))")
         }
         var top = writer.value
-        return try convert(&top, writer.json, writer)
+        return try convert(&top, writer.root)
     }
 
     private func schema(_ id: Int32) throws(Failure) -> WriterSchema {
@@ -73,10 +73,8 @@ final class AvroDecoder {
         return parsed
     }
 
-    /// One Avro value as JSON, with `schema` (the JSON of its type) telling logical types and enum symbols.
-    private func convert(_ v: inout avro_value_t, _ schema: JSONValue, _ writer: WriterSchema) throws(Failure) -> JSONValue {
-        let type = writer.resolve(schema)
-        let logical: String? = { if case .string(let s)? = type["logicalType"] { return s } else { return nil } }()
+    /// One Avro value as JSON; `node` (compiled from the writer schema) tells logical types and where children come from.
+    private func convert(_ v: inout avro_value_t, _ node: AvroNode) throws(Failure) -> JSONValue {
         switch tr_avro_type(&v) {
         case AVRO_NULL: return .null
         case AVRO_BOOLEAN:
@@ -86,18 +84,18 @@ final class AvroDecoder {
         case AVRO_INT32:
             var i: Int32 = 0
             _ = tr_avro_int(&v, &i)
-            switch logical {
-            case "date": return .string(DateFormat.format(Date(timeIntervalSince1970: Double(i) * 86_400), "%Y-%m-%d", TimeZone(secondsFromGMT: 0)!))
-            case "time-millis": return .string(Self.timeOfDay(Int64(i) * 1000))
+            switch node.logical {
+            case .date: return .string(DateFormat.format(Date(timeIntervalSince1970: Double(i) * 86_400), "%Y-%m-%d", Self.utc))
+            case .timeMillis: return .string(Self.timeOfDay(Int64(i) * 1000))
             default: return .number(String(i))
             }
         case AVRO_INT64:
             var l: Int64 = 0
             _ = tr_avro_long(&v, &l)
-            switch logical {
-            case "timestamp-millis", "local-timestamp-millis": return .string(datetime(l, perSecond: 1000, local: logical!.hasPrefix("local")))
-            case "timestamp-micros", "local-timestamp-micros": return .string(datetime(l, perSecond: 1_000_000, local: logical!.hasPrefix("local")))
-            case "time-micros": return .string(Self.timeOfDay(l))
+            switch node.logical {
+            case .timestampMillis(let local): return .string(datetime(l, perSecond: 1000, local: local))
+            case .timestampMicros(let local): return .string(datetime(l, perSecond: 1_000_000, local: local))
+            case .timeMicros: return .string(Self.timeOfDay(l))
             default: return .number(String(l))
             }
         case AVRO_FLOAT:
@@ -118,40 +116,34 @@ final class AvroDecoder {
             var size = 0
             let rc = tr_avro_type(&v) == AVRO_BYTES ? tr_avro_bytes(&v, &p, &size) : tr_avro_fixed(&v, &p, &size)
             guard rc == 0 else { return .null }
-            let bytes = p.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
-            if logical == "decimal" {
-                let scale: Int = { if case .number(let n)? = type["scale"] { return Int(n) ?? 0 } else { return 0 } }()
-                return .number(Self.decimal(bytes, scale: scale))
-            }
+            let bytes = UnsafeRawBufferPointer(start: p, count: p == nil ? 0 : size)
+            if case .decimal(let scale) = node.logical { return .number(Self.decimal([UInt8](bytes), scale: scale)) }
             return .string(String(decoding: bytes, as: UTF8.self))
         case AVRO_ENUM:
             var i: Int32 = 0
             _ = tr_avro_enum(&v, &i)
-            guard let symbol = avro_schema_enum_get(tr_avro_schema(&v), i) else { throw .row("enum index \(i) has no symbol") }
-            return .string(String(cString: symbol))
+            guard i >= 0, Int(i) < node.symbols.count else { throw .row("enum index \(i) has no symbol") }
+            return .string(node.symbols[Int(i)])
         case AVRO_RECORD:
-            let fields: [JSONValue] = { if case .array(let f)? = type["fields"] { return f } else { return [] } }()
-            return .object(try children(&v, writer) { i, _ in i < fields.count ? (fields[i]["type"] ?? .null) : .null })
+            return .object(try children(&v) { i in i < node.children.count ? node.children[i] : AvroNode.plain })
         case AVRO_MAP:
-            let values = type["values"] ?? .null
-            return .object(try children(&v, writer) { _, _ in values })
+            let values = node.children.first ?? AvroNode.plain
+            return .object(try children(&v) { _ in values })
         case AVRO_ARRAY:
-            let items = type["items"] ?? .null
-            return .array(try children(&v, writer) { _, _ in items }.map(\.1))
+            let items = node.children.first ?? AvroNode.plain
+            return .array(try children(&v) { _ in items }.map(\.1))
         case AVRO_UNION:
             var discriminant: Int32 = 0
             var branch = avro_value_t()
             guard tr_avro_branch(&v, &discriminant, &branch) == 0 else { return .null }
-            let branches: [JSONValue] = { if case .array(let b) = schema { return b } else { return [] } }()
-            return try convert(&branch, Int(discriminant) < branches.count ? branches[Int(discriminant)] : .null, writer)
+            return try convert(&branch, Int(discriminant) < node.children.count ? node.children[Int(discriminant)] : AvroNode.plain)
         default:
             throw .row("an Avro value of an unknown type")
         }
     }
 
-    /// The members of a record or map, or the items of an array, each converted with the schema `schemaOf` gives.
-    private func children(_ v: inout avro_value_t, _ writer: WriterSchema,
-                          schemaOf: (Int, String?) -> JSONValue) throws(Failure) -> [(String, JSONValue)] {
+    /// The members of a record or map, or the items of an array, each converted with the node `nodeOf` gives.
+    private func children(_ v: inout avro_value_t, nodeOf: (Int) -> AvroNode) throws(Failure) -> [(String, JSONValue)] {
         var count = 0
         _ = tr_avro_size(&v, &count)
         var out: [(String, JSONValue)] = []
@@ -160,17 +152,18 @@ final class AvroDecoder {
             var child = avro_value_t()
             var name: UnsafePointer<CChar>?
             guard tr_avro_child(&v, i, &child, &name) == 0 else { continue }
-            let key = name.map { String(cString: $0) } ?? ""
-            out.append((key, try convert(&child, schemaOf(i, key), writer)))
+            out.append((name.map { String(cString: $0) } ?? "", try convert(&child, nodeOf(i))))
         }
         return out
     }
+
+    static let utc = TimeZone(secondsFromGMT: 0)!
 
     private func datetime(_ value: Int64, perSecond: Int64, local: Bool) -> String {
         let seconds = value >= 0 ? value / perSecond : (value - perSecond + 1) / perSecond
         let fraction = value - seconds * perSecond
         let text = DateFormat.format(Date(timeIntervalSince1970: Double(seconds)), "%Y-%m-%d %H:%i:%s",
-                                     local ? TimeZone(secondsFromGMT: 0)! : timeZone)
+                                     local ? Self.utc : timeZone)
         guard fraction != 0 else { return text }
         let digits = perSecond == 1000 ? 3 : 6
         let f = String(fraction)
@@ -213,18 +206,87 @@ final class AvroDecoder {
     }
 }
 
+/// A writer schema's types compiled once, so decoding a value looks nothing up: its logical type, enum symbols, and
+/// the nodes of its record fields, map values, array items or union branches. Recursive types share nodes.
+final class AvroNode {
+    enum Logical: Equatable {
+        case none, date, timeMillis, timeMicros
+        case timestampMillis(local: Bool), timestampMicros(local: Bool)
+        case decimal(scale: Int)
+    }
+    var logical: Logical = .none
+    var symbols: [String] = []
+    var children: [AvroNode] = []
+
+    /// A type with nothing to tell (primitives, and what a malformed schema leaves out).
+    static var plain: AvroNode { AvroNode() }
+
+    /// Compiles a schema node; `named` holds the named types seen so far (a reference to one returns its node).
+    static func compile(_ json: JSONValue, namespace: String?, named: inout [String: AvroNode]) -> AvroNode {
+        switch json {
+        case .string(let name):
+            let full = name.contains(".") || namespace == nil ? name : namespace! + "." + name
+            return named[full] ?? named[name] ?? plain
+        case .array(let branches):
+            let node = AvroNode()
+            node.children = branches.map { compile($0, namespace: namespace, named: &named) }
+            return node
+        case .object:
+            let node = AvroNode()
+            var ns = namespace
+            if case .string(let name)? = json["name"] {
+                if case .string(let given)? = json["namespace"] { ns = given }
+                if name.contains(".") { ns = String(name[..<name.lastIndex(of: ".")!]) }
+                let full = name.contains(".") || ns == nil || ns!.isEmpty ? name : ns! + "." + name
+                named[full] = node                                 // before the fields: a record may refer to itself
+                named[String(full.split(separator: ".").last ?? Substring(full))] = node
+            }
+            let type: String? = { if case .string(let t)? = json["type"] { return t } else { return nil } }()
+            switch type {
+            case "record", "error":
+                if case .array(let fields)? = json["fields"] {
+                    node.children = fields.map { compile($0["type"] ?? .null, namespace: ns, named: &named) }
+                }
+            case "enum":
+                if case .array(let symbols)? = json["symbols"] { node.symbols = symbols.compactMap { if case .string(let s) = $0 { return s } else { return nil } } }
+            case "array": node.children = [compile(json["items"] ?? .null, namespace: ns, named: &named)]
+            case "map": node.children = [compile(json["values"] ?? .null, namespace: ns, named: &named)]
+            case nil:
+                if let inner = json["type"] { return compile(inner, namespace: ns, named: &named) }   // {"type": {…}}
+            default: break
+            }
+            switch json["logicalType"] {
+            case .string("date")?: node.logical = .date
+            case .string("time-millis")?: node.logical = .timeMillis
+            case .string("time-micros")?: node.logical = .timeMicros
+            case .string("timestamp-millis")?: node.logical = .timestampMillis(local: false)
+            case .string("timestamp-micros")?: node.logical = .timestampMicros(local: false)
+            case .string("local-timestamp-millis")?: node.logical = .timestampMillis(local: true)
+            case .string("local-timestamp-micros")?: node.logical = .timestampMicros(local: true)
+            case .string("decimal")?:
+                let scale: Int = { if case .number(let n)? = json["scale"] { return Int(n) ?? 0 } else { return 0 } }()
+                node.logical = .decimal(scale: scale)
+            default: break
+            }
+            return node
+        default:
+            return plain
+        }
+    }
+}
+
 /// A writer schema: libavro's parsed form and a reusable value to decode into, and the schema's JSON with its named
 /// types, which tell logical types and where each union branch and record field comes from.
 final class WriterSchema {
     let schema: avro_schema_t
     let iface: UnsafeMutablePointer<avro_value_iface_t>
     var value = avro_value_t()
-    let json: JSONValue
-    private(set) var named: [String: JSONValue] = [:]
+    let root: AvroNode
 
     struct Invalid: Error { var message: String }
 
     init(_ text: String) throws(Invalid) {
+        let json: JSONValue
         do { json = try JSONParser.parse(text) } catch { throw Invalid(message: "not JSON: \(error)") }
         var s: avro_schema_t?
         guard text.withCString({ avro_schema_from_json_length($0, text.utf8.count, &s) }) == 0, let s else {
@@ -241,39 +303,13 @@ final class WriterSchema {
             avro_schema_decref(s)
             throw Invalid(message: String(cString: avro_strerror()))
         }
-        collect(json, namespace: nil)
+        var named: [String: AvroNode] = [:]
+        root = AvroNode.compile(json, namespace: nil, named: &named)
     }
 
     deinit {
         avro_value_decref(&value)
         tr_avro_iface_decref(iface)
         avro_schema_decref(schema)
-    }
-
-    /// Named types (records, enums, fixed) by full and short name, so a type named by reference is found.
-    private func collect(_ node: JSONValue, namespace: String?) {
-        switch node {
-        case .array(let items): for i in items { collect(i, namespace: namespace) }
-        case .object:
-            var ns = namespace
-            if case .string(let name)? = node["name"] {
-                if case .string(let given)? = node["namespace"] { ns = given }
-                let full = name.contains(".") || ns == nil || ns!.isEmpty ? name : ns! + "." + name
-                named[full] = node
-                named[String(full.split(separator: ".").last ?? Substring(full))] = node
-                if name.contains(".") { ns = String(name[..<name.lastIndex(of: ".")!]) }
-            }
-            if case .array(let fields)? = node["fields"] { for f in fields { collect(f["type"] ?? .null, namespace: ns) } }
-            for key in ["items", "values"] { if let child = node[key] { collect(child, namespace: ns) } }
-            if node["fields"] == nil, let inner = node["type"] { collect(inner, namespace: ns) }   // {"type": {…}}
-        default: break
-        }
-    }
-
-    /// The type a schema node stands for: a reference by name gives the named type; `{"type": "long", ...}` stays as is.
-    func resolve(_ node: JSONValue) -> JSONValue {
-        if case .string(let name) = node, let n = named[name] ?? named[String(name.split(separator: ".").last ?? "")] { return n }
-        if case .object = node, case .string(let inner)? = node["type"], let n = named[inner], node["logicalType"] == nil { return n }
-        return node
     }
 }
