@@ -68,6 +68,10 @@ public final class LoadBatch {
     private func addAvro(_ message: UnsafeRawBufferPointer) {
         guard let avro else { sourceFailure = "an Avro load needs a schema registry"; return }
         do {
+            if plan.jsonPaths == nil, plan.jsonRoot == nil {
+                records.append(try avro.decodeRow(message, fieldNames: plan.fieldNames))
+                return
+            }
             var value = try avro.decode(message)
             if let root = plan.jsonRoot {
                 guard let v = root.extract(from: value) else { reject(value.text, "JSON root not found: \(root.text)"); return }

@@ -39,7 +39,70 @@ final class AvroDecoder {
         self.timeZone = timeZone
     }
 
+    /// Field-to-column maps of the flat path, per writer schema.
+    private var columnsOf: [Int32: [Int?]] = [:]
+
+    /// The flat path (simple mode, no jsonpaths): a record's top-level fields straight into a row of `fieldNames`,
+    /// matched by name, without building a document.
+    func decodeRow(_ message: UnsafeRawBufferPointer, fieldNames: [String]) throws(Failure) -> [Value] {
+        let (id, writer) = try read(message)
+        var top = writer.value
+        guard tr_avro_type(&top) == AVRO_RECORD else { throw .row("the Avro value is not a record") }
+        let map: [Int?]
+        if let m = columnsOf[id] { map = m } else {
+            map = writer.root.names.map { name in fieldNames.firstIndex(of: name) }
+            columnsOf[id] = map
+        }
+        var row = [Value](repeating: .null, count: fieldNames.count)
+        var count = 0
+        _ = tr_avro_size(&top, &count)
+        for i in 0..<min(count, map.count) {
+            guard let column = map[i] else { continue }
+            var child = avro_value_t()
+            guard tr_avro_child(&top, i, &child, nil) == 0 else { continue }
+            let node = writer.root.children[i]
+            if let v = try scalar(&child, node) { row[column] = v } else { row[column] = LoadBatch.value(try convert(&child, node)) }
+        }
+        return row
+    }
+
+    /// A primitive without logical type as a row value directly; nil for anything else.
+    private func scalar(_ v: inout avro_value_t, _ node: AvroNode) throws(Failure) -> Value? {
+        guard node.logical == .none else { return nil }
+        switch tr_avro_type(&v) {
+        case AVRO_NULL: return Value.null
+        case AVRO_INT32:
+            var i: Int32 = 0
+            _ = tr_avro_int(&v, &i)
+            return .int(Int64(i))
+        case AVRO_INT64:
+            var l: Int64 = 0
+            _ = tr_avro_long(&v, &l)
+            return .int(l)
+        case AVRO_STRING:
+            var p: UnsafePointer<CChar>?
+            var size = 0
+            guard tr_avro_string(&v, &p, &size) == 0, let p else { return Value.null }
+            return .string(String(decoding: UnsafeRawBufferPointer(start: p, count: max(0, size - 1)), as: UTF8.self))
+        case AVRO_UNION:
+            var discriminant: Int32 = 0
+            var branch = avro_value_t()
+            guard tr_avro_branch(&v, &discriminant, &branch) == 0 else { return Value.null }
+            let b = Int(discriminant) < node.children.count ? node.children[Int(discriminant)] : AvroNode.plain
+            if let v = try scalar(&branch, b) { return v }
+            return LoadBatch.value(try convert(&branch, b))
+        default: return nil
+        }
+    }
+
     func decode(_ message: UnsafeRawBufferPointer) throws(Failure) -> JSONValue {
+        let (_, writer) = try read(message)
+        var top = writer.value
+        return try convert(&top, writer.root)
+    }
+
+    /// Reads a framed message into its writer schema's value.
+    private func read(_ message: UnsafeRawBufferPointer) throws(Failure) -> (Int32, WriterSchema) {
         guard message.count >= 5, message[0] == 0 else {
             let first = message.first.map { String(format: "0x%02x", $0) } ?? "nothing"
             throw .row("not a Confluent Avro message: it must start with the magic byte 0 and a 4-byte schema id, it starts with \(first)")
@@ -54,8 +117,7 @@ final class AvroDecoder {
         guard avro_value_read(reader, &writer.value) == 0 else {
             throw .row("the Avro body does not decode with schema \(id): \(String(cString: avro_strerror()))")
         }
-        var top = writer.value
-        return try convert(&top, writer.root)
+        return (id, writer)
     }
 
     private func schema(_ id: Int32) throws(Failure) -> WriterSchema {
@@ -217,6 +279,8 @@ final class AvroNode {
     var logical: Logical = .none
     var symbols: [String] = []
     var children: [AvroNode] = []
+    /// A record's field names, in order.
+    var names: [String] = []
 
     /// A type with nothing to tell (primitives, and what a malformed schema leaves out).
     static var plain: AvroNode { AvroNode() }
@@ -246,6 +310,7 @@ final class AvroNode {
             case "record", "error":
                 if case .array(let fields)? = json["fields"] {
                     node.children = fields.map { compile($0["type"] ?? .null, namespace: ns, named: &named) }
+                    node.names = fields.map { if case .string(let n)? = $0["name"] { return n } else { return "" } }
                 }
             case "enum":
                 if case .array(let symbols)? = json["symbols"] { node.symbols = symbols.compactMap { if case .string(let s) = $0 { return s } else { return nil } } }
