@@ -36,6 +36,10 @@ public struct CSVReader: Sendable {
 
     /// Calls `row` with the fields of each row in `bytes` (nil for `\N`).
     public func read(_ bytes: UnsafeRawBufferPointer, row: ([String?]) -> Void) {
+        if escape == 0, enclose == 0, separator.count == 1, delimiter.count == 1 {
+            readPlain(bytes, separator: separator[0], delimiter: delimiter[0], row: row)
+            return
+        }
         var fields: [String?] = []
         var field: [UInt8] = []
         var enclosed = false, inEnclose = false
@@ -85,5 +89,34 @@ public struct CSVReader: Sendable {
             i += 1
         }
         if !fields.isEmpty || !field.isEmpty || enclosed { endField(); row(fields) }
+    }
+
+    /// The common case — one-byte separator and delimiter, no enclose or escape — without copying bytes: each field is
+    /// made from the message in place. Same rows and fields as the general loop.
+    private func readPlain(_ bytes: UnsafeRawBufferPointer, separator: UInt8, delimiter: UInt8, row: ([String?]) -> Void) {
+        var fields: [String?] = []
+        fields.reserveCapacity(16)
+        func field(_ from: Int, _ to: Int) -> String? {
+            var lo = from, hi = to
+            if trimSpace {
+                while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+                while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+            }
+            if hi - lo == 2, bytes[lo] == UInt8(ascii: "\\"), bytes[lo + 1] == UInt8(ascii: "N") { return nil }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lo..<hi]), as: UTF8.self)
+        }
+        var start = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            if b == separator {
+                fields.append(field(start, i))
+                start = i + 1
+            } else if b == delimiter {
+                if !fields.isEmpty || i > start { fields.append(field(start, i)); row(fields) }
+                fields.removeAll(keepingCapacity: true)
+                start = i + 1
+            }
+        }
+        if !fields.isEmpty || bytes.count > start { fields.append(field(start, bytes.count)); row(fields) }
     }
 }

@@ -15,6 +15,8 @@ extension String {
 extension String {
     /// The string without leading and trailing whitespace (Foundation-free).
     public var trimmed: String {
+        // Most text (every CSV field a load converts) has nothing to trim: ASCII that is not a space at both ends.
+        if let f = utf8.first, let l = utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F { return self }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
