@@ -187,6 +187,19 @@ public final class TableCache: Sendable {
         }
         let keyIdx = d.columns.indices.filter { d.columns[$0].isKey }
         let rules = try Self.applyRules(t, schema, db)
+        if d.keysType == .primary || d.keysType == .unique, rules.updated == nil, rules.condition == nil {
+            // Upserts and deletes as two set statements: every stored row of a key the segment names goes, then each key's
+            // last row in load order (SQLite's max(rowid) picks that row's columns) is inserted unless it is a delete.
+            let keys = keyIdx.map { cols[$0] }.joined(separator: ", ")
+            let keyTuple = keyIdx.count == 1 ? keys : "(\(keys))"
+            let list = cols.joined(separator: ", ")
+            try db.execute(sql: "DELETE FROM main.\(name) WHERE \(keyTuple) IN (SELECT \(keys) FROM \(schema).rows)")
+            try db.execute(sql: """
+                INSERT INTO main.\(name) (\(list)) SELECT \(list) FROM
+                (SELECT \(list), "__op", max(rowid) FROM \(schema).rows GROUP BY \(keys)) WHERE "__op" = 0
+                """)
+            return
+        }
         let keyMatch = keyIdx.map { "\(cols[$0]) IS ?" }.joined(separator: " AND ")
         let select = try db.makeStatement(sql: "SELECT rowid, * FROM main.\(name) WHERE \(keyMatch) LIMIT 1")
         let delete = try db.makeStatement(sql: "DELETE FROM main.\(name) WHERE \(keyMatch)")

@@ -111,6 +111,16 @@ import Testing
         #expect(try contents(t) == [[.int(1), .string("a2")], [.int(3), .string("c")]])
     }
 
+    @Test func theLastRowOfAKeyInASegmentDecidesAndCompositeKeysMatchWhole() throws {
+        let t = try table("create table pk2 (a int not null, b varchar(5) not null, v int) primary key(a, b)")
+        try load(t, [[.int(1), .string("x"), .int(1)], [.int(1), .string("y"), .int(2)], [.int(2), .string("x"), .int(3)]])
+        try load(t, [[.int(1), .string("x"), .int(10)], [.int(1), .string("x"), .null], [.int(1), .string("x"), .int(12)],   // upsert, delete, upsert
+                     [.int(1), .string("y"), .int(20)], [.int(1), .string("y"), .null],                                       // upsert, delete
+                     [.int(3), .string("z"), .null], [.int(3), .string("z"), .int(30)]],                                      // delete, upsert
+                 ops: [0, 1, 0, 0, 1, 1, 0])
+        #expect(try contents(t) == [[.int(1), .string("x"), .int(12)], [.int(2), .string("x"), .int(3)], [.int(3), .string("z"), .int(30)]])
+    }
+
     @Test func aggregateTablesMergeEachValueColumnByItsFunction() throws {
         let t = try table("create table agg (k varchar(5), s bigint sum, mx int max, mn int min, r int replace, rn int replace_if_not_null) aggregate key(k)")
         try load(t, [[.string("a"), .int(1), .int(5), .int(5), .int(1), .int(1)], [.null, .int(10), .null, .null, .null, .null]])
