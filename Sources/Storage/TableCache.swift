@@ -159,7 +159,7 @@ public final class TableCache: Sendable {
     /// What the cache's copy of a table is built for; another key rebuilds it. `v2`: DUPLICATE tables end with `__op`;
     /// `v3`: DECIMAL and LARGEINT columns hold exact text (``NumericCollation``).
     private static func schemaKey(_ t: TableInfo) -> String {
-        "v3:" + t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
+        "v4:" + t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
     }
 
     private static func createTable(_ t: TableInfo, in db: Database) throws {
@@ -169,8 +169,10 @@ public final class TableCache: Sendable {
         if t.definition.keysType == .duplicate { cols.append(Segment.opColumn) }    // shaped like a segment: see apply
         try db.execute(sql: "CREATE TABLE \(name) (\(cols.joined(separator: ", ")))")
         if t.definition.keysType != .duplicate {
+            // PRIMARY KEY and UNIQUE tables hold one row per key: the index says so, and upserts replace through it.
             let keys = t.definition.keyColumns.map(Segment.quote).joined(separator: ", ")
-            try db.execute(sql: "CREATE INDEX \(Segment.quote(tableName(t.id) + "_keys")) ON \(name) (\(keys))")
+            let unique = t.definition.keysType == .aggregate ? "" : "UNIQUE "
+            try db.execute(sql: "CREATE \(unique)INDEX \(Segment.quote(tableName(t.id) + "_keys")) ON \(name) (\(keys))")
         }
     }
 
@@ -187,12 +189,23 @@ public final class TableCache: Sendable {
         }
         let keyIdx = d.columns.indices.filter { d.columns[$0].isKey }
         let rules = try Self.applyRules(t, schema, db)
-        if d.keysType == .primary || d.keysType == .unique, rules.updated == nil, rules.condition == nil {
-            // Upserts and deletes as two set statements: every stored row of a key the segment names goes, then each key's
-            // last row in load order (SQLite's max(rowid) picks that row's columns) is inserted unless it is a delete.
-            let keys = keyIdx.map { cols[$0] }.joined(separator: ", ")
+        let keys = keyIdx.map { cols[$0] }.joined(separator: ", ")
+        let shape = try Row.fetchOne(db, sql: """
+            SELECT coalesce(max("__op" <> 0), 0), coalesce(max(\(keyIdx.map { "\(cols[$0]) IS NULL" }.joined(separator: " OR "))), 0)
+            FROM \(schema).rows
+            """)
+        let (hasDeletes, hasNullKeys): (Bool, Bool) = (shape?[0] ?? false, shape?[1] ?? false)
+        if d.keysType == .primary || d.keysType == .unique, rules.updated == nil, rules.condition == nil, !hasNullKeys {
+            // Set statements instead of a statement per row (NULL keys, which `=` never matches, take the row path).
             let keyTuple = keyIdx.count == 1 ? keys : "(\(keys))"
             let list = cols.joined(separator: ", ")
+            if !hasDeletes {
+                // Only upserts (the usual load): in load order, each row replaces its key's stored row through the unique index.
+                try db.execute(sql: "INSERT OR REPLACE INTO main.\(name) (\(list)) SELECT \(list) FROM \(schema).rows ORDER BY rowid")
+                return
+            }
+            // With deletes: every stored row of a key the segment names goes, then each key's last row in load order
+            // (SQLite's max(rowid) picks that row's columns) is inserted unless it is a delete.
             try db.execute(sql: "DELETE FROM main.\(name) WHERE \(keyTuple) IN (SELECT \(keys) FROM \(schema).rows)")
             try db.execute(sql: """
                 INSERT INTO main.\(name) (\(list)) SELECT \(list) FROM

@@ -121,6 +121,13 @@ import Testing
         #expect(try contents(t) == [[.int(1), .string("x"), .int(12)], [.int(2), .string("x"), .int(3)], [.int(3), .string("z"), .int(30)]])
     }
 
+    @Test func uniqueTablesKeepOneRowForANullKeyToo() throws {
+        let t = try table("create table un (k int, v int) unique key(k)")
+        try load(t, [[.null, .int(1)], [.int(1), .int(1)]])
+        try load(t, [[.null, .int(2)], [.int(1), .int(2)], [.int(2), .int(2)]])
+        #expect(try contents(t) == [[.null, .int(2)], [.int(1), .int(2)], [.int(2), .int(2)]])
+    }
+
     @Test func aggregateTablesMergeEachValueColumnByItsFunction() throws {
         let t = try table("create table agg (k varchar(5), s bigint sum, mx int max, mn int min, r int replace, rn int replace_if_not_null) aggregate key(k)")
         try load(t, [[.string("a"), .int(1), .int(5), .int(5), .int(1), .int(1)], [.null, .int(10), .null, .null, .null, .null]])
