@@ -57,3 +57,34 @@ import TaskContract
         #expect(AvroDecoder.timeOfDay(3_723_000_000) == "01:02:03")
     }
 }
+
+@Suite struct AvroFuzzTests {
+    /// Random bodies and mutations of a valid message never crash the decoder: each is a row or an error row.
+    @Test func arbitraryBytesAreRowsOrErrorRows() throws {
+        let schema = #"{"type":"record","name":"r","fields":[{"name":"id","type":"long"},{"name":"s","type":["null","string"]},"#
+            + #"{"name":"tags","type":{"type":"array","items":"string"}},{"name":"m","type":{"type":"map","values":"double"}},"#
+            + #"{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":38,"scale":4}},"#
+            + #"{"name":"f","type":{"type":"fixed","name":"F","size":4}},{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}}]}"#
+        let table = [TestTables.column("id", .bigint), TestTables.column("s", .varchar(100))]
+        let batch = LoadBatch(plan: try LoadPlan(LoadSpec(format: .avro, tableColumns: table, keysType: .duplicate)),
+                              evaluator: SQLiteExpressionEvaluator(), avroSchemas: AvroDecodingTests.Schemas(known: [1: schema]))
+        // id 1, s = "x", tags ["a"], m {}, d 1 byte, f 4 bytes, e 0
+        let valid: [UInt8] = [0, 0, 0, 0, 1, 0x02, 0x02, 0x02, 0x78, 0x02, 0x02, 0x61, 0x00, 0x00, 0x02, 0x05, 1, 2, 3, 4, 0x00]
+        var rng = SystemRandomNumberGenerator()
+        var messages = [valid]
+        for _ in 0..<5000 {
+            var m = valid
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let i = Int.random(in: 5..<m.count, using: &rng)
+                m[i] = UInt8.random(in: 0...255, using: &rng)
+            }
+            if Bool.random(using: &rng) { m = Array(m.prefix(Int.random(in: 5...m.count, using: &rng))) }
+            messages.append(m)
+            messages.append([0, 0, 0, 0, 1] + (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        }
+        for m in messages { m.withUnsafeBytes { batch.add($0) } }
+        let r = try batch.finish()
+        #expect(r.loadedRows + r.filteredRows == messages.count)
+        #expect(r.loadedRows >= 1)
+    }
+}
