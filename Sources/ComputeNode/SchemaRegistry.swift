@@ -12,6 +12,8 @@ final class SchemaRegistry: AvroSchemaSource {
     private let user: String?
     private let password: String?
     private let cache = Mutex<[Int32: String]>([:])
+    /// Ids the registry said it does not have, with when: asked again after a minute, not for every message.
+    private let unknown = Mutex<[Int32: (String, Double)]>([:])
 
     struct Invalid: Error, CustomStringConvertible { var description: String }
 
@@ -33,6 +35,8 @@ final class SchemaRegistry: AvroSchemaSource {
 
     func schema(id: Int32) throws(AvroSchemaError) -> String {
         if let s = cache.withLock({ $0[id] }) { return s }
+        let now = Date().timeIntervalSince1970
+        if let (why, at) = unknown.withLock({ $0[id] }), now - at < 60 { throw .unknown(why) }
         let answer: (status: Int, body: [UInt8])
         do { answer = try HTTPGet.fetch("\(base)/schemas/ids/\(id)", user: user, password: password) } catch {
             throw .unavailable("\(base): \(error)")
@@ -44,9 +48,12 @@ final class SchemaRegistry: AvroSchemaSource {
             guard case .string(let schema)? = parsed?["schema"] else { throw .unavailable("\(base) answered without a schema") }
             cache.withLock { $0[id] = schema }
             return schema
-        case 404:
-            if case .string(let message)? = parsed?["message"] { throw .unknown(message) }
-            throw .unknown("the registry has no schema \(id)")
+        case 404 where (parsed?["error_code"]).map({ if case .number("40403") = $0 { return true } else { return false } }) == true:
+            // Only the registry's own "schema not found" makes the message an error row; any other 404 (a wrong base path,
+            // a proxy) is the registry not answering, so nothing is dropped.
+            let why: String = { if case .string(let m)? = parsed?["message"] { return m } else { return "Schema not found" } }()
+            unknown.withLock { if $0.count > 1024 { $0.removeAll() }; $0[id] = (why, now) }
+            throw .unknown(why)
         default:
             let message: String = { if case .string(let m)? = parsed?["message"] { return ": \(m)" } else { return "" } }()
             throw .unavailable("\(base) answered HTTP \(answer.status)\(message)")

@@ -68,7 +68,7 @@ extension RoutineLoadDefinition {
                 }
             case "kafka_offsets":
                 offsets = try p.value.split(separator: ",").map { (s) throws(RoutineLoadError) -> KafkaOffset in try KafkaOffset.parse(String(s)) }
-            case "confluent.schema.registry.url": source.schemaRegistryURL = p.value
+            case "confluent.schema.registry.url": source.schemaRegistryURL = try Self.registryURL(p.value)
             default:
                 guard p.key.hasPrefix("property.") else { throw .invalid("\(p.key) is invalid kafka custom property") }
                 let key = String(p.key.dropFirst("property.".count))

@@ -106,6 +106,22 @@ extension RoutineLoadDefinition {
         return KnownTimeZones.isValid(v) ? v : nil
     }
 
+    /// `http[s]://[key:secret@]host[:port][/path]`, checked when the job is created or altered (not first at a task).
+    static func registryURL(_ raw: String) throws(RoutineLoadError) -> String {
+        let v = raw.trimmed
+        let lower = v.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            throw .invalid("confluent.schema.registry.url must be http[s]://[<key>:<secret>@]<host>[:<port>]")
+        }
+        let rest = v.drop { $0 != "/" }.dropFirst(2)
+        let authority = rest.prefix { $0 != "/" }
+        let host = authority.split(separator: "@").last.map(String.init) ?? ""
+        guard !host.isEmpty, host.utf8.count <= 255, !v.contains(where: { $0.isWhitespace || $0 == "\\" }) else {
+            throw .invalid("confluent.schema.registry.url must be http[s]://[<key>:<secret>@]<host>[:<port>]")
+        }
+        return v
+    }
+
     static func kafka(_ props: [Property], format: LoadFormat, makeGroupID: () -> String) throws(RoutineLoadError) -> KafkaSource {
         var brokers: String?, topic: String?, partitionsText: String?, offsetsText: String?, registry: String?
         var custom: [Property] = []
@@ -115,7 +131,7 @@ extension RoutineLoadDefinition {
             case "kafka_topic": topic = p.value.filter { $0 != " " }
             case "kafka_partitions": partitionsText = p.value
             case "kafka_offsets": offsetsText = p.value
-            case "confluent.schema.registry.url": registry = p.value
+            case "confluent.schema.registry.url": registry = try Self.registryURL(p.value)
             default:
                 guard p.key.hasPrefix("property.") else { throw .invalid("\(p.key) is invalid kafka custom property") }
                 let key = String(p.key.dropFirst("property.".count))

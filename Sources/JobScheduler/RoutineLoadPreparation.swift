@@ -80,7 +80,7 @@ extension RoutineLoadJob {
             case .offset(let n): progress[p] = n
             case .time(let text):
                 guard let date = DateTimeText.parse(text, in: zone) else { continue }
-                times[p] = Int64((date.timeIntervalSince1970 * 1000).rounded())
+                times[p] = max(0, Int64((date.timeIntervalSince1970 * 1000).rounded()))      // Kafka's times start at 1970
             }
         }
         if !times.isEmpty {

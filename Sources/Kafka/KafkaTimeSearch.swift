@@ -27,13 +27,15 @@ public enum KafkaTimeSearch {
             }
             throw .failed("no message could be read from \(topic) [\(partition)] at offset \(offset)")
         }
-        guard let last = try read(high - 1), last.time >= millis else { return nil }
-        var lo = low, hi = high - 1                    // starting at `hi` reaches a message recent enough; before `lo` none does
+        // The smallest start whose first message is recent enough, or has no message after it (markers, compaction):
+        // monotonic in the start for non-decreasing times, so a binary search finds it; nothing there means no message is.
+        var lo = low, hi = high
         while lo < hi {
             let mid = lo + (hi - lo) / 2
-            guard let m = try read(mid) else { lo = mid + 1; continue }
+            guard let m = try read(mid) else { hi = mid; continue }
             if m.time >= millis { hi = mid } else { lo = m.offset + 1 }
         }
+        guard hi < high, try read(hi) != nil else { return nil }
         return hi
     }
 }

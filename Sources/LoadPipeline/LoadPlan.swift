@@ -66,6 +66,9 @@ public struct LoadPlan: Sendable {
                 throw LoadError("partial update needs every key column in the load's columns; \(table[missing].name) is missing")
             }
             updateColumns = table.indices.filter { sources[$0] != .absent }.map { table[$0].name }
+            if let m = spec.mergeCondition, let i = table.firstIndex(where: { $0.name.lowercased() == m.lowercased() }), sources[i] == .absent {
+                throw LoadError("merge_condition column \(m) must be one of the columns a partial update loads")
+            }
         } else {
             updateColumns = nil
         }

@@ -231,7 +231,7 @@ public final class TableCache: Sendable {
                     continue
                 }
                 let stored: [DatabaseValue] = (0..<cols.count).map { existing[$0 + 1] }
-                if let m = rules.condition, Self.order(values[m], stored[m]) == .orderedAscending { continue }
+                if let m = rules.condition, Self.order(values[m], stored[m], numeric: d.columns[m].type.isNumeric) == .orderedAscending { continue }
                 let merged = rules.updated.map { u in stored.indices.map { u.contains($0) ? values[$0] : stored[$0] } } ?? values
                 try update.execute(arguments: StatementArguments(merged + [(existing[0] as Int64).databaseValue]))
             case .primary, .unique:
@@ -268,14 +268,14 @@ public final class TableCache: Sendable {
 
     /// How two stored values order (merge_condition): numbers as numbers, DECIMAL/LARGEINT text by value, other text
     /// (dates, datetimes, strings) as text; NULL first.
-    static func order(_ a: DatabaseValue, _ b: DatabaseValue) -> ComparisonResult {
+    static func order(_ a: DatabaseValue, _ b: DatabaseValue, numeric: Bool) -> ComparisonResult {
         switch (a.storage, b.storage) {
         case (.null, .null): return .orderedSame
         case (.null, _): return .orderedAscending
         case (_, .null): return .orderedDescending
         case (.int64(let x), .int64(let y)): return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
         case (.string(let x), .string(let y)):
-            if Double(x) != nil, Double(y) != nil { return NumericCollation.compare(x, y) }
+            if numeric { return NumericCollation.compare(x, y) }                  // DECIMAL / LARGEINT text
             return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
         default:
             let x = Double.fromDatabaseValue(a) ?? 0, y = Double.fromDatabaseValue(b) ?? 0

@@ -60,6 +60,8 @@ import Testing
         (#""kafka_broker_list" = "h:1", "kafka_topic" = "t", "kafka_partitions" = "0", "kafka_offsets" = "soon""#,
          "Invalid kafka offset: 'soon'. Expected values should be an integer, OFFSET_BEGINNING, or OFFSET_END"),
         (#""kafka_broker_list" = "h:1", "kafka_topic" = "t", "kafka_typo" = "1""#, "kafka_typo is invalid kafka custom property"),
+        (#""kafka_broker_list" = "h:1", "kafka_topic" = "t", "confluent.schema.registry.url" = "file:///etc/passwd""#,
+         "confluent.schema.registry.url must be http[s]://[<key>:<secret>@]<host>[:<port>]"),
         (#""kafka_broker_list" = "h:1", "kafka_topic" = "t", "property.sasl.kerberos.kinit.cmd" = "id > /tmp/x""#,
          "kafka property 'sasl.kerberos.kinit.cmd' is not allowed: it runs a shell command"),
         (#""kafka_broker_list" = "h:1", "kafka_topic" = "t", "property.plugin.library.paths" = "/tmp/x.so""#,

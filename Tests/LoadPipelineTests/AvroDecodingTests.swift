@@ -88,3 +88,43 @@ import TaskContract
         #expect(r.loadedRows >= 1)
     }
 }
+
+@Suite struct AvroHostileBodyTests {
+    func reasons(_ schema: String, _ bodies: [[UInt8]], table: [TableColumn] = [TestTables.column("id", .bigint)]) throws -> LoadResult {
+        let batch = LoadBatch(plan: try LoadPlan(LoadSpec(format: .avro, tableColumns: table, keysType: .duplicate)),
+                              evaluator: SQLiteExpressionEvaluator(), avroSchemas: AvroDecodingTests.Schemas(known: [1: schema]))
+        for b in bodies { ([0, 0, 0, 0, 1] + b).withUnsafeBytes { batch.add($0) } }
+        return try batch.finish()
+    }
+
+    @Test func malformedBodiesAreErrorRowsNeverReachingLibavro() throws {
+        let union = #"{"type":"record","name":"r","fields":[{"name":"id","type":"long"},{"name":"s","type":["null","string"]}]}"#
+        var r = try reasons(union, [[0x02, 0x04], [0x02, 0x01], [0x02, 0x02, 0x01, 0x78], [0x02, 0x00, 0x00],
+                                    [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00]])
+        #expect(r.loadedRows == 0 && r.filteredRows == 5)
+        #expect(r.rejected.map(\.reason).contains { $0.contains("union branch 2 is not one of 2") })
+        #expect(r.rejected.map(\.reason).contains { $0.contains("union branch -1") })
+        #expect(r.rejected.map(\.reason).contains { $0.contains("string of -1 bytes") })
+        #expect(r.rejected.map(\.reason).contains { $0.contains("bytes follow the Avro value") })
+        #expect(r.rejected.map(\.reason).contains { $0.contains("longer than 10 bytes") })
+        // A block claiming 2^62 nulls, and a linked list nested 10,000 deep.
+        let nulls = #"{"type":"record","name":"r","fields":[{"name":"id","type":"long"},{"name":"n","type":{"type":"array","items":"null"}}]}"#
+        r = try reasons(nulls, [[0x02, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x00]])
+        #expect(r.filteredRows == 1 && r.rejected[0].reason.contains("empty items"))
+        let list = #"{"type":"record","name":"node","fields":[{"name":"id","type":"long"},{"name":"next","type":["null","node"]}]}"#
+        r = try reasons(list, [[0x02] + Array(repeating: [0x02, 0x02], count: 10_000).flatMap { $0 } + [0x00],
+                               [0x02, 0x02, 0x04, 0x00]])
+        #expect(r.filteredRows == 1 && r.rejected[0].reason.contains("nested deeper than"))
+        #expect(r.loadedRows == 1 && r.rows[0] == [.int(1)])
+        // Timestamps at the ends of Int64 and oversized decimals.
+        let odd = #"{"type":"record","name":"r","fields":[{"name":"id","type":"long"},"#
+            + #"{"name":"t","type":{"type":"long","logicalType":"timestamp-micros"}},"#
+            + #"{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":38,"scale":2}}]}"#
+        let table = [TestTables.column("id", .bigint), TestTables.column("t", .datetime), TestTables.column("d", .decimal(precision: 38, scale: 2))]
+        r = try reasons(odd, [[0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00],
+                              [0x02, 0x00, 0x50] + Array(repeating: 0x11, count: 40)], table: table)
+        #expect(r.filteredRows == 2)
+        #expect(r.rejected.map(\.reason).contains { $0.contains("outside years") })
+        #expect(r.rejected.map(\.reason).contains { $0.contains("decimal of 40 bytes") })
+    }
+}

@@ -52,6 +52,7 @@ import Testing
         #expect(!SecretRedaction.redact("SET PASSWORD = PASSWORD('pw2')").contains("pw2"))
         #expect(!SecretRedaction.redact("SET PASSWORD FOR u = 'pw3'").contains("pw3"))
         #expect(!SecretRedaction.redact(#"CREATE ROUTINE LOAD j ON t FROM KAFKA ("property.sasl.password" = "pw4")"#).contains("pw4"))
+        #expect(!SecretRedaction.redact(#"FROM KAFKA ("confluent.schema.registry.url" = "http://k:pw5@h:8081")"#).contains("pw5"))
         #expect(SecretRedaction.redact("SELECT 'password'") == "SELECT 'password'")
         #expect(SecretRedaction.redact("SELECT 1") == "SELECT 1")
         #expect(!SecretRedaction.redact("CREATE USER u IDENTIFIED BY 'unterminated").contains("unterminated"))

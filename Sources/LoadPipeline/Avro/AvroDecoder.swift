@@ -110,13 +110,12 @@ final class AvroDecoder {
         let id = Int32(bitPattern: UInt32(message[1]) << 24 | UInt32(message[2]) << 16 | UInt32(message[3]) << 8 | UInt32(message[4]))
         let writer = try schema(id)
         let body = UnsafeRawBufferPointer(rebasing: message[5...])
+        do { try AvroBodyCheck.check(body, writer.root) } catch { throw .row("the Avro body does not decode with schema \(id): \(error.reason)") }
         guard let reader = avro_reader_memory(body.baseAddress?.assumingMemoryBound(to: CChar.self), Int64(body.count)) else {
             throw .row("cannot read the Avro body")
         }
         defer { avro_reader_free(reader) }
-        guard avro_value_read(reader, &writer.value) == 0 else {
-            throw .row("the Avro body does not decode with schema \(id): \(String(cString: avro_strerror()))")
-        }
+        guard avro_value_read(reader, &writer.value) == 0 else { throw .row("the Avro body does not decode with schema \(id)") }
         return (id, writer)
     }
 
@@ -147,7 +146,9 @@ final class AvroDecoder {
             var i: Int32 = 0
             _ = tr_avro_int(&v, &i)
             switch node.logical {
-            case .date: return .string(DateFormat.format(Date(timeIntervalSince1970: Double(i) * 86_400), "%Y-%m-%d", Self.utc))
+            case .date:
+                guard (-719_162...2_932_896).contains(Int64(i)) else { throw .row("an Avro date outside years 1-9999") }
+                return .string(DateFormat.format(Date(timeIntervalSince1970: Double(i) * 86_400), "%Y-%m-%d", Self.utc))
             case .timeMillis: return .string(Self.timeOfDay(Int64(i) * 1000))
             default: return .number(String(i))
             }
@@ -155,8 +156,8 @@ final class AvroDecoder {
             var l: Int64 = 0
             _ = tr_avro_long(&v, &l)
             switch node.logical {
-            case .timestampMillis(let local): return .string(datetime(l, perSecond: 1000, local: local))
-            case .timestampMicros(let local): return .string(datetime(l, perSecond: 1_000_000, local: local))
+            case .timestampMillis(let local): return .string(try datetime(l, perSecond: 1000, local: local))
+            case .timestampMicros(let local): return .string(try datetime(l, perSecond: 1_000_000, local: local))
             case .timeMicros: return .string(Self.timeOfDay(l))
             default: return .number(String(l))
             }
@@ -179,7 +180,10 @@ final class AvroDecoder {
             let rc = tr_avro_type(&v) == AVRO_BYTES ? tr_avro_bytes(&v, &p, &size) : tr_avro_fixed(&v, &p, &size)
             guard rc == 0 else { return .null }
             let bytes = UnsafeRawBufferPointer(start: p, count: p == nil ? 0 : size)
-            if case .decimal(let scale) = node.logical { return .number(Self.decimal([UInt8](bytes), scale: scale)) }
+            if case .decimal(let scale) = node.logical {
+                guard bytes.count <= 32 else { throw .row("an Avro decimal of \(bytes.count) bytes (at most 32 fit DECIMAL)") }
+                return .number(Self.decimal([UInt8](bytes), scale: scale))
+            }
             return .string(String(decoding: bytes, as: UTF8.self))
         case AVRO_ENUM:
             var i: Int32 = 0
@@ -221,9 +225,10 @@ final class AvroDecoder {
 
     static let utc = TimeZone(secondsFromGMT: 0)!
 
-    private func datetime(_ value: Int64, perSecond: Int64, local: Bool) -> String {
-        let seconds = value >= 0 ? value / perSecond : (value - perSecond + 1) / perSecond
-        let fraction = value - seconds * perSecond
+    private func datetime(_ value: Int64, perSecond: Int64, local: Bool) throws(Failure) -> String {
+        let (q, r) = value.quotientAndRemainder(dividingBy: perSecond)
+        let seconds = r < 0 ? q - 1 : q, fraction = r < 0 ? r + perSecond : r
+        guard (-62_135_596_800...253_402_300_799).contains(seconds) else { throw .row("an Avro timestamp outside years 1-9999") }
         let text = DateFormat.format(Date(timeIntervalSince1970: Double(seconds)), "%Y-%m-%d %H:%i:%s",
                                      local ? Self.utc : timeZone)
         guard fraction != 0 else { return text }
@@ -276,23 +281,49 @@ final class AvroNode {
         case timestampMillis(local: Bool), timestampMicros(local: Bool)
         case decimal(scale: Int)
     }
+    /// The binary shape, for ``AvroBodyCheck``.
+    enum Kind: Equatable {
+        case null, boolean, int, long, float, double, bytes, string, record, enumeration, array, map, union, fixed(Int)
+        case unknown
+    }
+    var kind: Kind = .unknown
     var logical: Logical = .none
     var symbols: [String] = []
     var children: [AvroNode] = []
     /// A record's field names, in order.
     var names: [String] = []
 
-    /// A type with nothing to tell (primitives, and what a malformed schema leaves out).
+    /// A type with nothing to tell (what a malformed schema leaves out).
     static var plain: AvroNode { AvroNode() }
+
+    static func primitive(_ name: String) -> Kind? {
+        switch name {
+        case "null": return .null
+        case "boolean": return .boolean
+        case "int": return .int
+        case "long": return .long
+        case "float": return .float
+        case "double": return .double
+        case "bytes": return .bytes
+        case "string": return .string
+        default: return nil
+        }
+    }
 
     /// Compiles a schema node; `named` holds the named types seen so far (a reference to one returns its node).
     static func compile(_ json: JSONValue, namespace: String?, named: inout [String: AvroNode]) -> AvroNode {
         switch json {
         case .string(let name):
+            if let kind = primitive(name) {
+                let node = AvroNode()
+                node.kind = kind
+                return node
+            }
             let full = name.contains(".") || namespace == nil ? name : namespace! + "." + name
             return named[full] ?? named[name] ?? plain
         case .array(let branches):
             let node = AvroNode()
+            node.kind = .union
             node.children = branches.map { compile($0, namespace: namespace, named: &named) }
             return node
         case .object:
@@ -306,16 +337,26 @@ final class AvroNode {
                 named[String(full.split(separator: ".").last ?? Substring(full))] = node
             }
             let type: String? = { if case .string(let t)? = json["type"] { return t } else { return nil } }()
+            if let t = type, let kind = primitive(t) { node.kind = kind }
             switch type {
             case "record", "error":
+                node.kind = .record
                 if case .array(let fields)? = json["fields"] {
                     node.children = fields.map { compile($0["type"] ?? .null, namespace: ns, named: &named) }
                     node.names = fields.map { if case .string(let n)? = $0["name"] { return n } else { return "" } }
                 }
             case "enum":
+                node.kind = .enumeration
                 if case .array(let symbols)? = json["symbols"] { node.symbols = symbols.compactMap { if case .string(let s) = $0 { return s } else { return nil } } }
-            case "array": node.children = [compile(json["items"] ?? .null, namespace: ns, named: &named)]
-            case "map": node.children = [compile(json["values"] ?? .null, namespace: ns, named: &named)]
+            case "array":
+                node.kind = .array
+                node.children = [compile(json["items"] ?? .null, namespace: ns, named: &named)]
+            case "map":
+                node.kind = .map
+                node.children = [compile(json["values"] ?? .null, namespace: ns, named: &named)]
+            case "fixed":
+                let size: Int = { if case .number(let n)? = json["size"] { return Int(n) ?? -1 } else { return -1 } }()
+                node.kind = size >= 0 ? .fixed(size) : .unknown
             case nil:
                 if let inner = json["type"] { return compile(inner, namespace: ns, named: &named) }   // {"type": {…}}
             default: break
@@ -330,7 +371,7 @@ final class AvroNode {
             case .string("local-timestamp-micros")?: node.logical = .timestampMicros(local: true)
             case .string("decimal")?:
                 let scale: Int = { if case .number(let n)? = json["scale"] { return Int(n) ?? 0 } else { return 0 } }()
-                node.logical = .decimal(scale: scale)
+                if (0...38).contains(scale) { node.logical = .decimal(scale: scale) }
             default: break
             }
             return node

@@ -4,7 +4,7 @@
 /// lexer cannot read is replaced whole when it mentions one of those words, so a half-typed secret is not shown either.
 public enum SecretRedaction {
     static let secretWords = ["secret", "password", "passwd", "access_key", "shared_key", "sas_token", "private_key", "token",
-                              "credential", "sasl.jaas"]
+                              "credential", "sasl.jaas", "schema.registry.url"]
 
     public static func isSecretKey(_ key: String) -> Bool {
         let k = key.lowercased()
