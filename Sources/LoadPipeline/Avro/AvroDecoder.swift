@@ -388,6 +388,8 @@ final class WriterSchema {
     let iface: UnsafeMutablePointer<avro_value_iface_t>
     var value = avro_value_t()
     let root: AvroNode
+    /// Named types: the only way a schema refers back to itself, so the only nodes that can form cycles.
+    private let named: [String: AvroNode]
 
     struct Invalid: Error { var message: String }
 
@@ -411,9 +413,11 @@ final class WriterSchema {
         }
         var named: [String: AvroNode] = [:]
         root = AvroNode.compile(json, namespace: nil, named: &named)
+        self.named = named
     }
 
     deinit {
+        for node in named.values { node.children = [] }              // a recursive schema's nodes refer to each other
         avro_value_decref(&value)
         tr_avro_iface_decref(iface)
         avro_schema_decref(schema)
