@@ -200,8 +200,9 @@ public final class TableCache: Sendable {
             let keyTuple = keyIdx.count == 1 ? keys : "(\(keys))"
             let list = cols.joined(separator: ", ")
             if !hasDeletes {
-                // Only upserts (the usual load): in load order, each row replaces its key's stored row through the unique index.
-                try db.execute(sql: "INSERT OR REPLACE INTO main.\(name) (\(list)) SELECT \(list) FROM \(schema).rows ORDER BY rowid")
+                // Only upserts (the usual load): each row replaces its key's stored row through the unique index, a key's rows
+                // in load order; sorted by key, the index is written in order rather than at random.
+                try db.execute(sql: "INSERT OR REPLACE INTO main.\(name) (\(list)) SELECT \(list) FROM \(schema).rows ORDER BY \(keys), rowid")
                 return
             }
             // With deletes: every stored row of a key the segment names goes, then each key's last row in load order
