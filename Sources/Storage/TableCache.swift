@@ -190,12 +190,14 @@ public final class TableCache: Sendable {
         let keyIdx = d.columns.indices.filter { d.columns[$0].isKey }
         let rules = try Self.applyRules(t, schema, db)
         let keys = keyIdx.map { cols[$0] }.joined(separator: ", ")
-        let shape = try Row.fetchOne(db, sql: """
+        let setBased = (d.keysType == .primary || d.keysType == .unique) && rules.updated == nil && rules.condition == nil
+        // Whether the segment holds deletes or NULL keys: one scan, only where it decides how to apply.
+        let shape = setBased ? try Row.fetchOne(db, sql: """
             SELECT coalesce(max("__op" <> 0), 0), coalesce(max(\(keyIdx.map { "\(cols[$0]) IS NULL" }.joined(separator: " OR "))), 0)
             FROM \(schema).rows
-            """)
+            """) : nil
         let (hasDeletes, hasNullKeys): (Bool, Bool) = (shape?[0] ?? false, shape?[1] ?? false)
-        if d.keysType == .primary || d.keysType == .unique, rules.updated == nil, rules.condition == nil, !hasNullKeys {
+        if setBased, !hasNullKeys {
             // Set statements instead of a statement per row (NULL keys, which `=` never matches, take the row path).
             let keyTuple = keyIdx.count == 1 ? keys : "(\(keys))"
             let list = cols.joined(separator: ", ")
