@@ -6,7 +6,7 @@ public struct ErrorReason: Equatable, Sendable, Codable {
     public var message: String
     public init(code: Int, message: String) { self.code = code; self.message = message }
 
-    public static let manualPause = 100, manualStop = 101, tooManyFailureRows = 102, createTasks = 103, tasksAbort = 104
+    public static let manualPause = 100, manualStop = 101, tooManyFailureRows = 102, createTasks = 103, tasksAbort = 104, slowRunning = 105
     public static let partitions = 4, databaseDropped = 5, tableDropped = 6
 
     public var description: String { "ErrorReason{errCode = \(code), msg='\(message)'}" }

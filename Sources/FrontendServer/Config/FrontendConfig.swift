@@ -20,6 +20,8 @@ public struct FrontendConfig: Equatable, Sendable {
     /// TLS for MySQL clients (SSLRequest). With no certificate configured, a self-signed one is generated.
     /// Seconds between routine-load scheduler rounds (StarRocks: routine_load_scheduler_interval_millisecond, 10 s).
     public var routineLoadSchedulerIntervalSeconds = 10
+    /// A RUNNING job whose partition has been behind longer than this shows UNSTABLE (StarRocks' default, 3600).
+    public var routineLoadUnstableThresholdSecond = 3600
     /// Run a compute node inside the FE, so `tributary-fe` alone loads data.
     public var embeddedComputeNode = true
     /// Per-job task cap (StarRocks: max_routine_load_task_concurrent_num, 5).
@@ -106,6 +108,7 @@ public struct FrontendConfig: Equatable, Sendable {
             case "qe_max_connection": try int(1...1_000_000) { config.qeMaxConnection = $0 }
             case "connect_timeout_second": try int(1...86_400) { config.connectTimeoutSeconds = $0 }
             case "routine_load_scheduler_interval_second": try int(1...86_400) { config.routineLoadSchedulerIntervalSeconds = $0 }
+            case "routine_load_unstable_threshold_second": try int(1...Int.max) { config.routineLoadUnstableThresholdSecond = $0 }
             case "embedded_compute_node": try bool { config.embeddedComputeNode = $0 }
             case "max_routine_load_task_concurrent_num": try int(1...1024) { config.maxRoutineLoadTaskConcurrentNum = $0 }
             case "max_routine_load_task_num_per_be": try int(1...4096) { config.maxRoutineLoadTaskNumPerBe = $0 }

@@ -160,7 +160,7 @@ extension StatementExecutor {
         if let name = show.name, jobs.isEmpty {
             throw .ddl("There is no running job named \(name.name) in db \(database). Include history? \(show.all), you can try `show all routine load job for job_name` if you want to list stopped and cancelled jobs")
         }
-        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: jobs.map(server.loads.shownRows.row))
+        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: jobs.map(server.loads.shownRow))
         guard show.whereClause != nil || !show.orderBy.isEmpty || show.limit != nil else { return result }
         let textColumns = result.columns
         result.columns[0].type = .bigint                                   // Id and CurrentTaskNum compare as numbers

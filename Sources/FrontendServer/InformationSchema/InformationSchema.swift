@@ -138,9 +138,10 @@ struct InformationSchema {
         return views.filter { privileges.allows("INSERT", database: $0.job.databaseName, table: $0.job.tableName) }.map { view in
             let job = view.job
             let tasks = RoutineLoadScheduler.shownTasks(view).count
-            let shown = server.loads.shownRows.row(view)                                    // SHOW ROUTINE LOAD's 22 cells
-            return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], shown[7], shown[8], .int(Int64(tasks)),
-                    shown[10], shown[11], shown[12], shown[13], shown[14], shown[16], .string(job.errorLogURLs.reversed().joined(separator: ",")),
+            let shown = server.loads.shownRow(view)                                         // SHOW ROUTINE LOAD's 22 cells
+            // Here STATE never says UNSTABLE and the reason is shown only for PAUSED or CANCELLED jobs (reference §4.7).
+            return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], .string(job.state.rawValue), shown[8], .int(Int64(tasks)),
+                    shown[10], shown[11], shown[12], shown[13], shown[14], .string(job.displayedReason), .string(job.errorLogURLs.reversed().joined(separator: ",")),
                     shown[18], shown[19], shown[20], shown[21], shown[15]]
         }
     }

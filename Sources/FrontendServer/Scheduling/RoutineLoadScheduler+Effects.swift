@@ -29,6 +29,11 @@ extension RoutineLoadScheduler {
                     let result = kafka.highWatermarks(key, partitions)
                     send { core, now in core.watermarksFetched(key, result, now: now) }
                 }
+            case .refreshLag(let key, let partitions, let sentAt):
+                work.async { [self] in
+                    let result = kafka.highWatermarks(key, partitions)
+                    send { core, now in core.lagRefreshed(key, result, sentAt: sentAt, now: now) }
+                }
             case .start(let task, let job, let partitions, let begin, let node):
                 work.async { [self] in
                     let result = start(task, job: job, partitions: partitions, begin: begin, node: node)

@@ -1,4 +1,5 @@
 import CatalogStore
+import Expressions
 import ComputeNode
 import Foundation
 import JobScheduler
@@ -46,6 +47,7 @@ final class RoutineLoadScheduler: Sendable {
         settings.discoveryInterval = Double(config.routineLoadSchedulerIntervalSeconds)
         settings.maxTasksPerJob = config.maxRoutineLoadTaskConcurrentNum
         settings.slotsPerNode = config.maxRoutineLoadTaskNumPerBe
+        settings.lagRefreshInterval = Double(config.routineLoadSchedulerIntervalSeconds)
         core = Mutex(SchedulerCore(settings: settings))
     }
 
@@ -102,6 +104,11 @@ final class RoutineLoadScheduler: Sendable {
 
     func liveJob(database: String, name: String) -> SchedulerCore.JobView? {
         core.withLock { core in core.liveJob(database: database, name: name).flatMap { core.view(of: $0) } }
+    }
+
+    /// SHOW ROUTINE LOAD's cells for a job, as of now.
+    func shownRow(_ view: SchedulerCore.JobView) -> [Value] {
+        shownRows.row(view, now: Self.now(), unstableThreshold: config.routineLoadUnstableThresholdSecond)
     }
 
     /// The tasks SHOW reports for a job (SHOW ROUTINE LOAD TASK, CurrentTaskNum): none unless it is RUNNING.

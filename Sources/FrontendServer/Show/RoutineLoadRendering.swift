@@ -15,20 +15,23 @@ enum RoutineLoadRendering {
                           "TimestampProgress", "ReasonOfStateChanged", "ErrorLogUrls", "TrackingSQL", "OtherMsg",
                           "LatestSourcePosition", "OffsetLag"]
 
-    /// A job's cells; `taskCount` is the number of tasks the scheduler holds for it, `source` what the scheduler last
-    /// learned from its Kafka cluster.
-    static func row(_ job: RoutineLoadJob, taskCount: Int, source: SchedulerCore.SourceHealth = .init()) -> [Value] {
+    /// A job's cells; `taskCount` is the number of tasks the scheduler holds for it, `view` what the scheduler knows of
+    /// it (its cluster's health, the freshest high watermarks), `lag` its partitions' lag and `unstable` the UNSTABLE
+    /// substate's reason when it lags longer than routine_load_unstable_threshold_second.
+    static func row(_ view: SchedulerCore.JobView, taskCount: Int, lag: [PartitionLag], unstable: ErrorReason?) -> [Value] {
+        let job = view.job, source = view.source
         let progress = self.progress(job)
         let urls = job.errorLogURLs.reversed().joined(separator: ", ")
         let tracking = urls.isEmpty ? "" : "select tracking_log from information_schema.load_tracking_logs where job_id=\(job.id)"
         return [.string(String(job.id)), .string(job.name), time(job.createTime), job.pauseTime.map(time) ?? .null,
-                job.endTime.map(time) ?? .null, .string(job.databaseName), .string(job.tableName), .string(job.state.rawValue),
+                job.endTime.map(time) ?? .null, .string(job.databaseName), .string(job.tableName),
+                .string(unstable == nil ? job.state.rawValue : "UNSTABLE"),
                 .string("KAFKA"), .string(String(taskCount)), .string(jobProperties(job, taskCount: taskCount)), .string(dataSourceProperties(job)),
-                .string(customProperties(job)), .string(statistic(job.statistics)), .string(object(progress.map { ($0.0, .string($0.1)) })),
+                .string(customProperties(job)), .string(statistic(job.statistics, lag: lag)), .string(object(progress.map { ($0.0, .string($0.1)) })),
                 .string(object(job.timestampProgress.sorted { $0.key < $1.key }.map { (String($0.key), .string(String($0.value))) })),
-                .string(job.displayedReason), .string(urls), .string(tracking), .string(otherMessage(job, source)),
-                .string(object(job.latestOffsets.sorted { $0.key < $1.key }.map { (String($0.key), .string(String($0.value))) })),
-                .string(offsetLag(job, unreachable: source.isUnreachable))]
+                .string(unstable?.description ?? job.displayedReason), .string(urls), .string(tracking), .string(otherMessage(job, source)),
+                .string(object(view.latest.sorted { $0.key < $1.key }.map { (String($0.key), .string(String($0.value))) })),
+                .string(offsetLag(job, lag: lag, unreachable: source.isUnreachable))]
     }
 
     /// OtherMsg: while the job's brokers cannot be reached, that fact and how old LatestSourcePosition is.
@@ -106,12 +109,15 @@ enum RoutineLoadRendering {
         })
     }
 
-    /// Statistic in the seed's key order; numbers, not strings.
-    static func statistic(_ s: RoutineLoadStatistics) -> String {
-        object([("receivedBytes", s.receivedBytes), ("errorRows", s.errorRows), ("committedTaskNum", s.committedTaskNum),
+    /// Statistic in the seed's key order; numbers, not strings; then `partitionLagTime` (StarRocks 3.3+), each partition's
+    /// lag in seconds.
+    static func statistic(_ s: RoutineLoadStatistics, lag: [PartitionLag]) -> String {
+        var pairs: [(String, JSON)] = [("receivedBytes", s.receivedBytes), ("errorRows", s.errorRows), ("committedTaskNum", s.committedTaskNum),
                 ("loadedRows", s.loadedRows), ("loadRowsRate", s.loadRowsRate), ("abortedTaskNum", s.abortedTaskNum),
                 ("totalRows", s.totalRows), ("unselectedRows", s.unselectedRows), ("receivedBytesRate", s.receivedBytesRate),
-                ("taskExecuteTimeMs", s.taskExecuteTimeMs)].map { ($0.0, JSON.number($0.1)) })
+                ("taskExecuteTimeMs", s.taskExecuteTimeMs)].map { ($0.0, JSON.number($0.1)) }
+        if !lag.isEmpty { pairs.append(("partitionLagTime", .raw(object(lag.map { (String($0.partition), .number($0.seconds)) })))) }
+        return object(pairs)
     }
 
     /// Progress as StarRocks shows it: the last consumed offset (next − 1), OFFSET_ZERO when nothing was consumed
@@ -141,12 +147,9 @@ enum RoutineLoadRendering {
     /// Per partition, the messages not consumed yet: LatestSourcePosition − the next offset to consume, so a caught-up
     /// job shows 0 (StarRocks subtracts the last consumed offset and shows 1); `unknown` while the brokers cannot be
     /// reached; `null` before the job knows its offsets.
-    static func offsetLag(_ job: RoutineLoadJob, unreachable: Bool) -> String {
+    static func offsetLag(_ job: RoutineLoadJob, lag: [PartitionLag], unreachable: Bool) -> String {
         guard !job.progress.isEmpty else { return "null" }
-        return object(job.progress.keys.sorted().compactMap { p in
-            guard let latest = job.latestOffsets[p], let next = job.progress[p] else { return nil }
-            return (String(p), unreachable ? .string("unknown") : .number(max(0, latest - next)))
-        })
+        return object(lag.map { (String($0.partition), unreachable ? .string("unknown") : .number($0.messages)) })
     }
 
     /// A registry URL as SHOW prints it: `http://key:******@host:8081` (the secret masked, the key kept so users can
@@ -211,7 +214,7 @@ enum RoutineLoadRendering {
 
     // MARK: - JSON with a fixed key order
 
-    enum JSON { case string(String), number(Int64) }
+    enum JSON { case string(String), number(Int64), raw(String) }
 
     static func object(_ pairs: [(String, JSON)]) -> String {
         "{" + pairs.map { k, v in
@@ -219,6 +222,7 @@ enum RoutineLoadRendering {
             switch v {
             case .string(let s): value = quote(s)
             case .number(let n): value = String(n)
+            case .raw(let json): value = json
             }
             return quote(k) + ":" + value
         }.joined(separator: ",") + "}"

@@ -25,7 +25,7 @@ extension SchedulerCore {
             clusters[key]?.lastSent = now
             effects.append(.fetchWatermarks(key, cluster.wanted.sorted()))
         }
-        return effects
+        return effects + lagRefreshes(now: now)
     }
 
     /// High watermarks of a cluster's partitions, or why the request failed.

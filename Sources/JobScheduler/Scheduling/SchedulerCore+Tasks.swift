@@ -72,6 +72,7 @@ extension SchedulerCore {
             let reason = "FE aborts the task with reason: failed to check task ready to execute, err: partition \(p) offset \(next) has no data"
             return [.save(jobID, .pause(ErrorReason(code: ErrorReason.tasksAbort, message: reason)))]
         }
+        noteCaughtUp(jobID, partitions: task.partitions, latest: { cluster.latest[TopicPartition(topic, $0)] }, at: cluster.fetchedAt)
         return wait(jobID, i, until: now + interval,
                     message: "there is no new data in kafka, wait for \(job.definition.job.maxBatchInterval) seconds to schedule again")
     }
@@ -193,6 +194,7 @@ extension SchedulerCore {
             note(outcome.latestOffsets, of: jobID)
             if outcome.consumedAnything || !outcome.latestOffsets.isEmpty { jobs[jobID]?.source.reachedAt = now }
             guard outcome.consumedAnything else {
+                noteCaughtUp(jobID, partitions: task.partitions, latest: { outcome.latestOffsets[$0] }, at: now)
                 return renew(jobID, i, now: now, notBefore: now + interval,
                              message: "there is no new data in kafka, wait for \(Int(interval)) seconds to schedule again")
                     + [.abort(run.txn, segment: run.segment, reason: "no new data"), .forget(task.id, node: run.node),
@@ -235,6 +237,7 @@ extension SchedulerCore {
         case .success(let job):
             jobs[jobID]?.job = job
             let task = entry.tasks[i]
+            noteCaughtUp(jobID, partitions: task.partitions, latest: { job.latestOffsets[$0] }, at: now)
             // More data waiting: the next task starts at once; caught up: after max_batch_interval (§3.7).
             let behind = task.partitions.contains { p in (job.latestOffsets[p] ?? 0) > (job.progress[p] ?? 0) }
             return renew(jobID, i, now: now, notBefore: behind ? now : now + interval, message: nil)

@@ -28,6 +28,9 @@ public struct SchedulerCore: Sendable {
         public var embeddedPollInterval: Double = 1
         /// At most one watermark request per cluster this often: tasks due meanwhile share the next one.
         public var watermarkGap: Double = 0.5
+        /// Seconds between lag refresh rounds: the high watermarks of every non-final job's partitions, one request per
+        /// cluster, so a PAUSED job or one waiting for a slot shows its lag growing.
+        public var lagRefreshInterval: Double = 10
         public init() {}
     }
 
@@ -53,6 +56,10 @@ public struct SchedulerCore: Sendable {
         public var job: RoutineLoadJob
         public var tasks: [ScheduledTask]
         public var source: SourceHealth
+        /// The freshest high watermark known per partition (readiness checks, refreshes, task reports).
+        public var latest: [Int32: Int64]
+        /// When each partition was last seen caught up.
+        public var caughtUpAt: [Int32: Double]
     }
 
     struct JobEntry: Equatable, Sendable {
@@ -68,6 +75,8 @@ public struct SchedulerCore: Sendable {
         var resplit = false
         /// What this job's own requests and tasks found; ``view(of:)`` adds its cluster's.
         var source = SourceHealth()
+        /// When each partition was last seen caught up (a watermark answer or a task report at most its progress).
+        var caughtUpAt: [Int32: Double] = [:]
         init(job: RoutineLoadJob) { self.job = job; cluster = ClusterKey(job.definition.source) }
     }
 
@@ -81,6 +90,8 @@ public struct SchedulerCore: Sendable {
         var lastSent: Double = -.infinity
         var discoveryInFlight = false
         var nextDiscovery: Double = 0
+        var lagRefreshInFlight = false
+        var nextLagRefresh: Double = 0
         /// Whether the cluster answered its latest watermark requests.
         var source = SourceHealth()
         /// Checking tasks that wait for the next watermark answer.
@@ -90,6 +101,7 @@ public struct SchedulerCore: Sendable {
             a.latest == b.latest && a.fetchedAt == b.fetchedAt && a.wanted == b.wanted && a.inFlight?.sentAt == b.inFlight?.sentAt
                 && a.inFlight?.partitions == b.inFlight?.partitions && a.lastSent == b.lastSent && a.discoveryInFlight == b.discoveryInFlight
                 && a.nextDiscovery == b.nextDiscovery && a.source == b.source && a.checking == b.checking
+                && a.lagRefreshInFlight == b.lagRefreshInFlight && a.nextLagRefresh == b.nextLagRefresh
         }
     }
 
@@ -148,7 +160,14 @@ public struct SchedulerCore: Sendable {
             if source.reachedAt == -.infinity { source.reachedAt = nil }
             if let at = cluster.failureAt, at > source.failureAt ?? -.infinity { source.failureAt = at; source.failure = cluster.failure }
         }
-        return JobView(job: entry.job, tasks: entry.tasks, source: source)
+        var latest = entry.job.latestOffsets
+        if let known = clusters[entry.cluster]?.latest {
+            let topic = entry.job.definition.source.topic
+            for p in entry.job.currentPartitions {
+                if let high = known[TopicPartition(topic, p)] { latest[p] = max(latest[p] ?? high, high) }
+            }
+        }
+        return JobView(job: entry.job, tasks: entry.tasks, source: source, latest: latest, caughtUpAt: entry.caughtUpAt)
     }
 
     /// The job named `name` in `database` that is not STOPPED or CANCELLED.
@@ -186,7 +205,9 @@ public struct SchedulerCore: Sendable {
         }
         jobs[id] = entry
         index(job)
-        if clusters[entry.cluster] == nil { clusters[entry.cluster] = ClusterEntry(nextDiscovery: now + settings.discoveryInterval) }
+        if clusters[entry.cluster] == nil {
+            clusters[entry.cluster] = ClusterEntry(nextDiscovery: now + settings.discoveryInterval, nextLagRefresh: now + settings.lagRefreshInterval)
+        }
         var effects: [SchedulerEffect] = []
         switch job.state {
         case .paused, .stopped, .cancelled:

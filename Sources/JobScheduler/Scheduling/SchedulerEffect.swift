@@ -9,6 +9,9 @@ public enum SchedulerEffect: Equatable, Sendable {
     case fetchPartitions(ClusterKey, topics: [String])
     /// The high watermarks of these partitions, in one request round; report ``SchedulerCore/watermarksFetched(_:_:now:)``.
     case fetchWatermarks(ClusterKey, [TopicPartition])
+    /// The high watermarks of every non-final job's partitions, for lag alone; report
+    /// ``SchedulerCore/lagRefreshed(_:_:sentAt:now:)`` with `sentAt`.
+    case refreshLag(ClusterKey, [TopicPartition], sentAt: Double)
     /// Open a transaction for the task, build its load from `job` and the table, and send it to `node`; report
     /// ``SchedulerCore/taskStarted(_:_:now:)``.
     case start(TaskID, job: RoutineLoadJob, partitions: [Int32], begin: [Int32: Int64], node: NodeID)
