@@ -11,6 +11,8 @@ public struct ComputeNodeConfig: Equatable, Sendable {
     public var sysLogLevel = "INFO"
     /// The secret the FE signs its requests with (fe.conf `cluster_token`, or the FE's `<meta_dir>/cluster_token`).
     public var clusterToken = ""
+    /// Seconds SIGTERM/SIGINT waits for running tasks and the FE's collection of their reports.
+    public var shutdownGraceSeconds = 10
 
     public init() {}
 
@@ -48,6 +50,9 @@ public struct ComputeNodeConfig: Equatable, Sendable {
                 }
                 config.sysLogLevel = value.uppercased() == "WARN" ? "WARNING" : value.uppercased()
             case "cluster_token": config.clusterToken = value
+            case "shutdown_grace_second":
+                guard let v = Int(value), (0...3600).contains(v) else { throw bad("an integer from 0 to 3600") }
+                config.shutdownGraceSeconds = v
             default: warnings.append("cn.conf line \(n + 1): unknown key '\(key)' ignored")
             }
         }

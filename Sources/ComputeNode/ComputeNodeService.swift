@@ -23,10 +23,23 @@ public final class ComputeNodeService: @unchecked Sendable {
 
     public enum SubmitError: Error, CustomStringConvertible {
         case tooManyTasks(Int)
+        case shuttingDown
         public var description: String {
-            switch self { case .tooManyTasks(let n): return "failed to submit task. error code: TOO_MANY_TASKS, running tasks: \(n)" }
+            switch self {
+            case .tooManyTasks(let n): return "failed to submit task. error code: TOO_MANY_TASKS, running tasks: \(n)"
+            case .shuttingDown: return "failed to submit task: the compute node is shutting down"
+            }
         }
     }
+
+    private var draining = false
+
+    /// A shutdown: new tasks are refused; running ones finish. ``pendingReports`` says when the FE has collected every
+    /// report, so the node can exit without losing a finished batch.
+    public func drain() { lock.withLock { draining = true } }
+
+    /// Tasks running or finished whose report the FE has not collected yet.
+    public var pendingReports: Int { lock.withLock { reports.count } }
 
     public var runningTasks: Int { lock.withLock { reports.values.filter { $0.status == .running }.count } }
     /// Tasks this node has finished since it started.
@@ -41,6 +54,7 @@ public final class ComputeNodeService: @unchecked Sendable {
                 finishedAt.removeValue(forKey: id)
             }
             if reports[task.id] != nil { return .success(false) }
+            if draining { return .failure(.shuttingDown) }
             let running = reports.values.filter { $0.status == .running }.count
             if running >= slots { return .failure(.tooManyTasks(running)) }
             reports[task.id] = TaskReport(taskID: task.id, txnID: task.txnID, status: .running)

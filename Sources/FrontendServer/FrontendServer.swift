@@ -1,3 +1,4 @@
+import TaskContract
 import CatalogStore
 import ComputeNode
 import FlyingFox
@@ -102,20 +103,39 @@ public final class FrontendServer: @unchecked Sendable {
 
     /// The HTTP port on `bind_address`: error logs of the embedded compute node. A port that cannot be bound stops
     /// the start, as the query port does.
-    private func startHTTP(_ config: FrontendConfig) throws {
+    private func startHTTP(_ config: FrontendConfig, _ context: ServerContext) throws {
         let server: HTTPServer
         do { server = HTTPServer(address: try .inet(ip4: config.bindAddress, port: UInt16(clamping: config.httpPort))) } catch {
             throw ServerError.config("invalid bind_address '\(config.bindAddress)' for http_port")
         }
         let directory = errorLogDirectory
         let routes = DispatchSemaphore(value: 0)
-        Task { await ComputeNodeAPI.addErrorLogRoute(to: server, directory: directory); routes.signal() }
+        Task {
+            await ComputeNodeAPI.addErrorLogRoute(to: server, directory: directory)
+            await FrontendHTTP.addRoutes(to: server, server: context)
+            routes.signal()
+        }
         routes.wait()
         do { try ComputeNodeAPI.start(server) } catch {
             throw ServerError.socket("cannot listen on http_port \(config.bindAddress):\(config.httpPort): \(ServerError.describe(error))")
         }
         httpServer = server
         logger.info("HTTP listening on \(config.bindAddress):\(config.httpPort)")
+    }
+
+    private var context: ServerContext?
+
+    /// SIGTERM/SIGINT: /api/health/ready says 503, the query port closes, no routine-load task starts; tasks in flight
+    /// get `shutdown_grace_second` to commit, and whatever transaction is still open is aborted, so the next start has
+    /// nothing to recover. Returns when the FE may exit.
+    public func shutdown() {
+        guard let context else { return }
+        context.setReady(false)
+        listener?.stopAccepting()
+        logger.info("shutting down: waiting up to \(config.shutdownGraceSeconds) s for running routine load tasks")
+        let left = context.loads.drain(grace: Double(config.shutdownGraceSeconds))
+        let aborted = (try? context.catalog.abortPreparedTransactions(reason: "FE shut down")) ?? 0
+        logger.info("shut down: \(left) tasks did not finish in time, \(aborted) open transactions aborted")
     }
 
     public func start() throws {
@@ -146,18 +166,20 @@ public final class FrontendServer: @unchecked Sendable {
                                         port: config.queryPort, ssl: tls != nil)
         let context = ServerContext(catalog: catalog, volume: volume, segments: segments, cache: cache, variables: variables, config: config, tls: tls)
         try recover(context)
+        self.context = context
         // Take the port first (one in use fails the start before anything runs); listen last, once HTTP is up and the
         // scheduler holds every job, so a client that can connect finds them all (the first SHOW lists every job).
         let listener = MySQLListener(server: context, logger: logger)
         try listener.bind(host: config.bindAddress, port: config.queryPort)
         self.listener = listener
-        try startHTTP(config)
+        try startHTTP(config, context)
         if config.embeddedComputeNode { context.loads.startEmbeddedNode(errorLogDirectory: errorLogDirectory, httpPort: config.httpPort) }
         for record in try catalog.computeNodes() { context.loads.register(record) }
         context.loads.startHeartbeats(interval: Double(config.heartbeatIntervalSeconds))
         context.loads.start()
         startGarbageCollection(context)
         try listener.startAccepting()
+        context.setReady(true)
         logger.info("Tributary \(TributaryVersion.current) FE started (librdkafka \(KafkaLibrary.version)); meta_dir=\(config.metaDir)")
         logger.info("MySQL protocol listening on \(config.bindAddress):\(listener.port); connect with: mysql -h 127.0.0.1 -P \(listener.port) -u root")
     }

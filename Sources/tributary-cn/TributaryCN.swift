@@ -4,6 +4,7 @@ import FlyingFox
 import Foundation
 import Kafka
 import Logging
+import TaskContract
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,13 +13,17 @@ import Glibc
 /// the FE heartbeats it and sends it routine-load tasks over HTTP on that port, signed with the cluster token.
 @main
 struct TributaryCN: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tributary-cn", abstract: "Run a Tributary compute node.")
+    static let configuration = CommandConfiguration(commandName: "tributary-cn", abstract: "Run a Tributary compute node.",
+                                                    version: TributaryVersion.current)
 
     @Option(name: .long, help: "Path of cn.conf.")
     var config: String?
 
     @Option(name: .long, help: "Overrides heartbeat_service_port.")
     var port: Int?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical (overrides sys_log_level).")
+    var logLevel: String?
 
     func run() throws {
         AllocatorTuning.applyForLoads()
@@ -43,6 +48,12 @@ struct TributaryCN: ParsableCommand {
                 + "cn.conf or TRIBUTARY_CLUSTER_TOKEN to the FE's token (fe.conf cluster_token, or the file <meta_dir>/cluster_token "
                 + "the FE writes at first start). The node accepts only requests signed with it.")
         }
+        if let logLevel {
+            guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            conf.sysLogLevel = logLevel
+        }
         logger.logLevel = Logger.Level(rawValue: conf.sysLogLevel.lowercased()) ?? .info
         KafkaPropertyPolicy.protect(config.map { [$0] } ?? [])             // cn.conf holds the cluster token
         let errorLogs = (conf.storageRootPath as NSString).appendingPathComponent("error_log")
@@ -58,7 +69,7 @@ struct TributaryCN: ParsableCommand {
         let started = Date().timeIntervalSince1970
         let ready = DispatchSemaphore(value: 0)
         Task {
-            await ComputeNodeAPI.addNodeRoutes(to: server, service: service, verifier: verifier, version: "tributary-cn 0.1.0", startTime: started)
+            await ComputeNodeAPI.addNodeRoutes(to: server, service: service, verifier: verifier, version: "tributary-cn \(TributaryVersion.current)", startTime: started)
             await ComputeNodeAPI.addErrorLogRoute(to: server, directory: errorLogs)
             ready.signal()
         }
@@ -68,6 +79,17 @@ struct TributaryCN: ParsableCommand {
         }
         logger.info("tributary-cn listening on \(conf.bindAddress):\(conf.heartbeatServicePort), storage_root_path \(conf.storageRootPath)")
         FileHandle.standardOutput.write(Data("tributary-cn ready on port \(conf.heartbeatServicePort)\n".utf8))
-        dispatchMain()
+        // SIGTERM/SIGINT: refuse new tasks, give running ones (and the FE's collection of their reports) the grace
+        // period, then exit 0. A task cut short is aborted by the FE and loaded again by another task.
+        let grace = Double(conf.shutdownGraceSeconds)
+        let stop = ShutdownSignals { [logger] signalName in
+            logger.info("\(signalName) received: waiting up to \(Int(grace)) s for \(service.pendingReports) tasks")
+            service.drain()
+            let deadline = Date().timeIntervalSince1970 + grace
+            while service.pendingReports > 0 && Date().timeIntervalSince1970 < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            logger.info("shut down with \(service.pendingReports) reports not collected")
+            Foundation.exit(0)
+        }
+        withExtendedLifetime(stop) { dispatchMain() }
     }
 }

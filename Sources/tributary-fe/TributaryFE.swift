@@ -1,3 +1,4 @@
+import TaskContract
 import ArgumentParser
 import Dispatch
 import ComputeNode
@@ -25,6 +26,9 @@ struct TributaryFE: ParsableCommand {
     @Option(name: .long, help: "HTTP port (overrides http_port).")
     var httpPort: Int?
 
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error or critical (overrides sys_log_level).")
+    var logLevel: String?
+
     func run() throws {
         AllocatorTuning.applyForLoads()
         var settings = FrontendConfig()
@@ -51,6 +55,12 @@ struct TributaryFE: ParsableCommand {
             settings.httpPort = httpPort
         }
 
+        if let logLevel {
+            guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            settings.sysLogLevel = logLevel.uppercased()
+        }
         let level = Logger.Level(rawValue: settings.sysLogLevel.lowercased()) ?? .info
         LoggingSystem.bootstrap { label in
             var h = StreamLogHandler.standardError(label: label)
@@ -66,6 +76,11 @@ struct TributaryFE: ParsableCommand {
         }
         // Stdout line for scripts and tests waiting for readiness.
         FileHandle.standardOutput.write(Data("tributary-fe ready on port \(server.queryPort)\n".utf8))
-        dispatchMain()
+        let stop = ShutdownSignals { signalName in
+            logger.info("\(signalName) received")
+            server.shutdown()
+            Foundation.exit(0)
+        }
+        withExtendedLifetime(stop) { dispatchMain() }
     }
 }

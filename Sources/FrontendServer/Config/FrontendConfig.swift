@@ -40,6 +40,15 @@ public struct FrontendConfig: Equatable, Sendable {
     public var maxFailedLoginAttempts = 5
     public var passwordLockIntervalSeconds = 300
     public var enableSSL = true
+    /// The web dashboard on http_port (basic auth with MySQL accounts).
+    public var httpDashboard = true
+    /// PAUSE/RESUME buttons on the dashboard, for users whose grants allow them; false makes it read-only.
+    public var httpDashboardOperations = true
+    /// /metrics asks for MySQL credentials (basic auth) like the dashboard; off by default, as StarRocks' /metrics,
+    /// so a Prometheus scraper needs no password. It shows counts, job names and lag, never data or secrets.
+    public var metricsRequireAuth = false
+    /// Seconds a SIGTERM/SIGINT waits for running tasks to finish before aborting them (StarRocks has no equivalent).
+    public var shutdownGraceSeconds = 10
     public var sslCertPath = ""
     public var sslKeyPath = ""
     /// `run_mode` and the builtin storage volume's `aws_s3_*` settings.
@@ -115,6 +124,10 @@ public struct FrontendConfig: Equatable, Sendable {
             case "max_routine_load_batch_size": try int(1...Int.max) { config.maxRoutineLoadBatchSize = Int64($0) }
             case "heartbeat_timeout_second": try int(1...3600) { config.heartbeatIntervalSeconds = $0 }
             case "enable_ssl": try bool { config.enableSSL = $0 }
+            case "http_dashboard": try bool { config.httpDashboard = $0 }
+            case "http_dashboard_operations": try bool { config.httpDashboardOperations = $0 }
+            case "metrics_require_auth": try bool { config.metricsRequireAuth = $0 }
+            case "shutdown_grace_second": try int(0...3600) { config.shutdownGraceSeconds = $0 }
             case "max_failed_login_attempts": try int(0...1_000_000) { config.maxFailedLoginAttempts = $0 }
             case "password_lock_interval_seconds": try int(1...31_536_000) { config.passwordLockIntervalSeconds = $0 }
             case "ssl_cert_path": config.sslCertPath = value

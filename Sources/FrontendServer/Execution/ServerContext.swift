@@ -22,16 +22,25 @@ final class ServerContext: Sendable {
     /// The routine-load scheduler and the compute nodes it uses (started by ``FrontendServer``).
     let loads: RoutineLoadScheduler
     let startedAt = Date()
+    /// Prometheus metrics (GET /metrics).
+    let metrics = FrontendMetrics()
     private let questionCount = Atomic<Int>(0)
+    private let ready = Atomic<Bool>(false)
 
     init(catalog: CatalogStore, volume: LocalVolume, segments: SegmentStore, cache: TableCache, variables: SystemVariables, config: FrontendConfig, tls: TLSContext? = nil) {
         self.catalog = catalog; self.volume = volume; self.segments = segments; self.cache = cache; self.variables = variables; self.config = config; self.tls = tls
         connections = ConnectionRegistry()
         logins = LoginThrottle(maxAttempts: config.maxFailedLoginAttempts, lockSeconds: config.passwordLockIntervalSeconds)
-        loads = RoutineLoadScheduler(catalog: catalog, volume: volume, segments: segments, cache: cache, config: config, logger: Logger(label: "tributary.routine-load"))
+        loads = RoutineLoadScheduler(catalog: catalog, volume: volume, segments: segments, cache: cache, config: config, metrics: metrics,
+                                     logger: Logger(label: "tributary.routine-load"))
     }
 
     var uptimeSeconds: Int { Int(Date().timeIntervalSince(startedAt)) }
     var questions: Int { questionCount.load(ordering: .relaxed) }
     func countQuestion() { questionCount.add(1, ordering: .relaxed) }
+
+    /// Whether /api/health/ready answers 200: the catalog is open, the scheduler holds every job and the query port
+    /// accepts; false again once a shutdown began.
+    var isReady: Bool { ready.load(ordering: .acquiring) }
+    func setReady(_ value: Bool) { ready.store(value, ordering: .releasing) }
 }

@@ -1,3 +1,4 @@
+import TaskContract
 import CatalogStore
 import Expressions
 import Foundation

@@ -1,3 +1,4 @@
+import TaskContract
 import CatalogStore
 import Foundation
 import Expressions
@@ -24,6 +25,35 @@ final class StatementExecutor {
     }
 
     func execute(_ statement: Statement) throws(SQLError) -> StatementResult {
+        do {
+            let result = try run(statement)
+            server.metrics.statement(Self.kind(statement), failed: false)
+            return result
+        } catch {
+            server.metrics.statement(Self.kind(statement), failed: true)
+            throw error
+        }
+    }
+
+    /// The type a statement is counted under in `tributary_fe_statements_total`.
+    static func kind(_ statement: Statement) -> FrontendMetrics.StatementKind {
+        switch statement {
+        case .select: return .select
+        case .insert: return .insert
+        case .show, .describe: return .show
+        case .createDatabase, .dropDatabase, .createTable, .dropTable, .truncateTable: return .ddl
+        case .set: return .set
+        case .use: return .use
+        case .kill: return .kill
+        case .user: return .user
+        case .routineLoad: return .routine_load
+        case .cluster: return .cluster
+        case .storageVolume: return .storage_volume
+        case .empty, .transaction: return .other
+        }
+    }
+
+    private func run(_ statement: Statement) throws(SQLError) -> StatementResult {
         beginStatement()
         switch statement {
         case .empty, .transaction: return .done

@@ -52,6 +52,17 @@ final class MySQLListener: @unchecked Sendable {
         s.resume()
     }
 
+    /// Stops taking connections and closes the listening socket (a shutdown: new clients are refused at once).
+    func stopAccepting() {
+        queue.sync {
+            guard let s = source else { return }
+            source = nil
+            let socket = fd
+            s.setCancelHandler { Glibc.close(socket) }
+            s.cancel()
+        }
+    }
+
     private func acceptAll() {
         while true {
             var addr = sockaddr_in()

@@ -3,6 +3,7 @@ import ComputeNode
 import Foundation
 import JobScheduler
 import Kafka
+import Logging
 import LoadPipeline
 import Storage
 import TaskContract
@@ -16,7 +17,9 @@ extension RoutineLoadScheduler {
                 work.async { [self] in
                     var prepared = job
                     let down = prepared.prepare(using: PooledKafkaMetadata(pool: kafka, key: ClusterKey(job.definition.source)), at: Self.now())
-                    if prepared.state == .paused { logger.warning("routine load job \(job.name) paused: \(prepared.displayedReason)") }
+                    if prepared.state == .paused {
+                        logger.warning("routine load job paused: \(prepared.displayedReason)", metadata: Self.metadata(job: job.id, name: job.name))
+                    }
                     send { core, now in core.prepared(JobID(job.id), prepared, unreachable: down?.message, now: now) }
                 }
             case .fetchPartitions(let key, let topics):
@@ -46,18 +49,24 @@ extension RoutineLoadScheduler {
                 }
             case .commit(let task, let txn, let job, let begin, let outcome, let segment, let node):
                 work.async { [self] in
+                    let clock = ContinuousClock(), started = clock.now
                     let result = commit(txn, job: job, begin: begin, outcome: outcome, segment: segment, node: node)
+                    metrics.committed(after: clock.now - started)
+                    metrics.taskFinished(executeMillis: outcome.executeMillis)
                     send { core, now in core.committed(task, result, now: now) }
                 }
             case .abort(let txn, let segment, let reason):
                 work.async { [self] in
-                    if (try? catalog.abortTransaction(txn.raw, reason: reason)) == true, let segment { segments.remove(segment) }
+                    if (try? catalog.abortTransaction(txn.raw, reason: reason)) == true {
+                        logger.debug("routine load txn aborted: \(reason)", metadata: Self.metadata(txn: txn.raw))
+                        if let segment { segments.remove(segment) }
+                    }
                 }
             case .forget(let task, let node):
                 work.async { [self] in nodes.node(node.raw)?.connection.forget(task.raw) }
             case .save(let id, let change):
                 work.async { [self] in
-                    if let saved = save(id, change) { send { core, now in core.jobSaved(saved, now: now) } }
+                    if let saved = save(id, change) { send { core, now in self.saved(saved, &core, now) } }
                 }
             case .catchUp(let database, let table):
                 // Warms the cache for queries (a query catches up by itself too). One queued catch-up per table, a moment
@@ -81,6 +90,16 @@ extension RoutineLoadScheduler {
             logger.error("cannot save routine load job \(id) (\(change)): \(error)")
             return nil
         }
+    }
+
+    /// Log metadata naming a job, task and transaction (swift-log prints them as `key=value` beside the message).
+    static func metadata(job: Int64? = nil, name: String? = nil, task: TaskID? = nil, txn: Int64? = nil) -> Logger.Metadata {
+        var m: Logger.Metadata = [:]
+        if let job { m["job"] = "\(job)" }
+        if let name { m["job_name"] = "\(name)" }
+        if let task { m["task"] = "\(task)" }
+        if let txn { m["txn"] = "\(txn)" }
+        return m
     }
 
     /// Opens the task's transaction and sends it to the node (§3.5 steps 3–5).
@@ -131,7 +150,7 @@ extension RoutineLoadScheduler {
         case .finished: return report.outcome.map(PollResult.finished) ?? .failed(.failed("the node reported no outcome"))
         case .failed:
             let text = report.failure ?? "unknown failure"
-            logger.warning("routine load task \(task) failed: \(text)")
+            logger.warning("routine load task failed: \(text)", metadata: ["task": "\(task)", "node": "\(nodeID)"])
             return .failed(report.failureKind == .offsetOutOfRange ? .offsetOutOfRange(text) : .failed(text))
         }
     }
@@ -160,10 +179,12 @@ extension RoutineLoadScheduler {
             // Only an aborted transaction's segment goes: a repeated report of a committed one can fail too (a busy
             // catalog), and its segment is then the table's data.
             if (try? catalog.transactionState(txn.raw)) == TransactionState.aborted.rawValue { segments.remove(segment) }
-            logger.info("routine load txn \(txn) of job \(id) was not committed: \(error)")
+            logger.info("routine load task not committed: \(error)", metadata: Self.metadata(job: id.raw, txn: txn.raw))
             return .failure(.notCommitted("\(error)"))
         }
         if outcome.loadedRows == 0 { segments.remove(segment) }
+        logger.debug("routine load task committed", metadata: Self.metadata(job: id.raw, txn: txn.raw).merging([
+            "rows": "\(outcome.loadedRows)", "error_rows": "\(outcome.filteredRows)", "node": "\(node)"]) { a, _ in a })
         if let committed { return .success(committed) }
         // The txn was already VISIBLE (a repeated commit): the job as stored.
         do {

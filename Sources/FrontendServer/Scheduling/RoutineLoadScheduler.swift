@@ -20,6 +20,7 @@ final class RoutineLoadScheduler: Sendable {
     let cache: TableCache
     let config: FrontendConfig
     let logger: Logger
+    let metrics: FrontendMetrics
     let nodes = ComputeNodeRegistry()
     let kafka = KafkaClusterPool()
     /// The durable copy of every job.
@@ -40,8 +41,10 @@ final class RoutineLoadScheduler: Sendable {
     /// How long a commit's catch-up waits for more commits of the same table.
     static let catchUpDelay: DispatchTimeInterval = .milliseconds(100)
 
-    init(catalog: CatalogStore, volume: LocalVolume, segments: SegmentStore, cache: TableCache, config: FrontendConfig, logger: Logger) {
+    init(catalog: CatalogStore, volume: LocalVolume, segments: SegmentStore, cache: TableCache, config: FrontendConfig, metrics: FrontendMetrics,
+         logger: Logger) {
         self.catalog = catalog; self.volume = volume; self.segments = segments; self.cache = cache; self.config = config; self.logger = logger
+        self.metrics = metrics
         repository = RoutineLoadJobRepository(catalog: catalog, logger: logger)
         var settings = SchedulerCore.Settings()
         settings.discoveryInterval = Double(config.routineLoadSchedulerIntervalSeconds)
@@ -88,13 +91,39 @@ final class RoutineLoadScheduler: Sendable {
     }
 
     /// A statement created or changed a job (it is stored): the scheduler takes it up at once.
-    func jobSaved(_ job: RoutineLoadJob) { send { core, now in core.jobSaved(job, now: now) } }
+    func jobSaved(_ job: RoutineLoadJob) { send { core, now in saved(job, &core, now) } }
+
+    /// Feeds a stored job to the core; a change of state is logged, and a move to PAUSED counted
+    /// (`starrocks_fe_routine_load_paused`).
+    func saved(_ job: RoutineLoadJob, _ core: inout SchedulerCore, _ now: Double) -> [SchedulerEffect] {
+        let before = core.view(of: JobID(job.id))?.job.state
+        if job.state != before {
+            if job.state == .paused { metrics.jobPaused() }
+            var metadata = Self.metadata(job: job.id, name: job.name)
+            metadata["state"] = "\(job.state.rawValue)"
+            if !job.displayedReason.isEmpty { metadata["reason"] = "\(job.displayedReason)" }
+            logger.info("routine load job \(before == nil ? "created" : "changed state")", metadata: metadata)
+        }
+        return core.jobSaved(job, now: now)
+    }
 
     /// A node's liveness or registration changed.
     func nodeChanged(_ id: Int64, _ node: SchedulerCore.Node?) { send { core, now in core.nodeChanged(NodeID(id), node, now: now) } }
 
     /// The embedded node finished a task: poll it now.
     func nodeFinishedTask(_ id: Int64, _ task: String) { send { core, now in core.nodeFinishedTask(NodeID(id), TaskID(task), now: now) } }
+
+    /// A shutdown: no task starts any more; waits up to `grace` seconds for those in flight to commit or abort, and
+    /// returns how many are left (their transactions are for the caller to abort).
+    func drain(grace: Double) -> Int {
+        core.withLock { $0.drain() }
+        let deadline = Self.now() + grace
+        while true {
+            let left = core.withLock { $0.tasksInFlight }
+            if left == 0 || Self.now() >= deadline { return left }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
 
     // MARK: - What SHOW reads
 

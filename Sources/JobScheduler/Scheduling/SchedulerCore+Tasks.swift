@@ -23,8 +23,16 @@ extension SchedulerCore {
         return effects
     }
 
+    /// A shutdown: from now on no task starts (due ones stay waiting); those holding a transaction run to their commit
+    /// or abort. ``tasksInFlight`` says when none is left.
+    public mutating func drain() { draining = true }
+
+    /// Tasks that hold a transaction or are starting one.
+    public var tasksInFlight: Int { active.count }
+
     /// Starts queued tasks while slots are free, oldest first.
     mutating func startQueued(now: Double) -> [SchedulerEffect] {
+        guard !draining else { return [] }
         var effects: [SchedulerEffect] = []
         while let head = queue.first {
             guard let (entry, i) = task(head.task, of: head.job), case .queued = entry.tasks[i].phase, entry.job.state == .running else {
@@ -92,6 +100,7 @@ extension SchedulerCore {
     private mutating func startTask(_ jobID: JobID, _ i: Int, begin: [Int32: Int64], now: Double) -> [SchedulerEffect] {
         guard let entry = jobs[jobID] else { return [] }
         let task = entry.tasks[i]
+        if draining { return wait(jobID, i, until: .infinity, message: "the FE is shutting down") }
         guard queue.isEmpty, let node = chooseNode(previous: task.previousNode) else {
             jobs[jobID]?.tasks[i].phase = .queued(since: now)
             jobs[jobID]?.tasks[i].message = "failed to allocate be slot, waiting for a free one; you can set max_routine_load_task_num_per_be "

@@ -139,6 +139,8 @@ public struct SchedulerCore: Sendable {
     var queue = Deque<(job: JobID, task: TaskID)>()
     /// When the last tick ran.
     var lastTick: Double = 0
+    /// A shutdown began: no task starts; those running finish (``drain()``).
+    public internal(set) var draining = false
     /// Makes task ids; injected so tests can predict them.
     var makeTaskID: @Sendable () -> TaskID
 

@@ -1,0 +1,158 @@
+import Foundation
+import JobScheduler
+import Prometheus
+import Synchronization
+
+/// The FE's Prometheus metrics (GET /metrics on http_port), on swift-prometheus' registry. Routine-load metrics carry
+/// StarRocks' names (`starrocks_fe_routine_load_*`) so existing dashboards and alerts work; Tributary's own carry
+/// `tributary_`.
+///
+/// Two kinds: event counters and histograms, moved where the event happens (a statement, a commit); and values read
+/// from the scheduler's in-memory job views at each scrape (job states, per-job rows and lag). A scrape never asks
+/// Kafka: lag comes from the scheduler's own watermark checks (see ``PartitionLag``).
+final class FrontendMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+
+    /// The statement kinds counted in `tributary_fe_statements_total{type=…}`.
+    enum StatementKind: String, CaseIterable, Sendable {
+        case select, insert, show, ddl, set, use, kill, user, routine_load, cluster, storage_volume, other
+    }
+
+    private let queries: Counter
+    private let queryErrors: Counter
+    private let statements: [StatementKind: Counter]
+    private let taskDuration: DurationHistogram
+    private let commitLatency: DurationHistogram
+    private let loadedRows: Counter, receivedBytes: Counter, errorRows: Counter, paused: Counter
+    private let connections: Gauge
+    private let nodesAlive: Gauge, nodesTotal: Gauge
+    private let jobsByState: [String: Gauge]
+
+    /// Per job: the counters last seen (deltas move the counters) and its labelled collectors.
+    private struct JobSeries {
+        var rows: Int64, bytes: Int64, errors: Int64
+        var state: String
+        let labels: [(String, String)]
+        let rowsCounter: Counter, bytesCounter: Counter, errorsCounter: Counter
+        let maxLag: Gauge, maxLagTime: Gauge
+        var partitions: [Int32: (messages: Gauge, seconds: Gauge)]
+    }
+    private let jobs = Mutex<[Int64: JobSeries]>([:])
+
+    static let states = ["NEED_SCHEDULE", "RUNNING", "PAUSED", "STOPPED", "CANCELLED", "UNSTABLE"]
+
+    init() {
+        func d(_ name: String, _ help: String) -> MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
+        queries = registry.makeCounter(descriptor: d("starrocks_fe_query_total", "Statements received"))
+        queryErrors = registry.makeCounter(descriptor: d("starrocks_fe_query_err", "Statements answered with an error"))
+        var byKind: [StatementKind: Counter] = [:]
+        for kind in StatementKind.allCases {
+            byKind[kind] = registry.makeCounter(descriptor: d("tributary_fe_statements_total", "Statements by type"), labels: [("type", kind.rawValue)])
+        }
+        statements = byKind
+        let seconds: [Duration] = [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                   .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60)]
+        taskDuration = registry.makeDurationHistogram(descriptor: d("tributary_fe_routine_load_task_duration_seconds",
+                                                                     "Time a routine load task spent consuming and writing on its node"), buckets: seconds)
+        commitLatency = registry.makeDurationHistogram(descriptor: d("tributary_fe_routine_load_commit_latency_seconds",
+                                                                      "Time to publish a task's segment and move its job in the catalog"), buckets: seconds)
+        loadedRows = registry.makeCounter(descriptor: d("starrocks_fe_routine_load_rows", "Rows loaded by routine load"))
+        receivedBytes = registry.makeCounter(descriptor: d("starrocks_fe_routine_load_receive_bytes", "Bytes received by routine load"))
+        errorRows = registry.makeCounter(descriptor: d("starrocks_fe_routine_load_error_rows", "Rows routine load filtered as errors"))
+        paused = registry.makeCounter(descriptor: d("starrocks_fe_routine_load_paused", "Times a routine load job went to PAUSED"))
+        connections = registry.makeGauge(descriptor: d("starrocks_fe_connection_total", "Open MySQL connections"))
+        nodesAlive = registry.makeGauge(descriptor: d("tributary_fe_compute_nodes_alive", "Compute nodes answering heartbeats"))
+        nodesTotal = registry.makeGauge(descriptor: d("tributary_fe_compute_nodes", "Compute nodes registered"))
+        var states: [String: Gauge] = [:]
+        for s in Self.states {
+            states[s] = registry.makeGauge(descriptor: d("starrocks_fe_routine_load_jobs", "Routine load jobs by state"), labels: [("state", s)])
+        }
+        jobsByState = states
+    }
+
+    // MARK: - Events
+
+    func statement(_ kind: StatementKind, failed: Bool) {
+        queries.increment()
+        statements[kind]?.increment()
+        if failed { queryErrors.increment() }
+    }
+
+    func taskFinished(executeMillis: Int64) { taskDuration.record(.milliseconds(executeMillis)) }
+
+    func committed(after duration: Duration) { commitLatency.record(duration) }
+
+    func jobPaused() { paused.increment() }
+
+    // MARK: - Scrape
+
+    /// The metrics text, with the job values read from `views` and the connection and node counts given.
+    func scrape(_ views: [SchedulerCore.JobView], now: Double, unstableThreshold: Int, connections open: Int,
+                nodes: (alive: Int, total: Int)) -> String {
+        connections.set(Int64(open))
+        nodesAlive.set(Int64(nodes.alive))
+        nodesTotal.set(Int64(nodes.total))
+        var counts = Dictionary(uniqueKeysWithValues: Self.states.map { ($0, 0) })
+        jobs.withLock { series in
+            var seen = Set<Int64>()
+            for view in views {
+                let job = view.job
+                let lag = view.lag(now: now)
+                let unstable = view.unstableReason(now: now, threshold: unstableThreshold) != nil
+                counts[unstable ? "UNSTABLE" : job.state.rawValue, default: 0] += 1
+                guard !job.state.isFinal else { continue }
+                seen.insert(job.id)
+                var s = series[job.id] ?? makeSeries(job)
+                let st = job.statistics
+                if st.loadedRows > s.rows { s.rowsCounter.increment(by: st.loadedRows - s.rows); loadedRows.increment(by: st.loadedRows - s.rows) }
+                if st.receivedBytes > s.bytes { s.bytesCounter.increment(by: st.receivedBytes - s.bytes); receivedBytes.increment(by: st.receivedBytes - s.bytes) }
+                if st.errorRows > s.errors { s.errorsCounter.increment(by: st.errorRows - s.errors); errorRows.increment(by: st.errorRows - s.errors) }
+                s.rows = max(s.rows, st.loadedRows); s.bytes = max(s.bytes, st.receivedBytes); s.errors = max(s.errors, st.errorRows)
+                s.maxLag.set(lag.map(\.messages).max() ?? 0)
+                s.maxLagTime.set(lag.map(\.seconds).max() ?? 0)
+                for p in lag {
+                    let gauges = s.partitions[p.partition] ?? makePartition(s.labels, p.partition)
+                    gauges.messages.set(p.messages)
+                    gauges.seconds.set(p.seconds)
+                    s.partitions[p.partition] = gauges
+                }
+                series[job.id] = s
+            }
+            // Jobs that ended or are gone: their series go too.
+            for (id, s) in series where !seen.contains(id) {
+                for c in [s.rowsCounter, s.bytesCounter, s.errorsCounter] { registry.unregisterCounter(c) }
+                for g in [s.maxLag, s.maxLagTime] + s.partitions.values.flatMap({ [$0.messages, $0.seconds] }) { registry.unregisterGauge(g) }
+                series[id] = nil
+            }
+        }
+        for (state, gauge) in jobsByState { gauge.set(Int64(counts[state] ?? 0)) }
+        return registry.emitToString()
+    }
+
+    private func makeSeries(_ job: RoutineLoadJob) -> JobSeries {
+        func d(_ name: String, _ help: String) -> MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
+        let labels = [("db", job.databaseName), ("job_name", job.name)]
+        // Counters start at the job's totals as stored: a restarted FE goes on from them (the first scrape moves the
+        // job's series, not the FE-wide ones, which count what this FE loaded).
+        let s = job.statistics
+        let rows = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_rows", "Rows loaded by a job"), labels: labels)
+        let bytes = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_receive_bytes", "Bytes received by a job"), labels: labels)
+        let errors = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_error_rows", "Rows a job filtered as errors"), labels: labels)
+        rows.increment(by: s.loadedRows); bytes.increment(by: s.receivedBytes); errors.increment(by: s.errorRows)
+        return JobSeries(rows: s.loadedRows, bytes: s.receivedBytes, errors: s.errorRows, state: job.state.rawValue, labels: labels,
+                         rowsCounter: rows, bytesCounter: bytes, errorsCounter: errors,
+                         maxLag: registry.makeGauge(descriptor: d("starrocks_fe_routine_load_max_lag_of_partition",
+                                                                  "A job's largest partition lag, in messages"), labels: labels),
+                         maxLagTime: registry.makeGauge(descriptor: d("starrocks_fe_routine_load_max_lag_time_of_partition",
+                                                                      "A job's largest partition lag, in seconds"), labels: labels),
+                         partitions: [:])
+    }
+
+    private func makePartition(_ labels: [(String, String)], _ p: Int32) -> (messages: Gauge, seconds: Gauge) {
+        func d(_ name: String, _ help: String) -> MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
+        let l = labels + [("partition", String(p))]
+        return (registry.makeGauge(descriptor: d("tributary_fe_routine_load_partition_lag", "Messages not loaded yet, per partition"), labels: l),
+                registry.makeGauge(descriptor: d("tributary_fe_routine_load_partition_lag_seconds",
+                                                 "How long a partition has been behind, in seconds"), labels: l))
+    }
+}
