@@ -2,7 +2,9 @@
 # Installs what Tributary needs on Debian/Ubuntu: the system libraries to build, and with --test the
 # clients the integration tests drive (MariaDB CLI, MariaDB Connector/J and a JDK, Go with go-sql-driver, kcat,
 # kafka-python 2.0.2 (3.x fails against librdkafka's mock), PyMySQL, the starrocks SQLAlchemy dialect,
-# mysql-connector-python, mycli, pexpect, moto[server] and boto3 for the S3 tests). Safe to run repeatedly.
+# mysql-connector-python, mycli, pexpect, moto[server] and boto3 for the S3 tests, chromium and websocket-client for
+# the dashboard test, prometheus-client to parse /metrics, docker-compose to validate the lab's compose file).
+# Safe to run repeatedly.
 set -euo pipefail
 
 SUDO=""
@@ -11,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 need_apt=()
 pkgs=(pkg-config librdkafka-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev libavro-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(mariadb-client libmariadb-java golang-go golang-github-go-sql-driver-mysql-dev kcat)
+  pkgs+=(mariadb-client libmariadb-java golang-go golang-github-go-sql-driver-mysql-dev kcat chromium docker-compose)
   command -v javac >/dev/null 2>&1 || pkgs+=(default-jdk-headless)
 fi
 for pkg in "${pkgs[@]}"; do
@@ -24,7 +26,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli "kafka-python==2.0.2" "starrocks==1.3.4" "moto[server]" boto3 cryptography fastavro 2>&1 | grep -v "Running pip as the 'root' user" || true
+  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli "kafka-python==2.0.2" "starrocks==1.3.4" "moto[server]" boto3 cryptography fastavro prometheus-client websocket-client 2>&1 | grep -v "Running pip as the 'root' user" || true
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

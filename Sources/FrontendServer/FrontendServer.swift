@@ -140,6 +140,7 @@ public final class FrontendServer: @unchecked Sendable {
 
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
+        logger.debug("settings in effect: \(config.shownEntries.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
         PrivateFiles.restrictProcessUmask()
         var config = self.config
         if let warning = try PrivateFiles.prepareDirectory(config.metaDir) { logger.warning("\(warning)") }

@@ -33,6 +33,7 @@ enum DashboardPage {
 </section>
 <section id="volumes-section" hidden><h2>Storage volumes</h2>
 <table id="volumes"><thead><tr><th>Name</th><th>Type</th><th>Locations</th><th>Enabled</th><th>Default</th></tr></thead><tbody></tbody></table>
+<p id="no-volumes" hidden>No storage volumes: tables are stored on the FE's local disk.</p>
 </section>
 </main>
 </body>
@@ -58,6 +59,7 @@ figcaption { font-size: .85em; color: #6b7280; }
 svg { width: 100%; height: 180px; }
 #legend { display: flex; gap: 1em; flex-wrap: wrap; font-size: .85em; margin: .4em 0 .8em; }
 #legend span::before { content: ""; display: inline-block; width: .8em; height: .8em; margin-right: .3em; background: var(--c); }
+#legend span { color: inherit !important; }
 button { font: inherit; padding: .15em .7em; cursor: pointer; }
 .partition { display: block; white-space: nowrap; font-variant-numeric: tabular-nums; }
 """#
@@ -69,12 +71,16 @@ const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"
 const history = new Map();   // job key -> [{t, rows, lag, rate}]
 let last = null;
 
-function el(tag, text, attrs) {
+// Colours go through the CSSOM (element.style), which the page's Content-Security-Policy allows; style attributes it
+// does not.
+function el(tag, text, attrs, color) {
   const e = document.createElement(tag);
   if (text !== undefined && text !== null) e.textContent = String(text);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  if (color) e.style.setProperty("--c", color), e.style.color = color;
   return e;
 }
+function colorOf(i) { return COLORS[i % COLORS.length]; }
 function jobKey(j) { return j.database + "." + j.name; }
 
 async function poll() {
@@ -104,15 +110,22 @@ function record(snapshot) {
   for (const key of [...history.keys()]) if (!snapshot.jobs.some(j => jobKey(j) === key)) history.delete(key);
 }
 
+// With many jobs the charts draw the ten with the most lag, then the busiest: a thousand lines say nothing.
+function charted(jobs) {
+  const latest = j => (history.get(jobKey(j)) || []).slice(-1)[0] || { lag: 0, rate: 0 };
+  return [...jobs].sort((a, b) => latest(b).lag - latest(a).lag || latest(b).rate - latest(a).rate).slice(0, COLORS.length);
+}
+
 function render(snapshot) {
   document.getElementById("user").textContent = "signed in as " + snapshot.user;
+  const shown = charted(snapshot.jobs), color = new Map(shown.map((j, i) => [jobKey(j), colorOf(i)]));
   const body = document.querySelector("#jobs tbody");
   body.replaceChildren();
-  snapshot.jobs.forEach((j, i) => {
+  snapshot.jobs.forEach(j => {
     const samples = history.get(jobKey(j)) || [];
     const rate = samples.length ? samples[samples.length - 1].rate : 0;
     const row = el("tr", null, { "data-job": jobKey(j), "data-state": j.state });
-    const name = el("td"); name.append(el("span", "■ ", { style: "color:" + COLORS[i % COLORS.length] }), el("span", jobKey(j)));
+    const name = el("td"); name.append(el("span", color.has(jobKey(j)) ? "■ " : "□ ", {}, color.get(jobKey(j))), el("span", jobKey(j)));
     const state = el("td", null, { class: "state-" + j.state });
     state.append(el("span", j.state, { class: "state" }));
     if (j.reason) state.append(el("span", j.reason, { class: "reason" }));
@@ -137,31 +150,33 @@ function render(snapshot) {
     body.append(row);
   });
   document.getElementById("no-jobs").hidden = snapshot.jobs.length > 0;
-  chart("chart-rows", snapshot.jobs, s => s.rate);
-  chart("chart-lag", snapshot.jobs, s => s.lag);
+  chart("chart-rows", shown, s => s.rate);
+  chart("chart-lag", shown, s => s.lag);
   const legend = document.getElementById("legend");
-  legend.replaceChildren(...snapshot.jobs.map((j, i) => el("span", jobKey(j), { style: "--c:" + COLORS[i % COLORS.length] })));
+  legend.replaceChildren(...shown.map((j, i) => el("span", jobKey(j), {}, colorOf(i))));
   renderNodes(snapshot.nodes);
   renderVolumes(snapshot.volumes);
 }
 
+// The x axis spans the samples the page has, from one minute up to WINDOW_MS, ending now.
 function chart(id, jobs, value) {
   const svg = document.getElementById(id), W = 600, H = 180, now = Date.now();
   svg.replaceChildren();
-  let max = 1;
-  for (const j of jobs) for (const s of history.get(jobKey(j)) || []) max = Math.max(max, value(s));
+  let max = 1, first = now;
+  for (const j of jobs) for (const s of history.get(jobKey(j)) || []) max = Math.max(max, value(s)), first = Math.min(first, s.t);
+  const span = Math.min(WINDOW_MS, Math.max(60 * 1000, now - first));
   const ns = "http://www.w3.org/2000/svg";
   const label = document.createElementNS(ns, "text");
   label.setAttribute("x", "4"); label.setAttribute("y", "12"); label.setAttribute("font-size", "11"); label.setAttribute("fill", "#6b7280");
-  label.textContent = "max " + Math.round(max).toLocaleString();
+  label.textContent = "max " + Math.round(max).toLocaleString() + " · last " + Math.round(span / 60000) + " min";
   svg.append(label);
   jobs.forEach((j, i) => {
     const samples = history.get(jobKey(j)) || [];
     if (!samples.length) return;
-    const points = samples.map(s => [W - (now - s.t) * W / WINDOW_MS, H - 4 - value(s) * (H - 20) / max]);
+    const points = samples.map(s => [W - (now - s.t) * W / span, H - 4 - value(s) * (H - 20) / max]);
     const line = document.createElementNS(ns, "polyline");
     line.setAttribute("points", points.map(p => p[0].toFixed(1) + "," + p[1].toFixed(1)).join(" "));
-    line.setAttribute("fill", "none"); line.setAttribute("stroke", COLORS[i % COLORS.length]); line.setAttribute("stroke-width", "2");
+    line.setAttribute("fill", "none"); line.setAttribute("stroke", colorOf(i)); line.setAttribute("stroke-width", "2");
     line.setAttribute("data-job", jobKey(j));
     svg.append(line);
   });
@@ -182,6 +197,7 @@ function renderNodes(nodes) {
 function renderVolumes(volumes) {
   document.getElementById("volumes-section").hidden = !volumes;
   if (!volumes) return;
+  document.getElementById("no-volumes").hidden = volumes.length > 0;
   document.querySelector("#volumes tbody").replaceChildren(...volumes.map(v => {
     const row = el("tr");
     row.append(el("td", v.name), el("td", v.type), el("td", v.locations.join(", ")), el("td", v.enabled ? "yes" : "no"),

@@ -67,7 +67,10 @@ enum FrontendHTTP {
                     }
                     return nil
                 }
-                if let failure { return json(errorJSON(Int(failure.code), failure.message), status: failure.code == 1227 || failure.code == 1142 ? .forbidden : .badRequest) }
+                if let failure {
+                    let denied: Set<UInt16> = [1044, 1142, 1227, 5203]          // MySQL's and StarRocks' access-denied codes
+                    return json(errorJSON(Int(failure.code), failure.message), status: denied.contains(failure.code) ? .forbidden : .badRequest)
+                }
                 return json(#"{"status":"OK"}"#)
             }
         }

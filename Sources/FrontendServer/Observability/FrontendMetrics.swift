@@ -2,6 +2,7 @@ import Foundation
 import JobScheduler
 import Prometheus
 import Synchronization
+import TaskContract
 
 /// The FE's Prometheus metrics (GET /metrics on http_port), on swift-prometheus' registry. Routine-load metrics carry
 /// StarRocks' names (`starrocks_fe_routine_load_*`) so existing dashboards and alerts work; Tributary's own carry
@@ -31,7 +32,6 @@ final class FrontendMetrics: Sendable {
     /// Per job: the counters last seen (deltas move the counters) and its labelled collectors.
     private struct JobSeries {
         var rows: Int64, bytes: Int64, errors: Int64
-        var state: String
         let labels: [(String, String)]
         let rowsCounter: Counter, bytesCounter: Counter, errorsCounter: Counter
         let maxLag: Gauge, maxLagTime: Gauge
@@ -80,7 +80,14 @@ final class FrontendMetrics: Sendable {
 
     func taskFinished(executeMillis: Int64) { taskDuration.record(.milliseconds(executeMillis)) }
 
-    func committed(after duration: Duration) { commitLatency.record(duration) }
+    /// A task's commit: how long it took, and (when it went through) the rows and bytes it loaded, counted FE-wide.
+    func committed(after duration: Duration, _ outcome: TaskOutcome?) {
+        commitLatency.record(duration)
+        guard let outcome else { return }
+        loadedRows.increment(by: outcome.loadedRows)
+        receivedBytes.increment(by: outcome.receivedBytes)
+        errorRows.increment(by: outcome.filteredRows)
+    }
 
     func jobPaused() { paused.increment() }
 
@@ -104,9 +111,9 @@ final class FrontendMetrics: Sendable {
                 seen.insert(job.id)
                 var s = series[job.id] ?? makeSeries(job)
                 let st = job.statistics
-                if st.loadedRows > s.rows { s.rowsCounter.increment(by: st.loadedRows - s.rows); loadedRows.increment(by: st.loadedRows - s.rows) }
-                if st.receivedBytes > s.bytes { s.bytesCounter.increment(by: st.receivedBytes - s.bytes); receivedBytes.increment(by: st.receivedBytes - s.bytes) }
-                if st.errorRows > s.errors { s.errorsCounter.increment(by: st.errorRows - s.errors); errorRows.increment(by: st.errorRows - s.errors) }
+                if st.loadedRows > s.rows { s.rowsCounter.increment(by: st.loadedRows - s.rows) }
+                if st.receivedBytes > s.bytes { s.bytesCounter.increment(by: st.receivedBytes - s.bytes) }
+                if st.errorRows > s.errors { s.errorsCounter.increment(by: st.errorRows - s.errors) }
                 s.rows = max(s.rows, st.loadedRows); s.bytes = max(s.bytes, st.receivedBytes); s.errors = max(s.errors, st.errorRows)
                 s.maxLag.set(lag.map(\.messages).max() ?? 0)
                 s.maxLagTime.set(lag.map(\.seconds).max() ?? 0)
@@ -132,14 +139,14 @@ final class FrontendMetrics: Sendable {
     private func makeSeries(_ job: RoutineLoadJob) -> JobSeries {
         func d(_ name: String, _ help: String) -> MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
         let labels = [("db", job.databaseName), ("job_name", job.name)]
-        // Counters start at the job's totals as stored: a restarted FE goes on from them (the first scrape moves the
-        // job's series, not the FE-wide ones, which count what this FE loaded).
+        // A job's counters start at its totals as stored, so a restarted FE goes on from them; the FE-wide ones count
+        // what this FE process committed (``committed(after:_:)``).
         let s = job.statistics
         let rows = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_rows", "Rows loaded by a job"), labels: labels)
         let bytes = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_receive_bytes", "Bytes received by a job"), labels: labels)
         let errors = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_error_rows", "Rows a job filtered as errors"), labels: labels)
         rows.increment(by: s.loadedRows); bytes.increment(by: s.receivedBytes); errors.increment(by: s.errorRows)
-        return JobSeries(rows: s.loadedRows, bytes: s.receivedBytes, errors: s.errorRows, state: job.state.rawValue, labels: labels,
+        return JobSeries(rows: s.loadedRows, bytes: s.receivedBytes, errors: s.errorRows, labels: labels,
                          rowsCounter: rows, bytesCounter: bytes, errorsCounter: errors,
                          maxLag: registry.makeGauge(descriptor: d("starrocks_fe_routine_load_max_lag_of_partition",
                                                                   "A job's largest partition lag, in messages"), labels: labels),

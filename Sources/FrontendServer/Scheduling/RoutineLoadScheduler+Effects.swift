@@ -51,7 +51,7 @@ extension RoutineLoadScheduler {
                 work.async { [self] in
                     let clock = ContinuousClock(), started = clock.now
                     let result = commit(txn, job: job, begin: begin, outcome: outcome, segment: segment, node: node)
-                    metrics.committed(after: clock.now - started)
+                    metrics.committed(after: clock.now - started, (try? result.get()) != nil ? outcome : nil)
                     metrics.taskFinished(executeMillis: outcome.executeMillis)
                     send { core, now in core.committed(task, result, now: now) }
                 }
