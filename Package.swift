@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "ComputeNode", dependencies: [
             "COpenSSL", "TaskContract", "LoadPipeline", "Kafka", "Storage", "SQLParser", "ObjectStore",
             .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "FlyingSocks", package: "FlyingFox"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "FrontendServer", dependencies: [
             "COpenSSL", "MySQLProtocol", "SQLParser", "Expressions", "CatalogStore", "Storage", "Kafka", "TaskContract", "JobScheduler",

@@ -26,7 +26,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli "kafka-python==2.0.2" "starrocks==1.3.4" "moto[server]" boto3 cryptography fastavro prometheus-client websocket-client 2>&1 | grep -v "Running pip as the 'root' user" || true
+  python3 -m pip install -q --disable-pip-version-check pytest pymysql mysql-connector-python pexpect mycli "kafka-python==2.0.2" "starrocks==1.3.4" "moto[server]" boto3 cryptography fastavro prometheus-client websocket-client pyyaml 2>&1 | grep -v "Running pip as the 'root' user" || true
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

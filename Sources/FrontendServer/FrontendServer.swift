@@ -105,7 +105,8 @@ public final class FrontendServer: @unchecked Sendable {
     /// the start, as the query port does.
     private func startHTTP(_ config: FrontendConfig, _ context: ServerContext) throws {
         let server: HTTPServer
-        do { server = HTTPServer(address: try .inet(ip4: config.bindAddress, port: UInt16(clamping: config.httpPort))) } catch {
+        do { server = HTTPServer(address: try .inet(ip4: config.bindAddress, port: UInt16(clamping: config.httpPort)),
+                                 logger: HTTPServerLogging(label: "tributary.http")) } catch {
             throw ServerError.config("invalid bind_address '\(config.bindAddress)' for http_port")
         }
         let directory = errorLogDirectory

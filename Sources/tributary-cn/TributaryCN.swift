@@ -65,7 +65,8 @@ struct TributaryCN: ParsableCommand {
                                 errorLogURLBase: "http://\(host):\(conf.heartbeatServicePort)")
         let service = ComputeNodeService(runner: runner, slots: conf.taskSlots)
         let verifier = NodeRequestVerifier(token: conf.clusterToken)
-        let server = HTTPServer(address: try .inet(ip4: conf.bindAddress, port: UInt16(conf.heartbeatServicePort)))
+        let server = HTTPServer(address: try .inet(ip4: conf.bindAddress, port: UInt16(conf.heartbeatServicePort)),
+                                logger: HTTPServerLogging(label: "tributary.cn.http"))
         let started = Date().timeIntervalSince1970
         let ready = DispatchSemaphore(value: 0)
         Task {
