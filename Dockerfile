@@ -2,7 +2,7 @@
 # docker build -t tributary . ; docker compose up --detach --wait (docker-compose.yml, docs/lab.md)
 
 # --- build: Swift 6 with the system libraries the README's `make run` installs --------------------------------------
-FROM swift:6.1-bookworm AS build
+FROM swift:6.2-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       pkg-config librdkafka-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev libavro-dev \

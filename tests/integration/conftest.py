@@ -52,7 +52,7 @@ class FE:
     def stop(self, sig=signal.SIGTERM):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=30)              # SIGTERM drains running tasks (shutdown_grace_second)
         self.log.close()
 
     def restart(self, sig=signal.SIGTERM):
