@@ -8,6 +8,8 @@ RUN apt-get update \
       pkg-config librdkafka-dev libssl-dev libsqlite3-dev libcurl4-openssl-dev libavro-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# Package.resolved stays out of git (this project's rule), so the image resolves each dependency's newest release
+# allowed by Package.swift's `from:` requirements, as a fresh clone does.
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
@@ -27,8 +29,9 @@ RUN apt-get update \
  && chown -R tributary /opt/tributary /opt/starrocks
 COPY --from=build /out/ /usr/local/bin/
 # fe.conf at StarRocks' path, so the seed's `docker compose exec starrocks-fe cat /opt/starrocks/fe/conf/fe.conf` works.
-COPY docker/fe.conf /opt/starrocks/fe/conf/fe.conf
-COPY docker/cn.conf /opt/starrocks/cn/conf/cn.conf
+# Owned by tributary: fe-entrypoint.sh appends FE_CONF_EXTRA to fe.conf as that user.
+COPY --chown=tributary docker/fe.conf /opt/starrocks/fe/conf/fe.conf
+COPY --chown=tributary docker/cn.conf /opt/starrocks/cn/conf/cn.conf
 COPY docker/fe-entrypoint.sh docker/cn-entrypoint.sh /usr/local/bin/
 USER tributary
 WORKDIR /opt/tributary

@@ -10,8 +10,12 @@ done
 TRIBUTARY_CLUSTER_TOKEN=$(cat /opt/tributary/fe-meta/cluster_token)
 export TRIBUTARY_CLUSTER_TOKEN
 # Register once the node answers (in the background: the node itself replaces this shell, so it gets SIGTERM).
+# Tried until the FE lists the node (a restart of the FE meanwhile, a slow start).
 (
   until curl -s -o /dev/null "http://127.0.0.1:9050/api/_load_error_log?file=ready"; do sleep 0.5; done
-  mysql -h "$fe_host" -P 9030 -u root -e "ALTER SYSTEM ADD COMPUTE NODE \"$self:9050\"" 2>&1 | grep -v "already exists" || true
+  until mysql -h "$fe_host" -P 9030 -u root -N -e "SHOW COMPUTE NODES" 2>/dev/null | grep -q "$self"; do
+    mysql -h "$fe_host" -P 9030 -u root -e "ALTER SYSTEM ADD COMPUTE NODE \"$self:9050\"" >/dev/null 2>&1 || true
+    sleep 2
+  done
 ) &
 exec /usr/local/bin/tributary-cn --config /opt/starrocks/cn/conf/cn.conf

@@ -57,6 +57,7 @@ qp=$(free_port); hp=$(free_port)
 cat > "$work/fe.conf" <<CONF
 query_port = $qp
 http_port = $hp
+bind_address = 127.0.0.1
 meta_dir = $work/meta
 embedded_compute_node = false
 heartbeat_timeout_second = 1
@@ -72,7 +73,7 @@ sql() { mysql -h 127.0.0.1 -P "$qp" -u root "$@"; }
 
 say "tributary-cn, registered as the compose lab's starrocks-cn registers itself"
 cp=$(free_port)
-printf 'heartbeat_service_port = %s\nstorage_root_path = %s\n' "$cp" "$work/cn" > "$work/cn.conf"
+printf 'heartbeat_service_port = %s\nstorage_root_path = %s\nbind_address = 127.0.0.1\n' "$cp" "$work/cn" > "$work/cn.conf"
 TRIBUTARY_CLUSTER_TOKEN=$(cat "$work/meta/cluster_token") "$bin/tributary-cn" --config "$work/cn.conf" > "$work/cn.out" 2> "$work/cn.log" &
 pids+=($!)
 for _ in $(seq 100); do grep -q "ready" "$work/cn.out" 2>/dev/null && break; sleep 0.1; done

@@ -14,6 +14,9 @@ extension RoutineLoadJob {
         for (p, offset) in begin where progress[p] != offset {
             throw .invalid("partition \(p) progress is \(progress[p].map(String.init) ?? "unset"), the task began at \(offset)")
         }
+        guard min(outcome.totalRows, outcome.loadedRows, outcome.filteredRows, outcome.unselectedRows, outcome.receivedBytes, outcome.executeMillis) >= 0 else {
+            throw .invalid("the task reported a negative count")
+        }
         for (p, next) in outcome.endOffsets where next < (begin[p] ?? .max) {
             throw .invalid("the task reported partition \(p) at \(next), outside what it was given")
         }

@@ -24,8 +24,10 @@ def compose():
 def test_the_compose_file_validates_and_has_seed_001s_services():
     services = compose()["services"]
     assert set(services) == {"minio", "minio_mc", "redpanda", "redpanda-console", "starrocks-fe", "starrocks-cn"}
-    def published(name):
-        return {int(p["published"]) if isinstance(p, dict) else int(str(p).split(":")[0]) for p in services[name].get("ports", [])}
+    def published(name):                     # "127.0.0.1:9000:9000/tcp" → 9000, and only on the host's loopback
+        ports = [str(p).split("/")[0].split(":") for p in services[name].get("ports", [])]
+        assert all(p[0] == "127.0.0.1" for p in ports), f"{name} publishes a port beyond the host's loopback"
+        return {int(p[-2]) for p in ports}
     assert {9000, 9001} <= published("minio") and {9092} <= published("redpanda") and published("redpanda-console") == {8080}
     assert published("starrocks-fe") == {9030, 8030}
     redpanda = " ".join(services["redpanda"]["command"])
@@ -35,6 +37,7 @@ def test_the_compose_file_validates_and_has_seed_001s_services():
     assert "AAAAAAAAAAAAAAAAAAAA" in mc and "B" * 40 in mc and "my-starrocks-bucket" in mc
     fe = services["starrocks-fe"]
     assert "run_mode = shared_data" in fe["environment"]["FE_CONF_EXTRA"] and "cloud_native_storage_type = S3" in fe["environment"]["FE_CONF_EXTRA"]
+    assert "--chown=tributary docker/fe.conf" in (ROOT / "Dockerfile").read_text()      # fe-entrypoint.sh appends to it as that user
     assert "/api/health/ready" in " ".join(fe["healthcheck"]["test"])
     cn = services["starrocks-cn"]
     assert cn["depends_on"]["starrocks-fe"]["condition"] == "service_healthy" and "healthcheck" in cn
@@ -43,7 +46,8 @@ def test_the_compose_file_validates_and_has_seed_001s_services():
 
 def test_the_dockerfile_copies_files_that_exist_and_builds_like_the_readme():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    copies = [line.split()[1:-1] for line in dockerfile.splitlines() if line.startswith("COPY ") and "--from=" not in line]
+    copies = [[a for a in line.split()[1:-1] if not a.startswith("--")] for line in dockerfile.splitlines()
+              if line.startswith("COPY ") and "--from=" not in line]
     assert copies
     for sources in copies:
         for source in sources:

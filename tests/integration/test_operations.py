@@ -202,6 +202,47 @@ def test_the_dashboard_api_authenticates_and_shows_what_grants_allow(mock, loadi
     assert http(fe, "/api/jobs/pause", user="ops", password="opspw", body={"database": "d", "name": "nosuch"}, **pause)[0] == 400
 
 
+def non_loopback_address():
+    """An address of this machine other than loopback (the route to a public address, no packet sent), or None."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_credentials_need_loopback_or_the_opt_in_and_a_known_host_name(tmp_path):
+    fe = FE(tmp_path / "meta").start()
+    try:
+        # A DNS-rebinding page sends its own host name: refused before any password check.
+        status, _, body = http(fe, "/api/dashboard", user="root", headers={"Host": "attacker.example"})
+        assert status == 403 and b"http_allowed_hosts" in body
+        assert http(fe, "/api/dashboard", user="root", headers={"Host": f"localhost:{fe.http_port}"})[0] == 200
+        assert http(fe, "/api/health", headers={"Host": "attacker.example"})[0] == 200      # probes need no credentials
+        address = non_loopback_address()
+        if address:                                   # the same FE reached over the machine's own network address
+            request = urllib.request.Request(f"http://{address}:{fe.http_port}/api/dashboard",
+                                             headers={"Authorization": "Basic " + base64.b64encode(b"root:").decode()})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            assert refused.value.code == 403 and b"http_remote_basic_auth" in refused.value.read()
+    finally:
+        fe.stop(signal.SIGKILL)
+    if address:
+        opted = FE(tmp_path / "meta2", config="http_remote_basic_auth = true\nhttp_allowed_hosts = tributary.lab\n").start()
+        try:
+            request = urllib.request.Request(f"http://{address}:{opted.http_port}/api/dashboard",
+                                             headers={"Authorization": "Basic " + base64.b64encode(b"root:").decode()})
+            with urllib.request.urlopen(request, timeout=10) as r:
+                assert r.status == 200
+            assert http(opted, "/api/dashboard", user="root", headers={"Host": "tributary.lab:8030"})[0] == 200
+        finally:
+            opted.stop(signal.SIGKILL)
+
+
 def test_read_only_dashboard_and_metrics_behind_credentials(tmp_path):
     fe = FE(tmp_path / "meta", config="http_dashboard_operations = false\nmetrics_require_auth = true\n").start()
     try:

@@ -47,6 +47,11 @@ public struct FrontendConfig: Equatable, Sendable {
     /// /metrics asks for MySQL credentials (basic auth) like the dashboard; off by default, as StarRocks' /metrics,
     /// so a Prometheus scraper needs no password. It shows counts, job names and lag, never data or secrets.
     public var metricsRequireAuth = false
+    /// Accept HTTP basic credentials from hosts other than loopback. The HTTP port is plain HTTP, so they travel in clear
+    /// text: off by default (an SSH tunnel, or a lab on one machine).
+    public var httpRemoteBasicAuth = false
+    /// Host names (besides IP addresses and `localhost`) the authenticated HTTP routes answer; `*` for any.
+    public var httpAllowedHosts: [String] = []
     /// Seconds a SIGTERM/SIGINT waits for running tasks to finish before aborting them (StarRocks has no equivalent).
     public var shutdownGraceSeconds = 10
     public var sslCertPath = ""
@@ -127,6 +132,8 @@ public struct FrontendConfig: Equatable, Sendable {
             case "http_dashboard": try bool { config.httpDashboard = $0 }
             case "http_dashboard_operations": try bool { config.httpDashboardOperations = $0 }
             case "metrics_require_auth": try bool { config.metricsRequireAuth = $0 }
+            case "http_remote_basic_auth": try bool { config.httpRemoteBasicAuth = $0 }
+            case "http_allowed_hosts": config.httpAllowedHosts = value.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
             case "shutdown_grace_second": try int(0...3600) { config.shutdownGraceSeconds = $0 }
             case "max_failed_login_attempts": try int(0...1_000_000) { config.maxFailedLoginAttempts = $0 }
             case "password_lock_interval_seconds": try int(1...31_536_000) { config.passwordLockIntervalSeconds = $0 }

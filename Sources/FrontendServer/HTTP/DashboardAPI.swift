@@ -57,7 +57,8 @@ struct DashboardAPI {
         var errorLogURL: String?
         var tasks: Int
         var partitions: [Partition]
-        /// The user holds the privilege PAUSE and RESUME need on this job's table.
+        /// The page may offer PAUSE/RESUME for this job: operations are on, and the user sees the job only because they
+        /// hold INSERT on its table, which is what PAUSE and RESUME require (the statement checks it again).
         var canOperate: Bool
     }
 

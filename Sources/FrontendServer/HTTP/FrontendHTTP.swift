@@ -18,7 +18,7 @@ enum FrontendHTTP {
             server.isReady ? json(#"{"status":"READY"}"#) : json(#"{"status":"NOT_READY"}"#, status: .serviceUnavailable)
         }
         await http.appendRoute("GET /metrics") { request in
-            if server.config.metricsRequireAuth, await authenticate(request, server) == nil { return challenge() }
+            if server.config.metricsRequireAuth, case .refused(let answer) = await authenticate(request, server) { return answer }
             let text = await offload { () -> String in
                 let nodes = server.loads.nodes.all
                 return server.metrics.scrape(server.loads.views(database: nil), now: Date().timeIntervalSince1970,
@@ -30,7 +30,7 @@ enum FrontendHTTP {
         }
         guard server.config.httpDashboard else { return }
         await http.appendRoute("GET /") { request in
-            guard await authenticate(request, server) != nil else { return challenge() }
+            if case .refused(let answer) = await authenticate(request, server) { return answer }
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8", HTTPHeader("Cache-Control"): "no-store",
                                                            HTTPHeader("Content-Security-Policy"): DashboardPage.contentSecurityPolicy,
                                                            HTTPHeader("X-Frame-Options"): "DENY"],
@@ -40,7 +40,8 @@ enum FrontendHTTP {
         await http.appendRoute("GET /dashboard.js") { _ in asset(DashboardPage.script, "text/javascript; charset=utf-8") }
         await http.appendRoute("GET /dashboard.css") { _ in asset(DashboardPage.css, "text/css; charset=utf-8") }
         await http.appendRoute("GET /api/dashboard") { request in
-            guard let login = await authenticate(request, server) else { return challenge() }
+            let gate = await authenticate(request, server)
+            guard case .allowed(let login) = gate else { return gate.answer }
             let result = await offload { () -> Result<Data, any Error> in
                 Result { try JSONEncoder().encode(try DashboardAPI(server: server, login: login).snapshot()) }
             }
@@ -53,7 +54,8 @@ enum FrontendHTTP {
         }
         for action in [DashboardAPI.Action.pause, .resume] {
             await http.appendRoute(HTTPRoute(stringLiteral: "POST /api/jobs/\(action.rawValue)")) { request in
-                guard let login = await authenticate(request, server) else { return challenge() }
+                let gate = await authenticate(request, server)
+                guard case .allowed(let login) = gate else { return gate.answer }
                 guard request.headers[HTTPHeader("X-Tributary-Request")] == "1" else {
                     return json(errorJSON(1227, "the request needs the header X-Tributary-Request: 1"), status: .forbidden)
                 }
@@ -78,15 +80,43 @@ enum FrontendHTTP {
 
     struct JobTarget: Decodable { var database: String; var name: String }
 
-    /// The request's MySQL login, checked off the HTTP server's threads (the catalog is read).
-    static func authenticate(_ request: HTTPRequest, _ server: ServerContext) async -> HTTPBasicAuthentication.Login? {
-        let header = request.headers[.authorization]
-        let host: String
-        switch request.remoteAddress {
-        case .ip4(let ip, _)?, .ip6(let ip, _)?: host = ip.hasPrefix("::ffff:") ? String(ip.dropFirst(7)) : ip
-        default: host = "localhost"
+    /// Whether a request may go on, with its MySQL login; or the answer refusing it.
+    enum Gate {
+        case allowed(HTTPBasicAuthentication.Login)
+        case refused(HTTPResponse)
+
+        var answer: HTTPResponse {
+            if case .refused(let response) = self { return response }
+            return HTTPResponse(statusCode: .internalServerError)
         }
-        return await offload { HTTPBasicAuthentication(server: server).login(authorization: header, clientHost: host) }
+    }
+
+    /// The request's MySQL login. Refused, in this order: a Host header that is not an IP address, `localhost` or one of
+    /// `http_allowed_hosts` (a DNS-rebinding page cannot borrow a browser's access to the FE); a client whose address is
+    /// unknown; credentials from a host other than loopback unless `http_remote_basic_auth` (over plain HTTP the password
+    /// travels in clear text); wrong credentials, answered after 300 ms as a failed MySQL login is, and counted towards
+    /// the same lockout.
+    static func authenticate(_ request: HTTPRequest, _ server: ServerContext) async -> Gate {
+        guard HostPolicy.allows(host: request.headers[.host], extra: server.config.httpAllowedHosts) else {
+            return .refused(json(errorJSON(1045, "Host '\(request.headers[.host] ?? "")' is not allowed; add it to http_allowed_hosts in fe.conf"),
+                                 status: .forbidden))
+        }
+        let client: String
+        switch request.remoteAddress {
+        case .ip4(let ip, _)?, .ip6(let ip, _)?: client = ip.hasPrefix("::ffff:") ? String(ip.dropFirst(7)) : ip
+        default: return .refused(challenge())
+        }
+        guard server.config.httpRemoteBasicAuth || HostPolicy.isLoopback(client) else {
+            return .refused(json(errorJSON(1045, "credentials over plain HTTP are accepted from this machine only; set http_remote_basic_auth = true "
+                                                 + "in fe.conf to accept them from \(client), or reach the FE through an SSH tunnel"), status: .forbidden))
+        }
+        let header = request.headers[.authorization]
+        let login = await offload { HTTPBasicAuthentication(server: server).login(authorization: header, clientHost: client) }
+        guard let login else {
+            if header != nil { try? await Task.sleep(for: .milliseconds(300)) }
+            return .refused(challenge())
+        }
+        return .allowed(login)
     }
 
     static func asset(_ text: String, _ type: String) -> HTTPResponse {

@@ -38,6 +38,7 @@ final class FrontendMetrics: Sendable {
         var partitions: [Int32: (messages: Gauge, seconds: Gauge)]
     }
     private let jobs = Mutex<[Int64: JobSeries]>([:])
+    private let scrapeLock = NSLock()
 
     static let states = ["NEED_SCHEDULE", "RUNNING", "PAUSED", "STOPPED", "CANCELLED", "UNSTABLE"]
 
@@ -78,15 +79,15 @@ final class FrontendMetrics: Sendable {
         if failed { queryErrors.increment() }
     }
 
-    func taskFinished(executeMillis: Int64) { taskDuration.record(.milliseconds(executeMillis)) }
+    func taskFinished(executeMillis: Int64) { taskDuration.record(.milliseconds(max(0, executeMillis))) }
 
     /// A task's commit: how long it took, and (when it went through) the rows and bytes it loaded, counted FE-wide.
     func committed(after duration: Duration, _ outcome: TaskOutcome?) {
         commitLatency.record(duration)
         guard let outcome else { return }
-        loadedRows.increment(by: outcome.loadedRows)
-        receivedBytes.increment(by: outcome.receivedBytes)
-        errorRows.increment(by: outcome.filteredRows)
+        loadedRows.increment(by: max(0, outcome.loadedRows))           // swift-prometheus traps on a negative increment
+        receivedBytes.increment(by: max(0, outcome.receivedBytes))
+        errorRows.increment(by: max(0, outcome.filteredRows))
     }
 
     func jobPaused() { paused.increment() }
@@ -96,19 +97,27 @@ final class FrontendMetrics: Sendable {
     /// The metrics text, with the job values read from `views` and the connection and node counts given.
     func scrape(_ views: [SchedulerCore.JobView], now: Double, unstableThreshold: Int, connections open: Int,
                 nodes: (alive: Int, total: Int)) -> String {
+        scrapeLock.lock()                                  // one scrape at a time: a flood of scrapes costs one core at most
+        defer { scrapeLock.unlock() }
         connections.set(Int64(open))
         nodesAlive.set(Int64(nodes.alive))
         nodesTotal.set(Int64(nodes.total))
         var counts = Dictionary(uniqueKeysWithValues: Self.states.map { ($0, 0) })
         jobs.withLock { series in
-            var seen = Set<Int64>()
+            // Series of jobs that ended or are gone go first: a job stopped and created again under the same name between
+            // two scrapes gets its own series, not the old one's (the registry hands out collectors by name and labels).
+            let live = Set(views.lazy.filter { !$0.job.state.isFinal }.map(\.job.id))
+            for (id, s) in series where !live.contains(id) {
+                for c in [s.rowsCounter, s.bytesCounter, s.errorsCounter] { registry.unregisterCounter(c) }
+                for g in [s.maxLag, s.maxLagTime] + s.partitions.values.flatMap({ [$0.messages, $0.seconds] }) { registry.unregisterGauge(g) }
+                series[id] = nil
+            }
             for view in views {
                 let job = view.job
                 let lag = view.lag(now: now)
                 let unstable = view.unstableReason(now: now, threshold: unstableThreshold) != nil
                 counts[unstable ? "UNSTABLE" : job.state.rawValue, default: 0] += 1
                 guard !job.state.isFinal else { continue }
-                seen.insert(job.id)
                 var s = series[job.id] ?? makeSeries(job)
                 let st = job.statistics
                 if st.loadedRows > s.rows { s.rowsCounter.increment(by: st.loadedRows - s.rows) }
@@ -125,12 +134,6 @@ final class FrontendMetrics: Sendable {
                 }
                 series[job.id] = s
             }
-            // Jobs that ended or are gone: their series go too.
-            for (id, s) in series where !seen.contains(id) {
-                for c in [s.rowsCounter, s.bytesCounter, s.errorsCounter] { registry.unregisterCounter(c) }
-                for g in [s.maxLag, s.maxLagTime] + s.partitions.values.flatMap({ [$0.messages, $0.seconds] }) { registry.unregisterGauge(g) }
-                series[id] = nil
-            }
         }
         for (state, gauge) in jobsByState { gauge.set(Int64(counts[state] ?? 0)) }
         return registry.emitToString()
@@ -145,8 +148,9 @@ final class FrontendMetrics: Sendable {
         let rows = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_rows", "Rows loaded by a job"), labels: labels)
         let bytes = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_receive_bytes", "Bytes received by a job"), labels: labels)
         let errors = registry.makeCounter(descriptor: d("tributary_fe_routine_load_job_error_rows", "Rows a job filtered as errors"), labels: labels)
-        rows.increment(by: s.loadedRows); bytes.increment(by: s.receivedBytes); errors.increment(by: s.errorRows)
-        return JobSeries(rows: s.loadedRows, bytes: s.receivedBytes, errors: s.errorRows, labels: labels,
+        let (loaded, received, failed) = (max(0, s.loadedRows), max(0, s.receivedBytes), max(0, s.errorRows))
+        rows.increment(by: loaded); bytes.increment(by: received); errors.increment(by: failed)
+        return JobSeries(rows: loaded, bytes: received, errors: failed, labels: labels,
                          rowsCounter: rows, bytesCounter: bytes, errorsCounter: errors,
                          maxLag: registry.makeGauge(descriptor: d("starrocks_fe_routine_load_max_lag_of_partition",
                                                                   "A job's largest partition lag, in messages"), labels: labels),
