@@ -20,3 +20,15 @@ import Testing
         #expect(!HostPolicy.isLoopback("10.0.0.1") && !HostPolicy.isLoopback("128.0.0.1") && !HostPolicy.isLoopback("::ffff:10.0.0.1"))
     }
 }
+
+/// Shards' expositions merged family by family.
+@Suite struct PrometheusTextTests {
+    @Test func familiesAppearOnceWithEveryShardsSamples() {
+        let a = "# HELP lag Lag\n# TYPE lag gauge\nlag{job_name=\"a\"} 1.0\n# HELP rows Rows\n# TYPE rows counter\nrows{job_name=\"a\"} 5\n"
+        let b = "# HELP lag Lag\n# TYPE lag gauge\nlag{job_name=\"b\"} 2.0\n"
+        let empty = "# HELP rows Rows\n# TYPE rows counter\n"
+        #expect(PrometheusText.merge([a, b, empty]) ==
+                "# HELP lag Lag\n# TYPE lag gauge\nlag{job_name=\"a\"} 1.0\nlag{job_name=\"b\"} 2.0\n# HELP rows Rows\n# TYPE rows counter\nrows{job_name=\"a\"} 5\n")
+        #expect(PrometheusText.merge([empty, ""]) == "")
+    }
+}

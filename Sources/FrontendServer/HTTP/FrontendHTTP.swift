@@ -1,3 +1,4 @@
+import ComputeNode
 import FlyingFox
 import Foundation
 import JobScheduler
@@ -26,6 +27,7 @@ enum FrontendHTTP {
                                              connections: server.connections.count,
                                              nodes: (nodes.filter(\.alive).count, nodes.count))
             }
+            if text.utf8.count > largeAnswer { AllocatorTuning.releaseFreeMemory() }
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: Data(text.utf8))
         }
         guard server.config.httpDashboard else { return }
@@ -45,6 +47,7 @@ enum FrontendHTTP {
             let result = await offload { () -> Result<Data, any Error> in
                 Result { try JSONEncoder().encode(try DashboardAPI(server: server, login: login).snapshot()) }
             }
+            if case .success(let data) = result, data.count > largeAnswer { AllocatorTuning.releaseFreeMemory() }
             switch result {
             case .success(let data):
                 return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", HTTPHeader("Cache-Control"): "no-store"], body: data)
@@ -79,6 +82,10 @@ enum FrontendHTTP {
     }
 
     struct JobTarget: Decodable { var database: String; var name: String }
+
+    /// An answer this large (thousands of jobs) leaves megabytes of freed buffers in the heaps, which the FE's allocator
+    /// settings keep (``AllocatorTuning``); they are handed back to the OS after it is built.
+    static let largeAnswer = 1 << 20
 
     /// Whether a request may go on, with its MySQL login; or the answer refusing it.
     enum Gate {
