@@ -56,6 +56,22 @@ extension Value {
                 throw ConversionError("value is \(s.utf8.count) bytes, longer than \(type.describeName)")
             }
             return .string(s)
+        case .array(let inner):
+            // A JSON array whose every element converts to the element type; stored as the JSON text StarRocks shows
+            // (`[1,2,3]`, `["a","b"]`, `null` for a NULL element).
+            guard let elements = JSONText.arrayElements(text ?? "") else { throw fail(type) }
+            var parts: [String] = []
+            parts.reserveCapacity(elements.count)
+            for element in elements {
+                let c = try element.converted(to: inner)
+                switch (c, inner) {
+                case (.null, _): parts.append("null")
+                case (_, .boolean), (_, .tinyint), (_, .smallint), (_, .int), (_, .bigint), (_, .largeint), (_, .float), (_, .double),
+                     (_, .decimal), (_, .array): parts.append(c.text ?? "null")
+                default: parts.append(JSONText.quoted(c.text ?? ""))
+                }
+            }
+            return .string("[" + parts.joined(separator: ",") + "]")
         default:
             return .string(text ?? "")
         }

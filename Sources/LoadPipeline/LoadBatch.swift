@@ -197,9 +197,9 @@ public final class LoadBatch {
                 switch v {
                 case .null: json = "null"
                 case .int, .double: json = v.text!
-                default: json = JSONValue.quoted(v.text ?? "")
+                default: json = JSONText.quoted(v.text ?? "")
                 }
-                return JSONValue.quoted(name) + ":" + json
+                return JSONText.quoted(name) + ":" + json
             }.joined(separator: ",") + "}"
         }
     }

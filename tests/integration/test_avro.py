@@ -180,3 +180,46 @@ def test_nested_logical_evolving_and_broken_avro(mock, loading_fe):
         assert statistic(show_job(fe, "ev", "d"))["errorRows"] == 3
     finally:
         registry.stop()
+
+
+ARRAYS = {"type": "record", "name": "arrays", "fields": [
+    {"name": "id", "type": "long"},
+    {"name": "nums", "type": {"type": "array", "items": "long"}},
+    {"name": "names", "type": {"type": "array", "items": ["null", "string"]}},
+    {"name": "grid", "type": {"type": "array", "items": {"type": "array", "items": "int"}}},
+    {"name": "days", "type": {"type": "array", "items": {"type": "int", "logicalType": "date"}}}]}
+
+
+def test_avro_arrays_load_into_array_columns_and_json_arrays_are_checked_element_by_element(mock, loading_fe):
+    import datetime
+    broker = mock("arrays:1", "json_arrays:1")
+    registry = Registry().start()
+    fe = loading_fe()
+    try:
+        parsed = registry.register(11, ARRAYS)
+        assert mysql(fe.port, """CREATE DATABASE d; CREATE TABLE d.arrays (id BIGINT NOT NULL, nums ARRAY<BIGINT>, names ARRAY<VARCHAR(10)>,
+            grid ARRAY<ARRAY<INT>>, days ARRAY<DATE>) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);
+            CREATE TABLE d.j (id BIGINT NOT NULL, ints ARRAY<INT>) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)""")[0] == 0
+        rc, _, err = mysql(fe.port, f"""CREATE ROUTINE LOAD d.av ON arrays PROPERTIES ("format" = "avro")
+            FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "arrays", "confluent.schema.registry.url" = "{registry.url}",
+                        "property.kafka_default_offsets" = "OFFSET_BEGINNING");
+            CREATE ROUTINE LOAD d.js ON j PROPERTIES ("format" = "json", "max_error_number" = "10", "strict_mode" = "true")
+            FROM KAFKA ("kafka_broker_list" = "{broker}", "kafka_topic" = "json_arrays", "property.kafka_default_offsets" = "OFFSET_BEGINNING")""")
+        assert rc == 0, err
+        producer = KafkaProducer(bootstrap_servers=broker)
+        producer.send("arrays", framed(11, parsed, {"id": 1, "nums": [1, -2, 3], "names": ["a", None, "c\"d"], "grid": [[1], [2, 3], []],
+                                                    "days": [datetime.date(2026, 12, 1)]}))
+        producer.send("arrays", framed(11, parsed, {"id": 2, "nums": [], "names": [], "grid": [], "days": []}))
+        # JSON arrays are converted element by element: a string that is a number converts, one that is not is an error
+        # row in strict mode, and a value out of INT's range too.
+        for row in ({"id": 1, "ints": [1, "2", 3]}, {"id": 2, "ints": [1, "x"]}, {"id": 3, "ints": [2147483648]}, {"id": 4, "ints": None}):
+            producer.send("json_arrays", json.dumps(row).encode())
+        producer.flush()
+        wait_until(lambda: statistic(show_job(fe, "av", "d"))["loadedRows"] == 2 and statistic(show_job(fe, "js", "d"))["totalRows"] == 4,
+                   timeout=40)
+        assert query(fe, "SELECT * FROM d.arrays ORDER BY id") == [
+            ["1", "[1,-2,3]", '["a",null,"c\\\\"d"]', "[[1],[2,3],[]]", '["2026-12-01"]'], ["2", "[]", "[]", "[]", "[]"]]
+        assert query(fe, "SELECT * FROM d.j ORDER BY id") == [["1", "[1,2,3]"], ["4", "NULL"]]
+        assert statistic(show_job(fe, "js", "d"))["errorRows"] == 2
+    finally:
+        registry.stop()
