@@ -1,25 +1,8 @@
 import Foundation
+import SQLParser
 
-/// JSON text as Tributary writes it — one escaping rule for every JSON document it produces (SHOW cells, error logs,
-/// Avro records and maps, ARRAY columns) — and the reading of a JSON array into values, for ARRAY columns.
+/// Reading a JSON array into values, for ARRAY columns (writing JSON strings is SQLParser's `JSONString`).
 public enum JSONText {
-    /// A JSON string literal.
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
-
     /// The elements of a JSON array (`["a", 1, null, [2]]`): strings, integers, doubles, nulls, and nested arrays as
     /// their JSON text; nil if `text` is not a JSON array or holds an object.
     public static func arrayElements(_ text: String) -> [Value]? {

@@ -68,7 +68,7 @@ extension Value {
                 case (.null, _): parts.append("null")
                 case (_, .boolean), (_, .tinyint), (_, .smallint), (_, .int), (_, .bigint), (_, .largeint), (_, .float), (_, .double),
                      (_, .decimal), (_, .array): parts.append(c.text ?? "null")
-                default: parts.append(JSONText.quoted(c.text ?? ""))
+                default: parts.append(JSONString.quoted(c.text ?? ""))
                 }
             }
             return .string("[" + parts.joined(separator: ",") + "]")

@@ -1,4 +1,5 @@
 import Expressions
+import SQLParser
 
 /// A parsed JSON document. Numbers keep their source text so DECIMAL and BIGINT columns lose nothing.
 public indirect enum JSONValue: Equatable, Sendable {
@@ -32,9 +33,9 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return n
-        case .string(let s): return JSONText.quoted(s)
+        case .string(let s): return JSONString.quoted(s)
         case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
-        case .object(let members): return "{" + members.map { JSONText.quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        case .object(let members): return "{" + members.map { JSONString.quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
         }
     }
 }

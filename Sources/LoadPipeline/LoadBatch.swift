@@ -197,9 +197,9 @@ public final class LoadBatch {
                 switch v {
                 case .null: json = "null"
                 case .int, .double: json = v.text!
-                default: json = JSONText.quoted(v.text ?? "")
+                default: json = JSONString.quoted(v.text ?? "")
                 }
-                return JSONText.quoted(name) + ":" + json
+                return JSONString.quoted(name) + ":" + json
             }.joined(separator: ",") + "}"
         }
     }

@@ -220,6 +220,11 @@ def test_avro_arrays_load_into_array_columns_and_json_arrays_are_checked_element
         assert query(fe, "SELECT * FROM d.arrays ORDER BY id") == [
             ["1", "[1,-2,3]", '["a",null,"c\\\\"d"]', "[[1],[2,3],[]]", '["2026-12-01"]'], ["2", "[]", "[]", "[]", "[]"]]
         assert query(fe, "SELECT * FROM d.j ORDER BY id") == [["1", "[1,2,3]"], ["4", "NULL"]]
+        # INSERT takes StarRocks' array literals through the same conversion.
+        assert mysql(fe.port, "INSERT INTO d.j VALUES (5, [7, '8']), (6, [])")[0] == 0
+        rc, _, err = mysql(fe.port, "INSERT INTO d.j VALUES (7, ['x'])")
+        assert rc != 0 and "'x' is not a valid int" in err
+        assert query(fe, "SELECT * FROM d.j WHERE id >= 5 ORDER BY id") == [["5", "[7,8]"], ["6", "[]"]]
         assert statistic(show_job(fe, "js", "d"))["errorRows"] == 2
     finally:
         registry.stop()

@@ -125,7 +125,7 @@ struct InformationSchema {
         case .hash(let columns, let b): (distributeKey, distributeType, buckets) = (keys(columns), "HASH", b)
         case .random(let b): (distributeKey, distributeType, buckets) = ("", "RANDOM", b)
         }
-        let properties = "{" + d.properties.map { "\(JSONText.quoted($0.key)):\(JSONText.quoted($0.value))" }.joined(separator: ",") + "}"
+        let properties = "{" + d.properties.map { "\(JSONString.quoted($0.key)):\(JSONString.quoted($0.value))" }.joined(separator: ",") + "}"
         return [.string(t.databaseName), .string(t.name), .string("OLAP"), .string(model),
                 .string(d.keysType == .primary || d.keysType == .unique ? keys(d.keyColumns) : ""), .string(""),
                 .string(distributeKey), .string(distributeType), buckets.map { .int(Int64($0)) } ?? .int(0),

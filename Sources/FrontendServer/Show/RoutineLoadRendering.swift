@@ -229,5 +229,5 @@ enum RoutineLoadRendering {
     }
 
     /// A JSON string literal (one escaping rule for every JSON Tributary writes).
-    static func quote(_ s: String) -> String { JSONText.quoted(s) }
+    static func quote(_ s: String) -> String { JSONString.quoted(s) }
 }

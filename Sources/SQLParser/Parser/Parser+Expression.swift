@@ -170,6 +170,8 @@ extension Parser {
             let e = try parseExpr()
             try expectSymbol(")")
             return e
+        case .symbol("["):
+            return .literal(.string(try parseArrayLiteral()))
         case .symbol("*"):
             advance()
             return .star(qualifier: nil)
@@ -179,6 +181,38 @@ extension Parser {
             return try parseWordExpression(w.uppercased())
         default:
             throw unexpected(["an expression"])
+        }
+    }
+
+    /// `[1, 'a', NULL, [2, 3]]`, StarRocks' array literal, as the JSON text an ARRAY column stores and shows; a column
+    /// converts each element to its element type when the value is stored. Elements are constants.
+    private mutating func parseArrayLiteral() throws(ParseError) -> String {
+        try expectSymbol("[")
+        try enter(); defer { leave() }
+        var parts: [String] = []
+        if acceptSymbol("]") { return "[]" }
+        repeat {
+            if peekSymbol("[") { parts.append(try parseArrayLiteral()); continue }
+            let position = current.position
+            guard let text = Self.jsonConstant(try parseExpr()) else {
+                throw ParseError(position: position, message: "Array literal elements must be constants")
+            }
+            parts.append(text)
+        } while acceptSymbol(",")
+        try expectSymbol("]")
+        return "[" + parts.joined(separator: ",") + "]"
+    }
+
+    /// A constant's JSON text: numbers as written, strings quoted, NULL as null; nil for anything else.
+    static func jsonConstant(_ e: Expr) -> String? {
+        switch e {
+        case .literal(.null): return "null"
+        case .literal(.boolean(let b)): return b ? "true" : "false"
+        case .literal(.integer(let n)), .literal(.decimal(let n)), .literal(.float(let n)): return n
+        case .literal(.string(let s)): return JSONString.quoted(s)
+        case .unary(.minus, .literal(.integer(let n))), .unary(.minus, .literal(.decimal(let n))), .unary(.minus, .literal(.float(let n))):
+            return "-" + n
+        default: return nil
         }
     }
 
