@@ -51,9 +51,9 @@ extension SchedulerCore.JobView {
 extension SchedulerCore {
     /// Partitions of `id` seen caught up at `at` by a watermark answer or a task's report.
     mutating func noteCaughtUp(_ id: JobID, partitions: [Int32], latest: (Int32) -> Int64?, at: Double) {
-        guard let job = jobs[id]?.job else { return }
         for p in partitions {
-            guard let next = job.progress[p], let high = latest(p), high <= next else { continue }
+            // Read in place: a thousand jobs per refresh answer, so no copy of each job's value.
+            guard let next = jobs[id]?.job.progress[p], let high = latest(p), high <= next else { continue }
             let seen = jobs[id]?.caughtUpAt[p] ?? -.infinity
             jobs[id]?.caughtUpAt[p] = max(seen, at)
         }
@@ -66,8 +66,9 @@ extension SchedulerCore {
             clusters[key]?.nextLagRefresh = now + settings.lagRefreshInterval
             var partitions = Set<TopicPartition>()
             for id in clusterJobs[key] ?? [] {
-                guard let job = jobs[id]?.job, !job.state.isFinal else { continue }
-                for p in job.progress.keys { partitions.insert(TopicPartition(job.definition.source.topic, p)) }
+                guard let state = jobs[id]?.job.state, !state.isFinal, let topic = jobs[id]?.job.definition.source.topic,
+                      let progress = jobs[id]?.job.progress.keys else { continue }
+                for p in progress { partitions.insert(TopicPartition(topic, p)) }
             }
             guard !partitions.isEmpty else { continue }
             clusters[key]?.lagRefreshInFlight = true
@@ -84,9 +85,8 @@ extension SchedulerCore {
         guard case .success(let marks) = result else { return [] }
         for (tp, high) in marks { clusters[key]?.latest[tp] = high }
         for id in clusterJobs[key] ?? [] {
-            guard let job = jobs[id]?.job else { continue }
-            let topic = job.definition.source.topic
-            noteCaughtUp(id, partitions: Array(job.progress.keys), latest: { marks[TopicPartition(topic, $0)] }, at: sentAt)
+            guard let topic = jobs[id]?.job.definition.source.topic, let partitions = jobs[id]?.job.progress.keys else { continue }
+            noteCaughtUp(id, partitions: Array(partitions), latest: { marks[TopicPartition(topic, $0)] }, at: sentAt)
         }
         return []
     }
