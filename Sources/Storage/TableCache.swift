@@ -157,9 +157,10 @@ public final class TableCache: Sendable {
     }
 
     /// What the cache's copy of a table is built for; another key rebuilds it. `v2`: DUPLICATE tables end with `__op`;
-    /// `v3`: DECIMAL and LARGEINT columns hold exact text (``NumericCollation``).
+    /// `v3`: DECIMAL and LARGEINT columns hold exact text (``NumericCollation``); `v5`: PRIMARY KEY tables are WITHOUT
+    /// ROWID, keyed by their key columns.
     private static func schemaKey(_ t: TableInfo) -> String {
-        "v4:" + t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
+        "v5:" + t.definition.keysType.rawValue + ":" + t.definition.columns.map { "\($0.name) \($0.type.describeName) \($0.aggregate?.rawValue ?? "")" }.joined(separator: ",")
     }
 
     private static func createTable(_ t: TableInfo, in db: Database) throws {
@@ -167,6 +168,13 @@ public final class TableCache: Sendable {
         try db.execute(sql: "DROP TABLE IF EXISTS \(name)")
         var cols = t.definition.columns.map { "\(Segment.quote($0.name)) \(SelectTranslator.columnDeclaration($0.type))" }
         if t.definition.keysType == .duplicate { cols.append(Segment.opColumn) }    // shaped like a segment: see apply
+        if t.definition.keysType == .primary {
+            // PRIMARY KEY keys are NOT NULL: the table is one B-tree ordered by them (WITHOUT ROWID), so an upsert writes one
+            // tree, not a table and an index.
+            let keys = t.definition.keyColumns.map(Segment.quote).joined(separator: ", ")
+            try db.execute(sql: "CREATE TABLE \(name) (\(cols.joined(separator: ", ")), PRIMARY KEY (\(keys))) WITHOUT ROWID")
+            return
+        }
         try db.execute(sql: "CREATE TABLE \(name) (\(cols.joined(separator: ", ")))")
         if t.definition.keysType != .duplicate {
             // PRIMARY KEY and UNIQUE tables hold one row per key: the index says so, and upserts replace through it.
@@ -217,10 +225,14 @@ public final class TableCache: Sendable {
             return
         }
         let keyMatch = keyIdx.map { "\(cols[$0]) IS ?" }.joined(separator: " AND ")
-        let select = try db.makeStatement(sql: "SELECT rowid, * FROM main.\(name) WHERE \(keyMatch) LIMIT 1")
+        // A stored row is found by its key and rewritten by its rowid; PRIMARY KEY tables have no rowid (WITHOUT ROWID):
+        // their key is the row's address, so `_rowid_` is read and matched as the key tuple there.
+        let primaryTree = d.keysType == .primary
+        let address = primaryTree ? keyMatch : "rowid = ?"
+        let select = try db.makeStatement(sql: "SELECT \(primaryTree ? "0" : "rowid"), * FROM main.\(name) WHERE \(keyMatch) LIMIT 1")
         let delete = try db.makeStatement(sql: "DELETE FROM main.\(name) WHERE \(keyMatch)")
         let insert = try db.makeStatement(sql: "INSERT INTO main.\(name) VALUES (\(Array(repeating: "?", count: cols.count).joined(separator: ", ")))")
-        let update = try db.makeStatement(sql: "UPDATE main.\(name) SET \(cols.map { "\($0) = ?" }.joined(separator: ", ")) WHERE rowid = ?")
+        let update = try db.makeStatement(sql: "UPDATE main.\(name) SET \(cols.map { "\($0) = ?" }.joined(separator: ", ")) WHERE \(address)")
         let rows = try Row.fetchCursor(db, sql: "SELECT \(cols.joined(separator: ", ")), \"__op\" FROM \(schema).rows ORDER BY rowid")
         while let row = try rows.next() {
             let values: [DatabaseValue] = (0..<cols.count).map { row[$0] }
@@ -236,7 +248,7 @@ public final class TableCache: Sendable {
                 let stored: [DatabaseValue] = (0..<cols.count).map { existing[$0 + 1] }
                 if let m = rules.condition, Self.order(values[m], stored[m], numeric: d.columns[m].type.isNumeric) == .orderedAscending { continue }
                 let merged = rules.updated.map { u in stored.indices.map { u.contains($0) ? values[$0] : stored[$0] } } ?? values
-                try update.execute(arguments: StatementArguments(merged + [(existing[0] as Int64).databaseValue]))
+                try update.execute(arguments: StatementArguments(merged + keyIdx.map { stored[$0] }))
             case .primary, .unique:
                 try delete.execute(arguments: keys)
                 if op == 0 { try insert.execute(arguments: StatementArguments(values)) }
