@@ -4,7 +4,8 @@ import Testing
 /// StarRocks' array literals become the JSON text an ARRAY column stores.
 @Suite struct ArrayLiteralTests {
     @Test(arguments: [("[1, 2, 3]", "[1,2,3]"), ("['a', NULL, 'q\"']", #"["a",null,"q\""]"#), ("[[1], [], [2, -3]]", "[[1],[],[2,-3]]"),
-                      ("[]", "[]"), ("[1.5, -2e3, true]", "[1.5,-2e3,true]")])
+                      ("[]", "[]"), ("[1.5, -2e3, true]", "[1.5,-2e3,true]"),
+                      ("[.5, 1., 007, -.5, 2.5E+3]", "[0.5,1,7,-0.5,2.5e+3]")])
     func literalsAreTheirJSONText(_ sql: String, _ json: String) throws {
         #expect(try Parser.parseExpression(sql) == .literal(.string(json)))
     }

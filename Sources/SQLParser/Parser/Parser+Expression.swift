@@ -203,17 +203,38 @@ extension Parser {
         return "[" + parts.joined(separator: ",") + "]"
     }
 
-    /// A constant's JSON text: numbers as written, strings quoted, NULL as null; nil for anything else.
+    /// A constant's JSON text: numbers in JSON's form, strings quoted, NULL as null; nil for anything else.
     static func jsonConstant(_ e: Expr) -> String? {
         switch e {
         case .literal(.null): return "null"
         case .literal(.boolean(let b)): return b ? "true" : "false"
-        case .literal(.integer(let n)), .literal(.decimal(let n)), .literal(.float(let n)): return n
+        case .literal(.integer(let n)), .literal(.decimal(let n)), .literal(.float(let n)): return jsonNumber(n)
         case .literal(.string(let s)): return JSONString.quoted(s)
         case .unary(.minus, .literal(.integer(let n))), .unary(.minus, .literal(.decimal(let n))), .unary(.minus, .literal(.float(let n))):
-            return "-" + n
+            return jsonNumber(n).map { "-" + $0 }
         default: return nil
         }
+    }
+
+    /// A SQL number literal (`007`, `.5`, `1.`, `2e3`, `-4`) as JSON writes it (`7`, `0.5`, `1`, `2e3`, `-4`); nil for
+    /// anything else.
+    static func jsonNumber(_ text: String) -> String? {
+        if text.hasPrefix("-") { return jsonNumber(String(text.dropFirst())).map { "-" + $0 } }
+        let parts = text.split(separator: "e", maxSplits: 1, omittingEmptySubsequences: false).flatMap { $0.split(separator: "E", maxSplits: 1, omittingEmptySubsequences: false) }
+        guard let mantissa = parts.first, parts.count <= 2 else { return nil }
+        let halves = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = halves[0].drop { $0 == "0" }, fraction = halves.count > 1 ? halves[1] : ""
+        guard whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber), fraction.allSatisfy(\.isASCII), fraction.allSatisfy(\.isNumber),
+              !(halves[0].isEmpty && fraction.isEmpty) else { return nil }
+        var out = whole.isEmpty ? "0" : String(whole)
+        if !fraction.isEmpty { out += "." + fraction }
+        if parts.count == 2 {
+            let exponent = parts[1]
+            let digits = exponent.first == "+" || exponent.first == "-" ? exponent.dropFirst() : exponent
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+            out += "e" + exponent
+        }
+        return out
     }
 
     private mutating func parseWordExpression(_ upper: String) throws(ParseError) -> Expr {
