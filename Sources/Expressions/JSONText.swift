@@ -13,6 +13,62 @@ public enum JSONText {
         return reader.i == reader.bytes.count ? items : nil
     }
 
+    /// Why a JSON string could not be read (the JSON parser adds the offset).
+    public struct StringFailure: Error { public let what: String }
+
+    /// The rest of a JSON string whose first `out.count` bytes (after the opening quote) were read without escapes, from
+    /// `bytes[i]` past its closing quote: escapes decoded (`\uXXXX` with surrogate pairs), control characters refused.
+    /// Shared by the load pipeline's JSON parser and ``arrayElements(_:)``: one reading of JSON strings.
+    public static func finishString(_ bytes: UnsafeRawBufferPointer, _ i: inout Int, _ out: inout [UInt8]) throws(StringFailure) -> String {
+        func hex4() throws(StringFailure) -> UInt32 {
+            guard i + 4 <= bytes.count else { throw StringFailure(what: "invalid \\u escape") }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let c = bytes[i]
+                let d: UInt32
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
+                default: throw StringFailure(what: "invalid \\u escape")
+                }
+                v = v * 16 + d
+                i += 1
+            }
+            return v
+        }
+        while true {
+            guard i < bytes.count else { throw StringFailure(what: "unterminated string") }
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
+            guard c >= 0x20 else { throw StringFailure(what: "control character in string") }
+            guard c == UInt8(ascii: "\\") else { out.append(c); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { throw StringFailure(what: "unterminated string") }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                    i += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw StringFailure(what: "invalid surrogate pair") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw StringFailure(what: "invalid \\u escape") }
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default: throw StringFailure(what: "invalid escape")
+            }
+        }
+    }
+
     private struct Reader {
         let bytes: [UInt8]
         var i = 0
@@ -79,44 +135,10 @@ public enum JSONText {
 
         mutating func string() -> String? {
             guard accept(UInt8(ascii: "\"")) else { return nil }
-            var out: [UInt8] = []
-            while i < bytes.count {
-                let c = bytes[i]
-                i += 1
-                switch c {
-                case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
-                case UInt8(ascii: "\\"):
-                    guard i < bytes.count else { return nil }
-                    let e = bytes[i]
-                    i += 1
-                    switch e {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "u"):
-                        guard var scalar = hex4() else { return nil }
-                        if (0xD800..<0xDC00).contains(scalar) {             // a surrogate pair
-                            guard word("\\u"), let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        guard let u = Unicode.Scalar(scalar) else { return nil }
-                        out.append(contentsOf: Array(String(Character(u)).utf8))
-                    default: return nil
-                    }
-                case 0..<0x20: return nil                                   // control characters must be escaped
-                default: out.append(c)
-                }
-            }
-            return nil
-        }
-
-        mutating func hex4() -> UInt32? {
-            guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else { return nil }
-            i += 4
-            return v
+            var out: [UInt8] = [], at = i
+            let text = bytes.withUnsafeBytes { raw in try? JSONText.finishString(raw, &at, &out) }
+            i = at
+            return text
         }
     }
 }

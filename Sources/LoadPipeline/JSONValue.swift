@@ -164,53 +164,6 @@ public struct JSONParser {
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         }
         var out = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
-        while true {
-            guard i < bytes.count else { throw fail("unterminated string") }
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
-            guard c >= 0x20 else { throw fail("control character in string") }
-            guard c == UInt8(ascii: "\\") else { out.append(c); i += 1; continue }
-            i += 1
-            guard i < bytes.count else { throw fail("unterminated string") }
-            let e = bytes[i]
-            i += 1
-            switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
-                    i += 2
-                    let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw fail("invalid surrogate pair") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard let u = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
-                out.append(contentsOf: Array(String(Character(u)).utf8))
-            default: throw fail("invalid escape")
-            }
-        }
-    }
-
-    private mutating func hex4() throws(JSONParseError) -> UInt32 {
-        guard i + 4 <= bytes.count else { throw fail("invalid \\u escape") }
-        var v: UInt32 = 0
-        for _ in 0..<4 {
-            let c = bytes[i]
-            let d: UInt32
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
-            default: throw fail("invalid \\u escape")
-            }
-            v = v * 16 + d
-            i += 1
-        }
-        return v
+        do { return try JSONText.finishString(bytes, &i, &out) } catch { throw fail(error.what) }
     }
 }
