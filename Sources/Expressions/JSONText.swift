@@ -17,7 +17,7 @@ public enum JSONText {
     public struct StringFailure: Error { public let what: String }
 
     /// The rest of a JSON string whose first `out.count` bytes (after the opening quote) were read without escapes, from
-    /// `bytes[i]` past its closing quote: escapes decoded (`\uXXXX` with surrogate pairs), control characters refused.
+    /// `bytes[i]` past its closing quote: escapes decoded (`\u` and four hex digits, surrogate pairs joined), control characters refused.
     /// Shared by the load pipeline's JSON parser and ``arrayElements(_:)``: one reading of JSON strings.
     public static func finishString(_ bytes: UnsafeRawBufferPointer, _ i: inout Int, _ out: inout [UInt8]) throws(StringFailure) -> String {
         func hex4() throws(StringFailure) -> UInt32 {
