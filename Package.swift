@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CAvro", pkgConfig: "avro-c",
                        providers: [.apt(["libavro-dev"])]),
 
+        // sqlite3_config is variadic, so Swift cannot call it: one C function makes the process-wide settings.
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "MySQLProtocol", dependencies: ["COpenSSL"]),
         .target(name: "SQLParser"),
         .target(name: "Expressions", dependencies: ["SQLParser"]),
@@ -36,7 +38,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Storage", dependencies: [
-            "SQLParser", "Expressions", "CatalogStore",
+            "SQLParser", "Expressions", "CatalogStore", "CSQLiteSetup",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
@@ -61,13 +63,13 @@ let package = Package(
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .executableTarget(name: "tributary-fe", dependencies: [
-            "FrontendServer", "TaskContract",
+            "FrontendServer", "TaskContract", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         .executableTarget(name: "tributary-cn", dependencies: [
-            "ComputeNode", "Kafka", "TaskContract",
+            "ComputeNode", "Kafka", "TaskContract", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -15,5 +15,4 @@
 static inline int tributary_ssl_ctx_set_min_tls12(SSL_CTX *ctx) {
     return (int)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 }
-static inline int tributary_bio_pending(BIO *b) { return BIO_pending(b); }
 #endif

@@ -10,6 +10,9 @@ public enum Segment {
     public static let updateColumnsKey = "update_columns"
     /// `segment_meta` key: the column whose value must not go down for a row to replace the stored one.
     public static let mergeConditionKey = "merge_condition"
+    /// `segment_meta` key: how many rows are deletes (`__op` ≠ 0), so the cache knows without scanning the rows. Segments
+    /// written before it existed lack it.
+    public static let deleteCountKey = "delete_count"
 
     /// The declaration of the `rows` table's last column. The cache's DUPLICATE KEY tables end with the same column,
     /// so a segment is applied with `INSERT … SELECT *`, which SQLite runs as a raw record copy (its "transfer

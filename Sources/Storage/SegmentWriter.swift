@@ -28,6 +28,8 @@ public final class SegmentWriter: @unchecked Sendable {
     let rowsPerInsert: Int
     private var extraMeta: [String: String] = [:]
     public private(set) var rowCount = 0
+    /// Rows appended with a non-zero `__op` (deletes).
+    private var deleteCount = 0
     /// Rows not yet in the file (only before it is created), with their `__op`.
     private var pending: [[Value]] = []
     private var pendingOps: [Int64] = []
@@ -55,7 +57,8 @@ public final class SegmentWriter: @unchecked Sendable {
     /// Creates the temporary file with `pageSize` pages and writes the rows waiting in memory.
     private func open(pageSize: Int) throws {
         try? FileManager.default.removeItem(atPath: temp)
-        guard sqlite3_open_v2(temp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else {
+        // No SQLite mutex per call (every bind would take one): `lock` already serializes every use of the connection.
+        guard sqlite3_open_v2(temp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
             defer { cleanUp() }
             throw error("cannot create segment \(temp)")
         }
@@ -90,6 +93,7 @@ public final class SegmentWriter: @unchecked Sendable {
         try lock.withLock {
             guard !closed else { throw SegmentError(description: "segment \(path) is closed") }
             rowCount += rows.count
+            if let ops { deleteCount += ops.prefix(rows.count).reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
             if db == nil {
                 pending += rows
                 pendingOps += ops ?? Array(repeating: 0, count: rows.count)
@@ -131,6 +135,7 @@ public final class SegmentWriter: @unchecked Sendable {
             var meta = extraMeta
             meta["format"] = Segment.format
             meta["row_count"] = String(rowCount)
+            meta[Segment.deleteCountKey] = String(deleteCount)
             let values = meta.map { "('\($0.key.replacingOccurrences(of: "'", with: "''"))', '\($0.value.replacingOccurrences(of: "'", with: "''"))')" }
             try exec("INSERT INTO segment_meta VALUES \(values.joined(separator: ", ")); COMMIT;")
             guard sqlite3_close(db) == SQLITE_OK else { throw error("close") }

@@ -34,6 +34,13 @@ public final class TableCache: Sendable {
                 PRAGMA page_size = 65536; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = \(Self.mmapSize);
                 PRAGMA wal_autocheckpoint = 4096
                 """)
+            if !db.configuration.readonly {
+                // The writer sorts each key-table segment by key (see apply); SQLite's sorter keeps up to the page cache's
+                // size in memory and spills the rest to temporary files, so the 2 MB default wrote most of a 200k-row
+                // segment's sort to disk. No secure delete: a deleted row is overwritten by nothing (the cache is a copy of
+                // segments that keep it anyway), instead of zeroing its bytes and every page a DROP or TRUNCATE frees.
+                try db.execute(sql: "PRAGMA cache_size = -32768; PRAGMA secure_delete = OFF")
+            }
         }
         pool = try DatabasePool(path: path, configuration: config)
         var plain = Configuration()
@@ -199,12 +206,16 @@ public final class TableCache: Sendable {
         let rules = try Self.applyRules(t, schema, db)
         let keys = keyIdx.map { cols[$0] }.joined(separator: ", ")
         let setBased = (d.keysType == .primary || d.keysType == .unique) && rules.updated == nil && rules.condition == nil
-        // Whether the segment holds deletes or NULL keys: one scan, only where it decides how to apply.
-        let shape = setBased ? try Row.fetchOne(db, sql: """
-            SELECT coalesce(max("__op" <> 0), 0), coalesce(max(\(keyIdx.map { "\(cols[$0]) IS NULL" }.joined(separator: " OR "))), 0)
+        // Whether the segment holds deletes or NULL keys decides how it is applied. The segment says how many deletes it
+        // holds and NOT NULL key columns hold no NULL (loads and INSERT refuse them); a scan answers what neither tells.
+        let nullableKeys = keyIdx.filter { d.columns[$0].nullable }
+        let scan = setBased && (rules.deletes == nil || !nullableKeys.isEmpty) ? try Row.fetchOne(db, sql: """
+            SELECT coalesce(max("__op" <> 0), 0), coalesce(max(\(nullableKeys.isEmpty ? "0" : nullableKeys.map { "\(cols[$0]) IS NULL" }.joined(separator: " OR "))), 0)
             FROM \(schema).rows
             """) : nil
-        let (hasDeletes, hasNullKeys): (Bool, Bool) = (shape?[0] ?? false, shape?[1] ?? false)
+        let scanned: (deletes: Bool, nullKeys: Bool) = (scan?[0] ?? false, scan?[1] ?? false)
+        let hasDeletes = rules.deletes.map { $0 > 0 } ?? scanned.deletes
+        let hasNullKeys = scanned.nullKeys
         if setBased, !hasNullKeys {
             // Set statements instead of a statement per row (NULL keys, which `=` never matches, take the row path).
             let keyTuple = keyIdx.count == 1 ? keys : "(\(keys))"
@@ -268,17 +279,19 @@ public final class TableCache: Sendable {
         }
     }
 
-    /// A segment's partial-update columns and merge-condition column (as indices), from its `segment_meta`.
-    static func applyRules(_ t: TableInfo, _ schema: String, _ db: Database) throws -> (updated: Set<Int>?, condition: Int?) {
-        guard t.definition.keysType == .primary else { return (nil, nil) }
-        let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM \(schema).segment_meta WHERE key IN (?, ?)",
-                                               arguments: [Segment.updateColumnsKey, Segment.mergeConditionKey])
+    /// How a segment's rows are to be applied, from its `segment_meta`: the partial-update columns and the merge-condition
+    /// column (as indices; PRIMARY KEY tables only) and the number of deletes (nil in segments older than that key).
+    static func applyRules(_ t: TableInfo, _ schema: String, _ db: Database) throws -> (updated: Set<Int>?, condition: Int?, deletes: Int?) {
+        let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM \(schema).segment_meta WHERE key IN (?, ?, ?)",
+                                               arguments: [Segment.updateColumnsKey, Segment.mergeConditionKey, Segment.deleteCountKey])
                                 .map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
+        let deletes = meta[Segment.deleteCountKey].flatMap { Int($0) }
+        guard t.definition.keysType == .primary else { return (nil, nil, deletes) }
         let names = t.definition.columns.map { $0.name.lowercased() }
         let updated = meta[Segment.updateColumnsKey].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
             .map { Set($0.compactMap { names.firstIndex(of: $0.lowercased()) }) }
         let condition = meta[Segment.mergeConditionKey].flatMap { names.firstIndex(of: $0.lowercased()) }
-        return (updated, condition)
+        return (updated, condition, deletes)
     }
 
     /// How two stored values order (merge_condition): numbers as numbers, DECIMAL/LARGEINT text by value, other text

@@ -4,6 +4,7 @@ import FlyingFox
 import Foundation
 import Kafka
 import Logging
+import Storage
 import TaskContract
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,7 @@ struct TributaryCN: ParsableCommand {
 
     func run() throws {
         AllocatorTuning.applyForLoads()
+        SQLiteTuning.apply()
         umask(0o077)
         var logger = Logger(label: "tributary.cn")
         var conf = ComputeNodeConfig()

@@ -1,10 +1,11 @@
-import TaskContract
 import ArgumentParser
-import Dispatch
 import ComputeNode
+import Dispatch
 import Foundation
 import FrontendServer
 import Logging
+import Storage
+import TaskContract
 
 /// `tributary-fe`: reads conf/fe.conf, applies command-line overrides and runs the FE until killed.
 @main
@@ -31,6 +32,7 @@ struct TributaryFE: ParsableCommand {
 
     func run() throws {
         AllocatorTuning.applyForLoads()
+        SQLiteTuning.apply()
         var settings = FrontendConfig()
         var warnings: [String] = []
         let path = config ?? (FileManager.default.fileExists(atPath: "conf/fe.conf") ? "conf/fe.conf" : nil)

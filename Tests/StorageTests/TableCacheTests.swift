@@ -111,6 +111,22 @@ import Testing
         #expect(try contents(t) == [[.int(1), .string("a2")], [.int(3), .string("c")]])
     }
 
+    @Test func segmentsCountTheirDeletesAndOlderSegmentsWithoutTheCountStillApplyThem() throws {
+        let t = try table("create table pkc (k int not null, v int) primary key(k)")
+        try load(t, [[.int(1), .int(1)], [.int(2), .int(2)]])
+        let (txn, segment) = try catalog.beginTransaction(tableID: t.id, label: "l") { volume.segmentPath(databaseID: t.databaseID, tableID: t.id, txnID: $0) }
+        let path = volume.absolute(segment)
+        try Segment.write(to: path, columns: [.init("k", .int), .init("v", .int)], rows: [[.int(1), .null], [.int(3), .int(3)]], ops: [1, 0])
+        let counted = try DatabaseQueue(path: path).write { db in
+            let n = try String.fetchOne(db, sql: "SELECT value FROM segment_meta WHERE key = ?", arguments: [Segment.deleteCountKey])
+            try db.execute(sql: "DELETE FROM segment_meta WHERE key = ?", arguments: [Segment.deleteCountKey])    // as written before the key
+            return n
+        }
+        #expect(counted == "1")
+        try catalog.commitTransaction(txn, rowCount: 2)
+        #expect(try contents(t) == [[.int(2), .int(2)], [.int(3), .int(3)]])
+    }
+
     @Test func theLastRowOfAKeyInASegmentDecidesAndCompositeKeysMatchWhole() throws {
         let t = try table("create table pk2 (a int not null, b varchar(5) not null, v int) primary key(a, b)")
         try load(t, [[.int(1), .string("x"), .int(1)], [.int(1), .string("y"), .int(2)], [.int(2), .string("x"), .int(3)]])

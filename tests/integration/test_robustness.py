@@ -181,6 +181,36 @@ def test_processlist_and_kill(fe):
         assert e.args == (1094, "Unknown thread id: 999999")
 
 
+def test_processlist_masks_the_secrets_of_a_running_statement(fe):
+    """A statement's text is kept as sent and masked when SHOW PROCESSLIST reads it (not on every query)."""
+    setup = connect(fe).cursor()
+    setup.execute("CREATE DATABASE IF NOT EXISTS plmask")
+    setup.execute("CREATE TABLE IF NOT EXISTS plmask.t (k INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k)")
+    setup.execute("INSERT INTO plmask.t VALUES " + ", ".join(f"({i})" for i in range(400)))
+    runner = connect(fe)
+
+    def slow():                                     # 64M combinations: seconds, unless KILL QUERY stops it
+        try:
+            with runner.cursor() as c:
+                c.execute("""SELECT count(*) FROM plmask.t a, plmask.t b, plmask.t c
+                             WHERE "aws.s3.secret_key" = 'hunter2' OR a.k + b.k + c.k >= 0""")
+        except pymysql.MySQLError:
+            pass
+    threading.Thread(target=slow, daemon=True).start()
+    cur = connect(fe).cursor()
+    running = []
+    for _ in range(100):
+        cur.execute("SHOW FULL PROCESSLIST")
+        running = [r for r in cur.fetchall() if r[0] == runner.thread_id() and r[4] == "Query"]
+        if running:
+            break
+        time.sleep(0.02)
+    assert running, "the slow statement never showed in SHOW PROCESSLIST"
+    info = running[0][8]
+    assert "hunter2" not in info and """"aws.s3.secret_key" = '******'""" in info, info
+    cur.execute(f"KILL QUERY {runner.thread_id()}")
+
+
 def test_multi_statements_return_one_result_each_and_stop_at_the_first_error(fe):
     c = pymysql.connect(host="127.0.0.1", port=fe.port, user="root", client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS)
     cur = c.cursor()

@@ -175,7 +175,7 @@ extension StatementExecutor {
         let mine = privileges.allows("OPERATE") ? nil : session.user
         let rows: [[Value]] = server.connections.snapshot().filter { mine == nil || $0.user == mine }.map { c in
             let state = c.current
-            let info = state.info.map { full ? $0 : String($0.prefix(100)) }
+            let info = state.info.map(SecretRedaction.redact).map { full ? $0 : String($0.prefix(100)) }
             return [.int(Int64(c.id)), .string(c.user), .string(c.host), state.database.map(Value.string) ?? .null, .string(state.command),
                     InformationSchema.datetime(c.connectedAt.timeIntervalSince1970), .int(Int64(now.timeIntervalSince(state.since))),
                     .string("OK"), info.map(Value.string) ?? .null, .string("false")]

@@ -40,7 +40,7 @@ final class CommandHandler {
         server.countQuestion()
         switch command {
         case .query(let sql):
-            report("Query", SecretRedaction.redact(sql))
+            report("Query", sql)
             defer { report("Sleep", nil) }
             return query(sql, encoder: encoder, base: base)
         case .initDB(let name):
@@ -142,7 +142,7 @@ final class CommandHandler {
         entry.longData = [:]
         prepared[id] = entry
         let bound = entry.statement.binding(request.parameters.map(PreparedStatements.literal))
-        report("Execute", SecretRedaction.redact(entry.sql))
+        report("Execute", entry.sql)
         defer { report("Sleep", nil) }
         return respond(bound, encoder: encoder, base: base, more: false, binary: true)
     }

@@ -10,6 +10,8 @@ final class ConnectionRegistry: Sendable {
         struct State: Sendable {
             var database: String?
             var command = "Sleep"
+            /// The statement running, as the client sent it: secrets and all. Whatever shows it masks them
+            /// (`SecretRedaction`) when it is read, so a query does not pay for that.
             var info: String?
             var since = Date()
         }

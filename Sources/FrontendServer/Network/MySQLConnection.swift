@@ -32,7 +32,7 @@ final class MySQLConnection: @unchecked Sendable {
     private var handler: CommandHandler?
     private var tls: TLSSession?
     /// Plaintext packets of the answer being written under TLS, encrypted together at flush (or every 64 KiB): one
-    /// record for a small answer instead of one per packet.
+    /// record for a small answer instead of one per packet. TLS sends through the session, not `outBuffer`.
     private var tlsPending: [UInt8] = []
     /// Host pattern of the account the client logged in as (`%` for root).
     private var matchedHost = "%"
@@ -76,15 +76,29 @@ final class MySQLConnection: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !closed {
             // Blocking read with a 1-second SO_RCVTIMEO: timeouts are checked when it expires.
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 {
-                if errno == EAGAIN || errno == EWOULDBLOCK { checkTimeouts(); continue }
-                if errno == EINTR { continue }
-                break
+            let n: Int
+            if let tls {
+                let result: TLSSession.ReadResult
+                do { result = try tls.read(into: &buffer) } catch {
+                    logger.debug("connection \(id): \(error)")
+                    break
+                }
+                switch result {
+                case .bytes(let count): n = count
+                case .timedOut: checkTimeouts(); continue
+                case .closed: n = 0
+                }
+            } else {
+                n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n < 0 {
+                    if errno == EAGAIN || errno == EWOULDBLOCK { checkTimeouts(); continue }
+                    if errno == EINTR { continue }
+                    break
+                }
             }
             guard n > 0 else { _ = machine.peerClosed(); break }
             lastActivity = Date()
-            guard ingest(Array(buffer[0..<n])) else { break }
+            buffer.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             processPackets()
         }
         close()
@@ -113,22 +127,6 @@ final class MySQLConnection: @unchecked Sendable {
     }
 
     // MARK: - Reading
-
-    /// Bytes from the socket into the packet decoder, through TLS when it is on. False if TLS broke.
-    private func ingest(_ bytes: [UInt8]) -> Bool {
-        guard let tls else { decoder.append(bytes); return true }
-        do {
-            decoder.append(try tls.receive(bytes))
-            sealPending()
-            outBuffer.append(contentsOf: tls.takeOutput())      // handshake replies
-            flush()
-            return !closed
-        } catch {
-            logger.debug("connection \(id): \(error)")
-            close()
-            return false
-        }
-    }
 
     private func processPackets() {
         while !closed {
@@ -195,9 +193,19 @@ final class MySQLConnection: @unchecked Sendable {
             closeAfterFlush = true
             flush()
         case .startTLS:
-            guard let context = server.tls, let session = try? TLSSession(context) else { close(); return }
+            // A ClientHello may have arrived with the SSLRequest: TLS reads those bytes first.
+            guard let context = server.tls, let session = try? TLSSession(context, fd: fd, received: decoder.takeBuffered()) else {
+                close(); return
+            }
+            do {
+                try session.handshake { checkTimeouts(); return !closed }
+            } catch {
+                logger.debug("connection \(id): \(error)")
+                close()
+                return
+            }
             tls = session
-            _ = ingest(decoder.takeBuffered())                   // a ClientHello may have arrived with the SSLRequest
+            lastActivity = Date()
         }
     }
 
@@ -244,18 +252,17 @@ final class MySQLConnection: @unchecked Sendable {
         let frame = PacketDecoder.frame(payload, sequenceID: &sequenceID)
         guard tls != nil else { outBuffer.append(contentsOf: frame); return }
         tlsPending.append(contentsOf: frame)
-        if tlsPending.count >= 64 << 10 { sealPending() }
+        if tlsPending.count >= 64 << 10 { sendPending() }
     }
 
-    /// Encrypts the pending plaintext into the output buffer.
-    private func sealPending() {
-        guard let tls, !tlsPending.isEmpty else { return }
+    /// Encrypts and sends the pending plaintext.
+    private func sendPending() {
+        guard let tls, !tlsPending.isEmpty, !closed else { return }
         do {
-            try tls.send(tlsPending)
-            outBuffer.append(contentsOf: tls.takeOutput())
+            try tls.write(tlsPending)
         } catch {
             logger.debug("connection \(id): \(error)")
-            closeAfterFlush = true
+            close()                                    // peer gone, or net_write_timeout passed
         }
         tlsPending.removeAll(keepingCapacity: tlsPending.capacity <= 1 << 20)
     }
@@ -263,7 +270,11 @@ final class MySQLConnection: @unchecked Sendable {
     /// Sends everything buffered; blocks this connection's thread only.
     private func flush() {
         guard !closed else { return }
-        sealPending()
+        if tls != nil {
+            sendPending()
+            if closeAfterFlush { close() }
+            return
+        }
         var offset = 0
         while offset < outBuffer.count {
             let n = outBuffer.withUnsafeBytes { p in send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }

@@ -61,72 +61,89 @@ final class TLSContext: @unchecked Sendable {
     }
 }
 
-/// One connection's TLS state over memory BIOs: ciphertext from the socket goes in with ``receive(_:)``,
-/// plaintext comes out; plaintext to send goes in with ``send(_:)`` and ciphertext for the socket comes
-/// out of ``takeOutput()``. No socket I/O happens here.
+/// One connection's TLS over its socket: OpenSSL reads and writes the descriptor itself (socket BIOs behind buffer BIOs),
+/// so a query costs one `recv` and one `send` with no copies between Swift arrays and memory BIOs. Bytes the client sent
+/// after its SSLRequest before TLS started (the start of its ClientHello) are read first. The socket is blocking with a
+/// receive timeout (``MySQLConnection``): a read that times out is reported, not an error.
 final class TLSSession {
     private let ssl: OpaquePointer
-    private let input: OpaquePointer     // network → OpenSSL
-    private let output: OpaquePointer    // OpenSSL → network
-    private(set) var handshakeDone = false
-    /// Where SSL_read decrypts to, kept across calls (a query is read with one or two calls).
-    private var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
+    /// Buffers the records of one answer, sent at ``write(_:)``'s flush.
+    private let output: OpaquePointer
 
-    init(_ context: TLSContext) throws {
-        guard let ssl = SSL_new(context.context), let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
+    /// What a read gave.
+    enum ReadResult: Equatable {
+        case bytes(Int)
+        /// The socket's receive timeout passed first; nothing was lost, read again.
+        case timedOut
+        case closed
+    }
+
+    /// A session on `fd` in the server's role; `received` are bytes already read from the socket that belong to TLS.
+    init(_ context: TLSContext, fd: Int32, received: [UInt8]) throws {
+        guard let ssl = SSL_new(context.context) else { throw ServerError.config("cannot create a TLS session: \(TLSContext.lastError())") }
+        guard let input = BIO_new(BIO_f_buffer()), let inSocket = BIO_new_socket(fd, BIO_NOCLOSE) else {
+            SSL_free(ssl)
             throw ServerError.config("cannot create a TLS session: \(TLSContext.lastError())")
         }
-        self.ssl = ssl; input = rbio; output = wbio
-        SSL_set_bio(ssl, rbio, wbio)
+        guard let output = BIO_new(BIO_f_buffer()), let outSocket = BIO_new_socket(fd, BIO_NOCLOSE) else {
+            BIO_free(input); BIO_free(inSocket); SSL_free(ssl)
+            throw ServerError.config("cannot create a TLS session: \(TLSContext.lastError())")
+        }
+        // 64 KiB each way: several records per recv, and an answer's records leave in one send.
+        _ = BIO_int_ctrl(input, BIO_C_SET_BUFF_SIZE, 64 << 10, 0)
+        _ = BIO_int_ctrl(output, BIO_C_SET_BUFF_SIZE, 64 << 10, 1)
+        if !received.isEmpty {
+            _ = received.withUnsafeBytes { BIO_ctrl(input, BIO_C_SET_BUFF_READ_DATA, $0.count, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+        }
+        BIO_push(input, inSocket)
+        BIO_push(output, outSocket)
+        SSL_set_bio(ssl, input, output)          // the session owns both chains from here
         SSL_set_accept_state(ssl)
+        self.ssl = ssl
+        self.output = output
     }
 
-    deinit { SSL_free(ssl) }   // frees both BIOs
+    deinit { SSL_free(ssl) }   // frees both BIO chains; the descriptor stays open (BIO_NOCLOSE)
 
-    /// Feeds ciphertext; returns the plaintext it completes. Throws when the peer's TLS is broken.
-    func receive(_ bytes: [UInt8]) throws -> [UInt8] {
-        if !bytes.isEmpty { bytes.withUnsafeBytes { _ = BIO_write(input, $0.baseAddress, Int32($0.count)) } }
-        if !handshakeDone {
-            let r = SSL_do_handshake(ssl)
-            if r == 1 { handshakeDone = true } else {
-                let e = SSL_get_error(ssl, r)
-                if e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE { return [] }
-                throw ServerError.socket("TLS handshake failed: \(TLSContext.lastError())")
-            }
-        }
-        var plain: [UInt8] = []
+    /// Runs the handshake. `tick` is called each time the socket's receive timeout passes and returns false to give up.
+    func handshake(tick: () -> Bool) throws {
         while true {
-            let n = readBuffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
-            if n > 0 { plain.append(contentsOf: readBuffer[0..<Int(n)]); continue }
-            let e = SSL_get_error(ssl, n)
-            if e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE { return plain }
-            if e == SSL_ERROR_ZERO_RETURN { return plain }
-            throw ServerError.socket("TLS read failed: \(TLSContext.lastError())")
+            let r = SSL_do_handshake(ssl)
+            if r == 1 { break }
+            let e = SSL_get_error(ssl, r)
+            if e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE, tick() { continue }
+            throw ServerError.socket("TLS handshake failed: \(TLSContext.lastError())")
+        }
+        guard BIO_ctrl(output, BIO_CTRL_FLUSH, 0, nil) > 0 else { throw ServerError.socket("TLS handshake failed: cannot send") }
+    }
+
+    /// Decrypts into `buffer`: what the client sent, or why nothing came.
+    func read(into buffer: inout [UInt8]) throws -> ReadResult {
+        let n = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+        if n > 0 { return .bytes(Int(n)) }
+        switch SSL_get_error(ssl, n) {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .timedOut
+        case SSL_ERROR_ZERO_RETURN: return .closed
+        case SSL_ERROR_SYSCALL where ERR_peek_error() == 0: return .closed      // the peer went away without close_notify
+        default: throw ServerError.socket("TLS read failed: \(TLSContext.lastError())")
         }
     }
 
-    /// Encrypts plaintext for the peer (call ``takeOutput()`` to get the ciphertext).
-    func send(_ bytes: [UInt8]) throws {
+    /// Encrypts `bytes` and sends them; returns when the socket took them all. Throws when the peer is gone or stopped
+    /// reading (the socket's send timeout).
+    func write(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { SSL_write(ssl, $0.baseAddress! + offset, Int32(min($0.count - offset, 1 << 20))) }
             guard n > 0 else { throw ServerError.socket("TLS write failed: \(TLSContext.lastError())") }
             offset += Int(n)
         }
+        guard BIO_ctrl(output, BIO_CTRL_FLUSH, 0, nil) > 0 else { throw ServerError.socket("TLS write failed: cannot send") }
     }
 
     /// The negotiated cipher, e.g. `TLS_AES_256_GCM_SHA384`.
     var cipherName: String {
         guard let c = SSL_get_current_cipher(ssl), let n = SSL_CIPHER_get_name(c) else { return "" }
         return String(cString: n)
-    }
-
-    /// Ciphertext waiting for the socket (handshake messages and encrypted records).
-    func takeOutput() -> [UInt8] {
-        let pending = Int(tributary_bio_pending(output))
-        guard pending > 0 else { return [] }
-        var out = [UInt8](repeating: 0, count: pending)
-        let n = out.withUnsafeMutableBytes { BIO_read(output, $0.baseAddress, Int32(pending)) }
-        return n > 0 ? Array(out[0..<Int(n)]) : []
     }
 }

@@ -23,6 +23,12 @@ public struct PacketDecoder: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Appends bytes straight from a read buffer (one copy).
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if start > 0, start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+        buffer.append(contentsOf: bytes)
+    }
+
     /// Removes and returns the bytes not yet framed (after an SSLRequest they are the start of TLS).
     public mutating func takeBuffered() -> [UInt8] {
         defer { buffer.removeAll(); start = 0 }
