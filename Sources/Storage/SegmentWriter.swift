@@ -92,8 +92,9 @@ public final class SegmentWriter: @unchecked Sendable {
     public func append(_ rows: [[Value]], ops: [Int64]? = nil) throws {
         try lock.withLock {
             guard !closed else { throw SegmentError(description: "segment \(path) is closed") }
+            guard ops == nil || ops!.count == rows.count else { throw SegmentError(description: "segment \(path): an __op per row") }
             rowCount += rows.count
-            if let ops { deleteCount += ops.prefix(rows.count).reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
+            if let ops { deleteCount += ops.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
             if db == nil {
                 pending += rows
                 pendingOps += ops ?? Array(repeating: 0, count: rows.count)

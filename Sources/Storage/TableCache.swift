@@ -37,9 +37,9 @@ public final class TableCache: Sendable {
             if !db.configuration.readonly {
                 // The writer sorts each key-table segment by key (see apply); SQLite's sorter keeps up to the page cache's
                 // size in memory and spills the rest to temporary files, so the 2 MB default wrote most of a 200k-row
-                // segment's sort to disk. No secure delete: a deleted row is overwritten by nothing (the cache is a copy of
-                // segments that keep it anyway), instead of zeroing its bytes and every page a DROP or TRUNCATE frees.
-                try db.execute(sql: "PRAGMA cache_size = -32768; PRAGMA secure_delete = OFF")
+                // segment's sort to disk. Secure delete FAST (Debian's SQLite zeroes everything freed): a deleted row's bytes
+                // are still zeroed inside its page, but the pages a DROP or TRUNCATE frees are not all rewritten.
+                try db.execute(sql: "PRAGMA cache_size = -32768; PRAGMA secure_delete = FAST")
             }
         }
         pool = try DatabasePool(path: path, configuration: config)
@@ -208,9 +208,9 @@ public final class TableCache: Sendable {
         let setBased = (d.keysType == .primary || d.keysType == .unique) && rules.updated == nil && rules.condition == nil
         // Whether the segment holds deletes or NULL keys decides how it is applied. The segment says how many deletes it
         // holds and NOT NULL key columns hold no NULL (loads and INSERT refuse them); a scan answers what neither tells.
-        let nullableKeys = keyIdx.filter { d.columns[$0].nullable }
-        let scan = setBased && (rules.deletes == nil || !nullableKeys.isEmpty) ? try Row.fetchOne(db, sql: """
-            SELECT coalesce(max("__op" <> 0), 0), coalesce(max(\(nullableKeys.isEmpty ? "0" : nullableKeys.map { "\(cols[$0]) IS NULL" }.joined(separator: " OR "))), 0)
+        let nullableKeys = keyIdx.contains { d.columns[$0].nullable }
+        let scan = setBased && (rules.deletes == nil || nullableKeys) ? try Row.fetchOne(db, sql: """
+            SELECT coalesce(max("__op" <> 0), 0), coalesce(max(\(keyIdx.map { "\(cols[$0]) IS NULL" }.joined(separator: " OR "))), 0)
             FROM \(schema).rows
             """) : nil
         let scanned: (deletes: Bool, nullKeys: Bool) = (scan?[0] ?? false, scan?[1] ?? false)

@@ -1,8 +1,10 @@
 """TLS: CLIENT_SSL is advertised because the upgrade works; the mysql CLI with --ssl, PyMySQL and
 mysql-connector-python (TLS by default) talk over it; full caching_sha2 authentication runs only over
 TLS; enable_ssl = false turns it off cleanly."""
+import socket
 import ssl
 import struct
+import time
 
 import mysql.connector as connector
 import pymysql
@@ -54,6 +56,34 @@ def test_caching_sha2_full_authentication_runs_over_tls(fe):
     m = connector.connect(host="127.0.0.1", port=fe.port, user="carol", password="root", use_pure=True,
                           auth_plugin="caching_sha2_password", ssl_disabled=True)
     m.close()                                                              # without TLS: switched to native, no cleartext
+
+
+def test_a_client_that_dribbles_its_tls_handshake_is_closed_at_connect_timeout(tmp_path):
+    """OpenSSL reads the socket itself and waits for a whole record: a byte every 0.3 s would keep it reading forever
+    without the login deadline kept from outside the connection's thread."""
+    fe = FE(tmp_path / "meta", config="connect_timeout_second = 2\n").start()
+    try:
+        s, _ = raw_greeting(fe.port)
+        ssl_request = struct.pack("<IIB", 0x800 | 0x200 | 0x8000, 16 << 20, 33) + b"\0" * 23   # CLIENT_SSL, PROTOCOL_41
+        s.sendall(struct.pack("<I", len(ssl_request))[:3] + b"\x01" + ssl_request)
+        hello = b"\x16\x03\x01\x02\x00" + b"\x01" * 512                  # a ClientHello record's start, never complete
+        s.settimeout(0.3)
+        start, closed = time.time(), False
+        for byte in hello:
+            try:
+                s.send(bytes([byte]))
+                closed = s.recv(1) == b""
+            except socket.timeout:
+                pass
+            except OSError:
+                closed = True
+            if closed or time.time() - start > 10:
+                break
+        assert closed, "the dribbling client was never closed"
+        assert time.time() - start < 6
+        assert mysql(fe.port, "SELECT 1", extra=["--ssl"])[0] == 0           # and the FE serves everyone else
+    finally:
+        fe.stop()
 
 
 def test_ssl_can_be_disabled(tmp_path):

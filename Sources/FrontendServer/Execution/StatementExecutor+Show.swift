@@ -175,7 +175,8 @@ extension StatementExecutor {
         let mine = privileges.allows("OPERATE") ? nil : session.user
         let rows: [[Value]] = server.connections.snapshot().filter { mine == nil || $0.user == mine }.map { c in
             let state = c.current
-            let info = state.info.map(SecretRedaction.redact).map { full ? $0 : String($0.prefix(100)) }
+            // Masked as it is read; the short form masks only the start it shows (a cut literal is masked whole).
+            let info = state.info.map { full ? SecretRedaction.redact($0) : String(SecretRedaction.redact(String($0.prefix(4096))).prefix(100)) }
             return [.int(Int64(c.id)), .string(c.user), .string(c.host), state.database.map(Value.string) ?? .null, .string(state.command),
                     InformationSchema.datetime(c.connectedAt.timeIntervalSince1970), .int(Int64(now.timeIntervalSince(state.since))),
                     .string("OK"), info.map(Value.string) ?? .null, .string("false")]

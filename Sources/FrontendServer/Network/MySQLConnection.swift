@@ -41,6 +41,8 @@ final class MySQLConnection: @unchecked Sendable {
     private var attemptedUserExists = false
     /// Whether the descriptor is still open; guards `shutdown` from other threads (KILL) against reuse.
     private let descriptorOpen = Mutex<Bool>(true)
+    /// Set once the client has logged in; until then a timer closes the connection `connect_timeout` after it opened.
+    private let loggedIn = Atomic<Bool>(false)
 
 
     init(fd: Int32, peerHost: String, server: ServerContext, logger: Logger) {
@@ -67,6 +69,12 @@ final class MySQLConnection: @unchecked Sendable {
 
     private func serve() {
         Self.configure(fd, writeTimeout: 60)
+        // The login's deadline, kept from outside this thread: a client that sends a byte now and then would keep a read
+        // (inside OpenSSL, during a TLS handshake or record) from ever timing out.
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(max(1, server.config.connectTimeoutSeconds))) { [weak self] in
+            guard let self, !self.loggedIn.load(ordering: .acquiring) else { return }
+            self.requestClose()
+        }
         if server.connections.count >= server.config.qeMaxConnection {
             write(ERRPacket(code: 1040, sqlState: "08004", message: "Too many connections").encode(protocol41: false))
             flush()
@@ -157,6 +165,7 @@ final class MySQLConnection: @unchecked Sendable {
         case .lookUpAccount(let username, let database):
             run(lookUp(username: username, database: database))
         case .authenticated(let info, let payloads):
+            loggedIn.store(true, ordering: .releasing)
             server.logins.succeeded(user: info.username, host: peerHost)
             let session = SessionContext(connectionID: id, user: info.username, accountHost: matchedHost, clientHost: peerHost,
                                          database: info.database, variables: server.variables)
@@ -194,8 +203,12 @@ final class MySQLConnection: @unchecked Sendable {
             flush()
         case .startTLS:
             // A ClientHello may have arrived with the SSLRequest: TLS reads those bytes first.
-            guard let context = server.tls, let session = try? TLSSession(context, fd: fd, received: decoder.takeBuffered()) else {
-                close(); return
+            guard let context = server.tls else { close(); return }
+            let session: TLSSession
+            do { session = try TLSSession(context, fd: fd, received: decoder.takeBuffered()) } catch {
+                logger.warning("connection \(id): \(error)")
+                close()
+                return
             }
             do {
                 try session.handshake { checkTimeouts(); return !closed }

@@ -20,7 +20,10 @@ final class TLSContext: @unchecked Sendable {
 
     deinit { SSL_CTX_free(context) }
 
+    /// The first error on this thread's OpenSSL error queue, which it empties (a leftover entry would make the next
+    /// `SSL_get_error` on the thread report SSL_ERROR_SSL).
     static func lastError() -> String {
+        defer { ERR_clear_error() }
         let code = ERR_get_error()
         guard code != 0 else { return "unknown OpenSSL error" }
         var buf = [CChar](repeating: 0, count: 256)
@@ -80,13 +83,12 @@ final class TLSSession {
 
     /// A session on `fd` in the server's role; `received` are bytes already read from the socket that belong to TLS.
     init(_ context: TLSContext, fd: Int32, received: [UInt8]) throws {
-        guard let ssl = SSL_new(context.context) else { throw ServerError.config("cannot create a TLS session: \(TLSContext.lastError())") }
-        guard let input = BIO_new(BIO_f_buffer()), let inSocket = BIO_new_socket(fd, BIO_NOCLOSE) else {
-            SSL_free(ssl)
-            throw ServerError.config("cannot create a TLS session: \(TLSContext.lastError())")
-        }
-        guard let output = BIO_new(BIO_f_buffer()), let outSocket = BIO_new_socket(fd, BIO_NOCLOSE) else {
-            BIO_free(input); BIO_free(inSocket); SSL_free(ssl)
+        let ssl = SSL_new(context.context)
+        let input = BIO_new(BIO_f_buffer()), inSocket = BIO_new_socket(fd, BIO_NOCLOSE)
+        let output = BIO_new(BIO_f_buffer()), outSocket = BIO_new_socket(fd, BIO_NOCLOSE)
+        guard let ssl, let input, let inSocket, let output, let outSocket else {
+            for bio in [input, inSocket, output, outSocket] { if let bio { BIO_free(bio) } }
+            if let ssl { SSL_free(ssl) }
             throw ServerError.config("cannot create a TLS session: \(TLSContext.lastError())")
         }
         // 64 KiB each way: several records per recv, and an answer's records leave in one send.
@@ -108,6 +110,7 @@ final class TLSSession {
     /// Runs the handshake. `tick` is called each time the socket's receive timeout passes and returns false to give up.
     func handshake(tick: () -> Bool) throws {
         while true {
+            ERR_clear_error()
             let r = SSL_do_handshake(ssl)
             if r == 1 { break }
             let e = SSL_get_error(ssl, r)
@@ -119,6 +122,7 @@ final class TLSSession {
 
     /// Decrypts into `buffer`: what the client sent, or why nothing came.
     func read(into buffer: inout [UInt8]) throws -> ReadResult {
+        ERR_clear_error()
         let n = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
         if n > 0 { return .bytes(Int(n)) }
         switch SSL_get_error(ssl, n) {
@@ -134,7 +138,9 @@ final class TLSSession {
     func write(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
+            ERR_clear_error()
             let n = bytes.withUnsafeBytes { SSL_write(ssl, $0.baseAddress! + offset, Int32(min($0.count - offset, 1 << 20))) }
+            if n <= 0, SSL_get_error(ssl, n) == SSL_ERROR_WANT_WRITE, errno == EINTR { continue }   // not the send timeout
             guard n > 0 else { throw ServerError.socket("TLS write failed: \(TLSContext.lastError())") }
             offset += Int(n)
         }
