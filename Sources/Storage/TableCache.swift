@@ -35,11 +35,9 @@ public final class TableCache: Sendable {
                 PRAGMA wal_autocheckpoint = 4096
                 """)
             if !db.configuration.readonly {
-                // The writer sorts each key-table segment by key (see apply); SQLite's sorter keeps up to the page cache's
-                // size in memory and spills the rest to temporary files, so the 2 MB default wrote most of a 200k-row
-                // segment's sort to disk. Secure delete FAST (Debian's SQLite zeroes everything freed): a deleted row's bytes
-                // are still zeroed inside its page, but the pages a DROP or TRUNCATE frees are not all rewritten.
-                try db.execute(sql: "PRAGMA cache_size = -32768; PRAGMA secure_delete = FAST")
+                // Secure delete FAST (Debian's SQLite zeroes everything freed): a deleted row's bytes are still zeroed inside
+                // its page, but the pages a DROP or TRUNCATE frees are not all rewritten.
+                try db.execute(sql: "PRAGMA secure_delete = FAST")
             }
         }
         pool = try DatabasePool(path: path, configuration: config)
