@@ -144,7 +144,7 @@ final class StatementExecutor {
 
     /// The session's `time_zone` (`SYSTEM`, an IANA name or `+08:00`) as a TimeZone, resolved once per value.
     var sessionTimeZone: TimeZone {
-        let name = session.value("time_zone")?.text ?? "SYSTEM"
+        let name = session.timeZoneName
         if let (cachedName, zone) = resolvedTimeZone, cachedName == name { return zone }
         let zone = DateTimeText.timeZone(named: name)
         resolvedTimeZone = (name, zone)

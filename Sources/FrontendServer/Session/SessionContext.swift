@@ -23,7 +23,7 @@ final class SessionContext {
         self.connectionID = connectionID; self.user = user; self.accountHost = accountHost; self.clientHost = clientHost
         self.database = database; self.variables = variables; connectedAt = Date()
         initialValues = variables.globalSnapshot()
-        autocommit = initialValues["autocommit"] != .int(0)
+        refreshSettings()
     }
 
     /// `'root'@'%'`: the account, as CURRENT_USER() shows it.
@@ -40,19 +40,29 @@ final class SessionContext {
     func setSession(_ name: String, _ value: Value?) {
         let key = name.lowercased()
         if let value { sessionValues[key] = value } else { sessionValues.removeValue(forKey: key) }
-        if key == "autocommit" { autocommit = self.value(key) != .int(0) }
+        refreshSettings()
     }
 
-    /// `@@autocommit`, kept as a flag because every OK and EOF packet reports it.
+    // The settings every statement or packet reads, kept as fields (set when a variable changes) rather than looked up
+    // by name each time.
+    /// `@@autocommit`: every OK and EOF packet reports it.
     private(set) var autocommit = true
-    var waitTimeout: Int { if case .int(let s)? = value("wait_timeout") { return Int(s) }; return 28800 }
+    private(set) var waitTimeout = 28800
     /// `query_timeout` in seconds (StarRocks: default 300).
-    var queryTimeout: Int { if case .int(let s)? = value("query_timeout") { return Int(clamping: s) }; return 300 }
+    private(set) var queryTimeout = 300
     /// Bytes one statement may hold: `query_mem_limit`, or `exec_mem_limit` when that is 0 (StarRocks' rule).
-    var queryMemoryLimit: Int64 {
-        if case .int(let q)? = value("query_mem_limit"), q > 0 { return q }
-        if case .int(let e)? = value("exec_mem_limit"), e > 0 { return e }
-        return 2_147_483_648
+    private(set) var queryMemoryLimit: Int64 = 2_147_483_648
+    /// `time_zone` as set (`SYSTEM`, `+08:00`, `Asia/Tokyo`, ...).
+    private(set) var timeZoneName = "SYSTEM"
+
+    private func refreshSettings() {
+        timeZoneName = value("time_zone")?.text ?? "SYSTEM"
+        autocommit = value("autocommit") != .int(0)
+        if case .int(let s)? = value("wait_timeout") { waitTimeout = Int(s) } else { waitTimeout = 28800 }
+        if case .int(let s)? = value("query_timeout") { queryTimeout = Int(clamping: s) } else { queryTimeout = 300 }
+        if case .int(let q)? = value("query_mem_limit"), q > 0 { queryMemoryLimit = q }
+        else if case .int(let e)? = value("exec_mem_limit"), e > 0 { queryMemoryLimit = e }
+        else { queryMemoryLimit = 2_147_483_648 }
     }
 
     /// COM_RESET_CONNECTION: session variables and user variables back to their defaults.
@@ -60,6 +70,6 @@ final class SessionContext {
         sessionValues = [:]
         userVariables = [:]
         initialValues = variables.globalSnapshot()
-        autocommit = initialValues["autocommit"] != .int(0)
+        refreshSettings()
     }
 }
