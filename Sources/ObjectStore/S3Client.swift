@@ -89,10 +89,12 @@ public final class S3Client: Sendable {
         }
     }
 
-    /// Downloads `key` into `path` (written to `path.part`, then renamed, so `path` only ever holds a whole object).
+    /// Downloads `key` into `path` (written to `path.<random>.part`, then renamed, so `path` only ever holds a whole
+    /// object). Downloads of the same object to the same path may run at once (two catch-ups of a table): each writes its
+    /// own partial file, and the renames replace a whole copy with a whole copy.
     public func download(_ key: String, to path: String) throws(ObjectStoreError) {
         let target = config.displayURL(key)
-        let partial = path + ".part"
+        let partial = path + "." + String(UInt64.random(in: 0...UInt64.max), radix: 36) + ".part"
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var attempt = 1
         while true {

@@ -34,10 +34,10 @@ public struct LocalVolume: Sendable {
         let keep = try live()
         var removed = 0
         for s in found where !keep.contains(s) { remove(s); removed += 1 }
-        // Downloads a crash cut short (`<segment>.part`), once no download could still be writing them.
+        // Downloads a crash cut short (`<segment>.<random>.part`), once no download could still be writing them.
         let fm = FileManager.default
         let files: [String] = fm.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
-        for p in files where p.hasSuffix(".seg.part") {
+        for p in files where p.hasSuffix(".part") && p.contains(".seg.") {
             let modified = (try? fm.attributesOfItem(atPath: absolute(p)))?[.modificationDate] as? Date
             if let modified, Date().timeIntervalSince(modified) > 600 { remove(p) }
         }

@@ -176,6 +176,15 @@ import Testing
         #expect(volume.segments().isEmpty)
         #expect(try catalog.abortPreparedTransactions(reason: "restart") == 0)
     }
+
+    @Test func downloadsACrashCutShortAreCollectedOnceNoDownloadCanStillBeWritingThem() throws {
+        let dir = volume.absolute("db1/t2")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for name in ["txn3.seg.k2j9x.part", "txn4.seg.a81z.part"] { try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/" + name)) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: dir + "/txn3.seg.k2j9x.part")
+        try volume.collectGarbage { [] }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["txn4.seg.a81z.part"])     // still being written
+    }
 }
 
 extension TableCacheTests {
