@@ -52,11 +52,15 @@ public struct LocalVolume: Sendable {
 }
 
 /// Where the table cache reads a committed segment from: a local file, fetched first if the segment lives in an
-/// object store. `release` tells the source the cache has applied the segment (a fetched copy may go).
+/// object store. Every `prefetch` of a segment is matched by one `release`: while any catch-up holds a segment its
+/// fetched copy stays; the last release lets it go.
 public protocol SegmentSource: Sendable {
-    /// Fetches what `localFile` will be asked for, before the cache takes its writer (a download never holds it).
+    /// Holds the segments and fetches them (before the cache takes its writer, so a download never holds it). If it
+    /// throws, it holds none of them.
     func prefetch(_ segments: [String]) throws
+    /// The local path of a segment this caller holds.
     func localFile(_ segment: String) throws -> String
+    /// Gives up one hold of `prefetch`.
     func release(_ segment: String)
 }
 

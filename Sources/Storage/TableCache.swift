@@ -97,7 +97,7 @@ public final class TableCache: Sendable {
         // (another one got there first) is released afterwards.
         let fetched = data.entries.filter { $0.version > (applied ?? 0) }.map(\.segment)
         try segments.prefetch(fetched)
-        defer { for s in fetched { segments.release(s) } }
+        defer { for s in fetched { segments.release(s) } }     // each prefetch is matched by one release
         // The writer is serial and the state is re-read inside it, so two catch-ups never apply a segment twice.
         // SQLite cannot ATTACH/DETACH inside a transaction: segments are attached outside, then applied and
         // recorded in one transaction, so a crash leaves the cache at a consistent version.
@@ -128,7 +128,14 @@ public final class TableCache: Sendable {
                 let batch = pending[start..<min(start + Self.segmentsPerTransaction, pending.endIndex)]
                 start = batch.endIndex
                 let names = batch.indices.map { "seg\($0 - batch.startIndex)" }
-                defer { for name in names { try? db.execute(sql: "DETACH DATABASE \(name)") } }
+                // Held for this batch too: `pending` may reach below what was prefetched (a rebuild), and another
+                // catch-up's release must not delete a file between its fetch and its ATTACH here.
+                let held = batch.map(\.segment)
+                try segments.prefetch(held)
+                defer {
+                    for name in names { try? db.execute(sql: "DETACH DATABASE \(name)") }
+                    for s in held { segments.release(s) }
+                }
                 for (entry, name) in zip(batch, names) {
                     try db.execute(sql: "ATTACH DATABASE ? AS \(name)", arguments: [try segments.localFile(entry.segment)])
                 }
@@ -137,8 +144,6 @@ public final class TableCache: Sendable {
                     try Self.record(table.id, epoch: data.epoch, version: batch.last!.version, schema: schema, in: db)
                     return .commit
                 }
-                for name in names { try? db.execute(sql: "DETACH DATABASE \(name)") }
-                for entry in batch { segments.release(entry.segment) }
             }
             return complete
         }

@@ -41,8 +41,9 @@ final class MySQLConnection: @unchecked Sendable {
     private var attemptedUserExists = false
     /// Whether the descriptor is still open; guards `shutdown` from other threads (KILL) against reuse.
     private let descriptorOpen = Mutex<Bool>(true)
-    /// Set once the client has logged in; until then a timer closes the connection `connect_timeout` after it opened.
-    private let loggedIn = Atomic<Bool>(false)
+    /// The login's race against its deadline: 0 pending, 1 logged in, 2 timed out. Whichever moves it off 0 first wins,
+    /// so a timer never closes a session that has logged in, and a login never completes after its deadline.
+    private let login = Atomic<UInt8>(0)
 
 
     init(fd: Int32, peerHost: String, server: ServerContext, logger: Logger) {
@@ -72,7 +73,7 @@ final class MySQLConnection: @unchecked Sendable {
         // The login's deadline, kept from outside this thread: a client that sends a byte now and then would keep a read
         // (inside OpenSSL, during a TLS handshake or record) from ever timing out.
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(max(1, server.config.connectTimeoutSeconds))) { [weak self] in
-            guard let self, !self.loggedIn.load(ordering: .acquiring) else { return }
+            guard let self, self.login.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged else { return }
             self.requestClose()
         }
         if server.connections.count >= server.config.qeMaxConnection {
@@ -165,7 +166,10 @@ final class MySQLConnection: @unchecked Sendable {
         case .lookUpAccount(let username, let database):
             run(lookUp(username: username, database: database))
         case .authenticated(let info, let payloads):
-            loggedIn.store(true, ordering: .releasing)
+            guard login.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged else {
+                close()                                // connect_timeout passed first
+                return
+            }
             server.logins.succeeded(user: info.username, host: peerHost)
             let session = SessionContext(connectionID: id, user: info.username, accountHost: matchedHost, clientHost: peerHost,
                                          database: info.database, variables: server.variables)

@@ -43,9 +43,8 @@ final class SessionContext {
         refreshSettings()
     }
 
-    // The settings every statement or packet reads, kept as fields (set when a variable changes) rather than looked up
-    // by name each time.
-    /// `@@autocommit`: every OK and EOF packet reports it.
+    /// `@@autocommit`: every OK and EOF packet reports it. This and the settings below are read by every statement or
+    /// packet, so they are kept as fields, set when a variable changes, rather than looked up by name each time.
     private(set) var autocommit = true
     private(set) var waitTimeout = 28800
     /// `query_timeout` in seconds (StarRocks: default 300).

@@ -21,6 +21,9 @@ final class SegmentStore: SegmentSource, Sendable {
     /// One client per volume (connections are reused), dropped when the volume is altered or dropped; `generation`
     /// moves on each drop, so a client made from a row read before an ALTER is not kept.
     private let clients = Mutex<(generation: Int, byName: [String: S3Client])>((0, [:]))
+    /// How many catch-ups hold each fetched segment: its local copy is deleted when the last one releases it, never
+    /// while another is about to attach it (SQLite would create an empty database at a missing path).
+    private let holds = Mutex<[String: Int]>([:])
 
     init(local: LocalVolume, catalog: CatalogStore, logger: Logger) {
         self.local = local; self.catalog = catalog; self.logger = logger
@@ -111,7 +114,13 @@ final class SegmentStore: SegmentSource, Sendable {
     // MARK: SegmentSource (the table cache)
 
     func prefetch(_ segments: [String]) throws {
-        for s in segments { _ = try localFile(s) }
+        holds.withLock { for s in segments { $0[s, default: 0] += 1 } }
+        do {
+            for s in segments { _ = try localFile(s) }
+        } catch {
+            for s in segments { release(s) }
+            throw error
+        }
     }
 
     func localFile(_ segment: String) throws -> String {
@@ -122,7 +131,13 @@ final class SegmentStore: SegmentSource, Sendable {
     }
 
     func release(_ segment: String) {
-        if (try? client(for: segment)) ?? nil != nil { local.remove(segment) }
+        let last = holds.withLock { h -> Bool in
+            let n = (h[segment] ?? 1) - 1
+            h[segment] = n > 0 ? n : nil
+            return n <= 0
+        }
+        // Deleted under no hold only: a catch-up that fetches it meanwhile finds it gone and downloads it again.
+        if last, (try? client(for: segment)) ?? nil != nil { local.remove(segment) }
     }
 
     // MARK: Garbage
