@@ -266,9 +266,8 @@ final class MySQLConnection: @unchecked Sendable {
     // MARK: - Writing
 
     private func write(_ payload: [UInt8]) {
-        let frame = PacketDecoder.frame(payload, sequenceID: &sequenceID)
-        guard tls != nil else { outBuffer.append(contentsOf: frame); return }
-        tlsPending.append(contentsOf: frame)
+        guard tls != nil else { PacketDecoder.frame(payload, sequenceID: &sequenceID, into: &outBuffer); return }
+        PacketDecoder.frame(payload, sequenceID: &sequenceID, into: &tlsPending)
         if tlsPending.count >= 64 << 10 { sendPending() }
     }
 

@@ -65,6 +65,12 @@ public struct PacketDecoder: Sendable {
     public static func frame(_ payload: [UInt8], sequenceID: inout UInt8) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(payload.count + 4)
+        frame(payload, sequenceID: &sequenceID, into: &out)
+        return out
+    }
+
+    /// The same frames appended to `out` (a connection's send buffer), without an array of their own.
+    public static func frame(_ payload: [UInt8], sequenceID: inout UInt8, into out: inout [UInt8]) {
         var offset = 0
         while true {
             let n = min(maxFrame, payload.count - offset)
@@ -73,7 +79,7 @@ public struct PacketDecoder: Sendable {
             sequenceID &+= 1
             out.append(contentsOf: payload[offset..<offset + n])
             offset += n
-            if n < maxFrame { return out }
+            if n < maxFrame { return }
         }
     }
 }
