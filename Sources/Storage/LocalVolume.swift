@@ -34,12 +34,15 @@ public struct LocalVolume: Sendable {
         let keep = try live()
         var removed = 0
         for s in found where !keep.contains(s) { remove(s); removed += 1 }
-        // Downloads a crash cut short (`<segment>.<random>.part`), once no download could still be writing them.
+        // Downloads a crash cut short (`<segment>.<random>.part`) and segments a killed writer never finished
+        // (`<segment>.tmp`), once nothing could still be writing them.
         let fm = FileManager.default
         let files: [String] = fm.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
-        for p in files where p.hasSuffix(".part") && p.contains(".seg.") {
+        for p in files {
+            let age: TimeInterval
+            if p.hasSuffix(".part") && p.contains(".seg.") { age = 600 } else if p.hasSuffix(".seg.tmp") { age = 3600 } else { continue }
             let modified = (try? fm.attributesOfItem(atPath: absolute(p)))?[.modificationDate] as? Date
-            if let modified, Date().timeIntervalSince(modified) > 600 { remove(p) }
+            if let modified, Date().timeIntervalSince(modified) > age { remove(p) }
         }
         let entries: [String] = fm.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
         let dirs = entries.filter { !$0.hasSuffix(".seg") && !$0.hasSuffix(".tmp") && !$0.hasSuffix(".part") }
