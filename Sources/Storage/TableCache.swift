@@ -240,7 +240,7 @@ public final class TableCache: Sendable {
         }
         let keyMatch = keyIdx.map { "\(cols[$0]) IS ?" }.joined(separator: " AND ")
         // A stored row is found by its key and rewritten by its rowid; PRIMARY KEY tables have no rowid (WITHOUT ROWID):
-        // their key is the row's address, so `_rowid_` is read and matched as the key tuple there.
+        // their key is the row's address, so the select reads a placeholder 0 and the update matches the stored key.
         let primaryTree = d.keysType == .primary
         let address = primaryTree ? keyMatch : "rowid = ?"
         let select = try db.makeStatement(sql: "SELECT \(primaryTree ? "0" : "rowid"), * FROM main.\(name) WHERE \(keyMatch) LIMIT 1")

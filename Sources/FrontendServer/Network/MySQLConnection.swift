@@ -215,14 +215,13 @@ final class MySQLConnection: @unchecked Sendable {
                 return
             }
             do {
-                try session.handshake { checkTimeouts(); return !closed }
+                try session.handshake { !closed }             // the login timer closes a handshake that takes too long
             } catch {
                 logger.debug("connection \(id): \(error)")
                 close()
                 return
             }
             tls = session
-            lastActivity = Date()
         }
     }
 
@@ -305,13 +304,9 @@ final class MySQLConnection: @unchecked Sendable {
 
     // MARK: - Lifetime
 
+    /// Closes a logged-in session idle past `wait_timeout`. A login's own deadline is the timer `serve` starts.
     private func checkTimeouts() {
-        let idle = Date().timeIntervalSince(lastActivity)
-        if handler == nil {
-            if idle > Double(server.config.connectTimeoutSeconds) { close() }
-        } else if let h = handler, idle > Double(h.waitTimeout) {
-            close()
-        }
+        if let h = handler, Date().timeIntervalSince(lastActivity) > Double(h.waitTimeout) { close() }
     }
 
     private func close() {

@@ -19,14 +19,19 @@ public struct PacketDecoder: Sendable {
     public init(maxPacketSize: Int = 64 << 20) { self.maxPacketSize = maxPacketSize }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
-        if start > 0, start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+        dropConsumed()
         buffer.append(contentsOf: bytes)
     }
 
-    /// Appends bytes straight from a read buffer (one copy).
+    /// Appends bytes straight from a read buffer (one copy, without the generic path's per-element loop).
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        if start > 0, start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
+        dropConsumed()
         buffer.append(contentsOf: bytes)
+    }
+
+    /// Once every buffered byte has been framed, the buffer starts over instead of growing.
+    private mutating func dropConsumed() {
+        if start > 0, start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
     }
 
     /// Removes and returns the bytes not yet framed (after an SSLRequest they are the start of TLS).
