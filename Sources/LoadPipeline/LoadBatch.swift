@@ -224,7 +224,21 @@ public final class LoadBatch {
         // Source fields in table order: a record is its own row, and the array is copied only if a conversion
         // changes a value (JSON numbers into BIGINT and strings into VARCHAR change nothing).
         let sameShape = plan.fieldNames.count == table.count && sources.enumerated().allSatisfy { $0.element == .field($0.offset) }
+        let forms = sameShape ? types.map(StoredForm.init) : []
+        func appendOp(_ r: Int, _ record: [Value]) {
+            switch plan.opSource {
+            case .field(let f): ops.append(record[f].integer ?? 0)
+            case .derived(let d): ops.append(derivedValues[r][d].integer ?? 0)
+            case .absent: break
+            }
+        }
         for (r, record) in records.enumerated() {
+            // The usual row: every value already in its column's representation, so the record is the row.
+            if sameShape, Self.holds(record, forms) {
+                rows.append(record)
+                appendOp(r, record)
+                continue
+            }
             var row = sameShape ? record : [Value](repeating: .null, count: table.count)
             var failure: String?
             columns: for c in 0..<table.count {
@@ -247,11 +261,7 @@ public final class LoadBatch {
             }
             if let failure { reject(render(record), failure); continue }
             rows.append(row)
-            switch plan.opSource {
-            case .field(let f): ops.append(record[f].integer ?? 0)
-            case .derived(let d): ops.append(derivedValues[r][d].integer ?? 0)
-            case .absent: break
-            }
+            appendOp(r, record)
         }
         var keep = [Bool](repeating: true, count: rows.count)
         if let condition = plan.whereExpr, !rows.isEmpty {
@@ -268,6 +278,17 @@ public final class LoadBatch {
             if !ops.isEmpty { out.ops = ops }
         }
         return out
+    }
+
+    /// Whether every value of a record is already what its column stores (see ``StoredForm``).
+    private static func holds(_ record: [Value], _ forms: [StoredForm]) -> Bool {
+        record.withUnsafeBufferPointer { values in
+            forms.withUnsafeBufferPointer { forms in
+                guard values.count == forms.count else { return false }
+                for c in 0..<forms.count where !forms[c].holds(values[c]) { return false }
+                return true
+            }
+        }
     }
 
     /// Evaluates COLUMNS expressions and WHERE once over an all-NULL row, so an unknown function or column
@@ -296,6 +317,34 @@ public final class LoadBatch {
             return try evaluator.evaluate(exprs, columns: columns, rows: rows, timeZone: DateTimeText.timeZone(named: plan.spec.timeZone))
         } catch {
             throw LoadError("failed to evaluate the load's expressions: \(error)")
+        }
+    }
+}
+
+/// The values a column stores unchanged: a value of this form needs none of the conversion rules (it is not NULL,
+/// and `converted(to:)` would return it as it is), which is how most loaded values arrive.
+struct StoredForm {
+    private enum Form { case integer(ClosedRange<Int64>), floating, text(maxBytes: Int), other }
+    private let form: Form
+
+    init(_ type: SQLType) {
+        switch type {
+        case .tinyint: form = .integer(-128...127)
+        case .smallint: form = .integer(-32768...32767)
+        case .int: form = .integer(Int64(Int32.min)...Int64(Int32.max))
+        case .bigint: form = .integer(Int64.min...Int64.max)
+        case .float, .double: form = .floating
+        case .char(let n), .varchar(let n): form = .text(maxBytes: n)
+        default: form = .other
+        }
+    }
+
+    func holds(_ value: Value) -> Bool {
+        switch (form, value) {
+        case (.integer(let range), .int(let i)): return range.contains(i)
+        case (.floating, .double): return true
+        case (.text(let n), .string(let s)): return s.utf8.count <= n
+        default: return false
         }
     }
 }

@@ -114,7 +114,9 @@ public final class SegmentWriter: @unchecked Sendable {
             let statement = group == 1 ? insert : insertMany
             for k in 0..<group {
                 let base = Int32(k * width)
-                for (c, value) in rows[i + k].prefix(columnCount).enumerated() { Self.bind(value, to: statement, at: base + Int32(c + 1)) }
+                rows[i + k].withUnsafeBufferPointer { values in
+                    for c in 0..<min(columnCount, values.count) { Self.bind(values[c], to: statement, at: base + Int32(c + 1)) }
+                }
                 sqlite3_bind_int64(statement, base + Int32(width), ops?[i + k] ?? 0)
             }
             let rc = sqlite3_step(statement)

@@ -112,7 +112,6 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir + "/tls", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         FileManager.default.createFile(atPath: dir + "/tls/key.pem", contents: Data("k".utf8))
-        FileManager.default.createFile(atPath: dir + "/../ca-\(UUID().uuidString).pem", contents: Data("c".utf8))
         KafkaPropertyPolicy.protect([dir])
         defer { KafkaPropertyPolicy.protect([]) }
         #expect(KafkaPropertyPolicy.fileRefusal([("ssl.key.location", dir + "/tls/key.pem")])?.contains("a file of Tributary's own") == true)

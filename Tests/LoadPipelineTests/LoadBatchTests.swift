@@ -125,6 +125,26 @@ func load(_ spec: LoadSpec, _ messages: [String]) throws -> LoadResult {
         #expect(r.rejected.first?.row == "1,abc" && r.rejected.first?.reason == "column 'score': 'abc' is not a valid int")
     }
 
+    /// Rows whose values already fit their columns are taken as they are; a value at a type's edge, over a VARCHAR's
+    /// length, of another representation or NULL in a NOT NULL column still goes through the column's rules.
+    @Test func valuesThatFitTheirColumnsPassAndTheRestAreConverted() throws {
+        let table = [TestTables.column("t", .tinyint, nullable: false), TestTables.column("s", .varchar(3)),
+                     TestTables.column("d", .double), TestTables.column("b", .bigint)]
+        var spec = LoadSpec(format: .json, tableColumns: table, keysType: .duplicate)
+        spec.strictMode = true
+        let r = try load(spec, [#"{"t": 127, "s": "abc", "d": 1, "b": -9223372036854775808}"#,
+                                #"{"t": -128, "s": "ab", "d": 2.5, "b": "12"}"#,
+                                #"{"t": 128, "s": "a", "d": 1, "b": 1}"#,
+                                #"{"t": 1, "s": "abcd", "d": 1, "b": 1}"#,
+                                #"{"t": null, "s": "a", "d": 1, "b": 1}"#,
+                                #"{"t": "7", "s": null, "d": null, "b": null}"#])
+        #expect(r.rows == [[.int(127), .string("abc"), .double(1), .int(Int64.min)],
+                           [.int(-128), .string("ab"), .double(2.5), .int(12)],
+                           [.int(7), .null, .null, .null]])
+        #expect(r.rejected.map(\.reason) == ["column 't': 128 is out of range for tinyint", "column 's': value is 4 bytes, longer than varchar(3)",
+                                             "NULL value in non-nullable column 't'"])
+    }
+
     @Test func oneColumnConversionForInsertAndLoads() throws {
         let score = TestTables.column("score", .int), id = TestTables.column("id", .int, nullable: false)
         #expect(try score.converted(.string("7"), strict: true) == .int(7))
