@@ -8,9 +8,10 @@ struct MessageChunk: Sendable {
     /// Where each message ends in `bytes`.
     private(set) var ends: [Int] = []
 
-    init(sequence: Int, reserving bytes: Int = 0) {
+    init(sequence: Int, reserving bytes: Int = 0, messages: Int = 0) {
         self.sequence = sequence
         self.bytes.reserveCapacity(bytes)
+        ends.reserveCapacity(messages)
     }
 
     var count: Int { ends.count }
@@ -32,21 +33,27 @@ struct MessageChunk: Sendable {
     }
 }
 
-/// The bounded hand-off from a task's consumer to its decoders: `put` waits while `capacity` chunks are waiting,
-/// so a slow decoder slows the consumer instead of growing memory; `take` returns nil once the queue is closed and
-/// empty.
+/// The bounded hand-off from a task's consumer to its decoders: `put` waits while `capacity` chunks or `maxBytes`
+/// bytes are waiting (a chunk alone always fits), so a slow decoder slows the consumer instead of growing memory;
+/// `take` returns nil once the queue is closed and empty. The bound is generous on purpose: messages wait here, copied
+/// compactly, rather than in librdkafka, which keeps an allocation of a few hundred bytes per fetched message until
+/// the consumer takes it; taken at once, that memory is freed and reused for the next fetch (a freshly started FE's
+/// first 800k-row load faulted in less memory and used ~12% less CPU than with two chunks per decoder).
 final class ChunkQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [MessageChunk] = []
+    private var queuedBytes = 0
     private var closed = false
     private let capacity: Int
+    private let maxBytes: Int
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    init(capacity: Int, maxBytes: Int = .max) { self.capacity = max(1, capacity); self.maxBytes = maxBytes }
 
     func put(_ chunk: MessageChunk) {
         condition.lock(); defer { condition.unlock() }
-        while items.count >= capacity && !closed { condition.wait() }
+        while !items.isEmpty && (items.count >= capacity || queuedBytes + chunk.bytes.count > maxBytes) && !closed { condition.wait() }
         items.append(chunk)
+        queuedBytes += chunk.bytes.count
         condition.broadcast()
     }
 
@@ -55,7 +62,9 @@ final class ChunkQueue: @unchecked Sendable {
         while items.isEmpty && !closed { condition.wait() }
         guard !items.isEmpty else { return nil }
         condition.broadcast()
-        return items.removeFirst()
+        let chunk = items.removeFirst()
+        queuedBytes -= chunk.bytes.count
+        return chunk
     }
 
     /// No more chunks will come; decoders finish what is queued.

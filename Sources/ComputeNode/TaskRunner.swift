@@ -58,6 +58,9 @@ public struct TaskRunner: Sendable {
     static let maxDecodersPerTask = 3
     /// A chunk is handed over at ``chunkMessages`` messages or this many bytes, whichever comes first.
     static let chunkBytes = 4 << 20
+    /// What may wait between the consumer and the decoders (see ``ChunkQueue``): up to 64 chunks or 64 MB.
+    static let queuedChunks = 64
+    static let queuedBytes = 64 << 20
     /// Rejected rows kept for the error log per task.
     static let rejectedSample = 100
 
@@ -106,7 +109,7 @@ public struct TaskRunner: Sendable {
             segment.cancel()
             throw error
         }
-        let queue = ChunkQueue(capacity: 2 * decoders)
+        let queue = ChunkQueue(capacity: Self.queuedChunks, maxBytes: Self.queuedBytes)
         let turns = Turnstile(), failure = FirstFailure()
         let budget = TaskBudget(rows: task.maxBatchRows, bytes: task.maxBatchBytes)
         let decoded = DecodeResults()
@@ -168,7 +171,7 @@ public struct TaskRunner: Sendable {
     /// the end of every partition, or a decoder failed; hands a chunk over every ``chunkMessages`` messages.
     private func read(_ consumer: KafkaPartitionConsumer, _ task: LoadTask, into queue: ChunkQueue, progress: inout ReadProgress,
                       deadline: UInt64, budget: TaskBudget, prefetch: Prefetch, failure: FirstFailure) throws(TaskError) {
-        var chunk = MessageChunk(sequence: 0)
+        var chunk = MessageChunk(sequence: 0, messages: chunkMessages)
         while !progress.allAtEnd, budget.remains, prefetch.allows(messages: progress.messages, bytes: progress.bytes), !failure.isSet {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now < deadline else { break }
@@ -188,7 +191,7 @@ public struct TaskRunner: Sendable {
             for case .endOfPartition(let p, let end) in events { progress.reachedEnd(p, next: end) }
             if chunk.count >= chunkMessages || chunk.bytes.count >= Self.chunkBytes {
                 queue.put(chunk)
-                chunk = MessageChunk(sequence: chunk.sequence + 1, reserving: chunk.bytes.count)   // chunks are alike in size
+                chunk = MessageChunk(sequence: chunk.sequence + 1, reserving: chunk.bytes.count, messages: chunkMessages)   // chunks are alike in size
             }
         }
         progress.flush()

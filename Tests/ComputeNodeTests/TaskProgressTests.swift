@@ -69,6 +69,24 @@ import Testing
         #expect(order.turns == [0, 1, 2])
     }
 
+    /// A put waits while the queue holds its byte bound (but a chunk alone always goes in), and goes on once a
+    /// decoder takes one.
+    @Test func theQueueBoundsTheBytesWaiting() {
+        let queue = ChunkQueue(capacity: 10, maxBytes: 4)
+        func chunk(_ text: String, _ n: Int) -> MessageChunk {
+            var c = MessageChunk(sequence: n)
+            Array(text.utf8).withUnsafeBytes { c.append($0) }
+            return c
+        }
+        queue.put(chunk("abcdef", 0))                               // over the bound, but alone: accepted
+        let second = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { queue.put(chunk("gh", 1)); second.signal() }
+        #expect(second.wait(timeout: .now() + 0.3) == .timedOut)    // waits: 6 + 2 bytes > 4
+        #expect(queue.take()?.sequence == 0)
+        #expect(second.wait(timeout: .now() + 10) == .success)
+        #expect(queue.take()?.sequence == 1)
+    }
+
     @Test func aClosedQueueHandsOutWhatIsLeftThenNothing() {
         let queue = ChunkQueue(capacity: 2)
         var chunk = MessageChunk(sequence: 0)
