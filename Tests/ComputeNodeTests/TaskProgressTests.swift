@@ -73,7 +73,7 @@ import Testing
     /// decoder takes one.
     @Test func theQueueBoundsTheBytesWaiting() {
         let queue = ChunkQueue(capacity: 10, maxBytes: 4)
-        func chunk(_ text: String, _ n: Int) -> MessageChunk {
+        @Sendable func chunk(_ text: String, _ n: Int) -> MessageChunk {
             var c = MessageChunk(sequence: n)
             Array(text.utf8).withUnsafeBytes { c.append($0) }
             return c
