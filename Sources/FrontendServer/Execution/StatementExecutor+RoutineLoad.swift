@@ -152,15 +152,17 @@ extension StatementExecutor {
         if let name = show.name, !show.all {
             views = server.loads.liveJob(database: database, name: name.name).map { [$0] } ?? []
         } else {
-            views = server.loads.views(database: database).filter { v in
-                (show.all || !v.job.state.isFinal) && (show.name == nil || v.job.name == show.name!.name)
-            }
+            views = server.loads.views(database: database)
         }
-        let jobs = views.filter { visible.allows("INSERT", database: database, table: $0.job.tableName) }
-        if let name = show.name, jobs.isEmpty {
+        // Filtered lazily: each job's view is looked at where it lies, not copied into two intermediate arrays.
+        let rows = views.lazy.filter { v in
+            (show.all || !v.job.state.isFinal) && (show.name == nil || v.job.name == show.name!.name)
+                && visible.allows("INSERT", database: database, table: v.job.tableName)
+        }.map(server.loads.shownRow)
+        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: Array(rows))
+        if let name = show.name, result.rows.isEmpty {
             throw .ddl("There is no running job named \(name.name) in db \(database). Include history? \(show.all), you can try `show all routine load job for job_name` if you want to list stopped and cancelled jobs")
         }
-        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: jobs.map(server.loads.shownRow))
         guard show.whereClause != nil || !show.orderBy.isEmpty || show.limit != nil else { return result }
         let textColumns = result.columns
         result.columns[0].type = .bigint                                   // Id and CurrentTaskNum compare as numbers

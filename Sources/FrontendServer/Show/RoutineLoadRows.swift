@@ -6,7 +6,9 @@ import Synchronization
 /// its cluster's health): with a thousand jobs a SHOW then costs copying rows, not formatting a megabyte of JSON.
 final class RoutineLoadRows: Sendable {
     private struct Entry {
-        var job: RoutineLoadJob
+        /// The job's revision in the scheduler (``SchedulerCore/JobView/jobRevision``): comparing it, not the job, keeps
+        /// a SHOW of ten thousand unchanged jobs from comparing ten thousand job definitions.
+        var revision: UInt64
         var taskCount: Int
         /// The cluster's health as the row shows it: nil while the brokers answer (every answer moves `reachedAt`,
         /// which only an unreachable job's OtherMsg shows).
@@ -26,12 +28,12 @@ final class RoutineLoadRows: Sendable {
         let lag = view.lag(now: now), unstable = view.unstableReason(now: now, threshold: unstableThreshold)
         let cached: [Value]? = entries.withLock { entries in
             guard let e = entries[job.id], e.taskCount == taskCount, e.source == source, e.lag == lag, e.unstable == unstable,
-                  e.latest == view.latest, e.job == job else { return nil }
+                  e.latest == view.latest, e.revision == view.jobRevision else { return nil }
             return e.row
         }
         if let cached { return cached }
         let row = RoutineLoadRendering.row(view, taskCount: taskCount, lag: lag, unstable: unstable)
-        entries.withLock { $0[job.id] = Entry(job: job, taskCount: taskCount, source: source, latest: view.latest, lag: lag, unstable: unstable, row: row) }
+        entries.withLock { $0[job.id] = Entry(revision: view.jobRevision, taskCount: taskCount, source: source, latest: view.latest, lag: lag, unstable: unstable, row: row) }
         return row
     }
 }

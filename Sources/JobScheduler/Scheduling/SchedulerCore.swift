@@ -60,10 +60,13 @@ public struct SchedulerCore: Sendable {
         public var latest: [Int32: Int64]
         /// When each partition was last seen caught up.
         public var caughtUpAt: [Int32: Double]
+        /// Moves whenever `job` changes: a reader that kept what it rendered from a job compares this, not the job.
+        public var jobRevision: UInt64
     }
 
     struct JobEntry: Equatable, Sendable {
-        var job: RoutineLoadJob
+        var job: RoutineLoadJob { didSet { jobRevision &+= 1 } }
+        private(set) var jobRevision: UInt64 = 0
         /// The Kafka cluster it reads (kept, not derived on every look: a thousand jobs are walked by cluster).
         var cluster: ClusterKey
         var tasks: [ScheduledTask] = []
@@ -166,10 +169,12 @@ public struct SchedulerCore: Sendable {
         if let known = clusters[entry.cluster]?.latest {
             let topic = entry.job.definition.source.topic
             for p in entry.job.currentPartitions {
-                if let high = known[TopicPartition(topic, p)] { latest[p] = max(latest[p] ?? high, high) }
+                // Written only when it moves: an unchanged dictionary is shared, not copied, for every job of a SHOW.
+                if let high = known[TopicPartition(topic, p)], high > latest[p] ?? .min { latest[p] = high }
             }
         }
-        return JobView(job: entry.job, tasks: entry.tasks, source: source, latest: latest, caughtUpAt: entry.caughtUpAt)
+        return JobView(job: entry.job, tasks: entry.tasks, source: source, latest: latest, caughtUpAt: entry.caughtUpAt,
+                       jobRevision: entry.jobRevision)
     }
 
     /// The job named `name` in `database` that is not STOPPED or CANCELLED.
