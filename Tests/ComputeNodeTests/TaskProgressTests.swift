@@ -84,7 +84,20 @@ import Testing
         #expect(second.wait(timeout: .now() + 0.3) == .timedOut)    // waits: 6 + 2 bytes > 4
         #expect(queue.take()?.sequence == 0)
         #expect(second.wait(timeout: .now() + 10) == .success)
+        // What a take hands out no longer counts: 2 + 2 bytes fit after it.
+        let ij = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { queue.put(chunk("ij", 2)); ij.signal() }
+        #expect(ij.wait(timeout: .now() + 10) == .success)
         #expect(queue.take()?.sequence == 1)
+        let third = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { queue.put(chunk("kl", 3)); third.signal() }
+        #expect(third.wait(timeout: .now() + 10) == .success)
+        // A put waiting for room is let go by close.
+        let fourth = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { queue.put(chunk("mnop", 4)); fourth.signal() }
+        #expect(fourth.wait(timeout: .now() + 0.3) == .timedOut)
+        queue.close()
+        #expect(fourth.wait(timeout: .now() + 10) == .success)
     }
 
     @Test func aClosedQueueHandsOutWhatIsLeftThenNothing() {

@@ -154,12 +154,13 @@ extension StatementExecutor {
         } else {
             views = server.loads.views(database: database)
         }
-        // Filtered lazily: each job's view is looked at where it lies, not copied into two intermediate arrays.
-        let rows = views.lazy.filter { v in
-            (show.all || !v.job.state.isFinal) && (show.name == nil || v.job.name == show.name!.name)
-                && visible.allows("INSERT", database: database, table: v.job.tableName)
-        }.map(server.loads.shownRow)
-        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: Array(rows))
+        // One pass: each job's view is looked at where it lies, not copied into intermediate arrays.
+        var rows: [[Value]] = []
+        for v in views where (show.all || !v.job.state.isFinal) && (show.name == nil || v.job.name == show.name!.name)
+                              && visible.allows("INSERT", database: database, table: v.job.tableName) {
+            rows.append(server.loads.shownRow(v))
+        }
+        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: rows)
         if let name = show.name, result.rows.isEmpty {
             throw .ddl("There is no running job named \(name.name) in db \(database). Include history? \(show.all), you can try `show all routine load job for job_name` if you want to list stopped and cancelled jobs")
         }

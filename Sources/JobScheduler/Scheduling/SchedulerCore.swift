@@ -66,6 +66,8 @@ public struct SchedulerCore: Sendable {
 
     struct JobEntry: Equatable, Sendable {
         var job: RoutineLoadJob { didSet { jobRevision &+= 1 } }
+        /// Counts every assignment to `job` (even of an equal value); part of `==`, so two cores compare equal only
+        /// with the same history of saves.
         private(set) var jobRevision: UInt64 = 0
         /// The Kafka cluster it reads (kept, not derived on every look: a thousand jobs are walked by cluster).
         var cluster: ClusterKey
