@@ -59,8 +59,8 @@ public struct TaskRunner: Sendable {
     /// A chunk is handed over at ``chunkMessages`` messages or this many bytes, whichever comes first.
     static let chunkBytes = 4 << 20
     /// What may wait between the consumer and the decoders (see ``ChunkQueue``): up to 64 chunks or 32 MB. Messages
-    /// read before the consume deadline are still decoded after it, so a task can end a little past
-    /// task_consume_second by what is queued here (32 MB of small JSON messages is ~0.3 s of a decoder's work).
+    /// read before the consume deadline are still decoded after it, so a task can end past task_consume_second by the
+    /// time its decoders take for what is queued here.
     static let queuedChunks = 64
     static let queuedBytes = 32 << 20
     /// Rejected rows kept for the error log per task.
