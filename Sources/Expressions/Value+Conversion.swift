@@ -24,10 +24,7 @@ extension Value {
                 default: throw fail(type)
                 }
             }
-        case .tinyint: return try integer(in: -128...127, type)
-        case .smallint: return try integer(in: -32768...32767, type)
-        case .int: return try integer(in: Int64(Int32.min)...Int64(Int32.max), type)
-        case .bigint: return try integer(in: Int64.min...Int64.max, type)
+        case .tinyint, .smallint, .int, .bigint: return try integer(in: type.integerRange!, type)
         case .largeint:
             let s = (text ?? "").trimmed
             let digits = s.hasPrefix("-") || s.hasPrefix("+") ? s.dropFirst() : Substring(s)

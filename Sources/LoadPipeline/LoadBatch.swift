@@ -332,11 +332,8 @@ struct StoredForm {
     private let form: Form
 
     init(_ type: SQLType) {
+        if let range = type.integerRange { form = .integer(range); return }
         switch type {
-        case .tinyint: form = .integer(-128...127)
-        case .smallint: form = .integer(-32768...32767)
-        case .int: form = .integer(Int64(Int32.min)...Int64(Int32.max))
-        case .bigint: form = .integer(Int64.min...Int64.max)
         case .float, .double: form = .floating
         case .char(let n), .varchar(let n): form = .text(maxBytes: n)
         default: form = .other

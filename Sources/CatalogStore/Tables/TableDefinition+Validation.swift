@@ -121,10 +121,7 @@ extension TableDefinition {
         case .value(let v):
             switch c.type {
             case .tinyint, .smallint, .int, .bigint:
-                guard let n = Int64(v) else { throw invalid }
-                let range: ClosedRange<Int64> = c.type == .tinyint ? -128...127 : c.type == .smallint ? -32768...32767
-                    : c.type == .int ? Int64(Int32.min)...Int64(Int32.max) : Int64.min...Int64.max
-                guard range.contains(n) else { throw invalid }
+                guard let n = Int64(v), c.type.integerRange!.contains(n) else { throw invalid }
             case .largeint: guard v.allSatisfy({ $0.isNumber || $0 == "-" }), !v.isEmpty else { throw invalid }
             case .float, .double, .decimal: guard Double(v) != nil else { throw invalid }
             case .boolean: guard ["true", "false", "0", "1"].contains(v.lowercased()) else { throw invalid }

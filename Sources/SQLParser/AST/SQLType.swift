@@ -26,6 +26,16 @@ public indirect enum SQLType: Equatable, Hashable, Sendable, Codable {
     public static let maxVarcharLength = 1_048_576
 
     public var isInteger: Bool { [.tinyint, .smallint, .int, .bigint, .largeint].contains(self) }
+    /// The values of an integer type that fits in 64 bits (TINYINT to BIGINT); nil for every other type.
+    public var integerRange: ClosedRange<Int64>? {
+        switch self {
+        case .tinyint: return -128...127
+        case .smallint: return -32768...32767
+        case .int: return Int64(Int32.min)...Int64(Int32.max)
+        case .bigint: return Int64.min...Int64.max
+        default: return nil
+        }
+    }
     public var isNumeric: Bool {
         switch self {
         case .tinyint, .smallint, .int, .bigint, .largeint, .float, .double, .decimal, .boolean: return true
