@@ -96,4 +96,26 @@ import Testing
         #expect(throws: SQLError(5502, "42602", "Unknown table 'information_schema.nope'")) { try run("SELECT * FROM information_schema.nope") }
         #expect(throws: SQLError(1064, "HY000", "Can't create database 'information_schema'; database exists")) { try run("CREATE DATABASE information_schema") }
     }
+
+    @Test func plainQueriesSkipBindingAndGiveWhatBindingWouldHave() throws {
+        try run("SET @x = 5")
+        func select(_ sql: String) throws -> Select {
+            guard case .select(let s) = try #require(try Parser.parse(sql).first) else { throw SQLError(0, "", "not a SELECT") }
+            return s
+        }
+        let plain = ["SELECT 1", "SELECT v FROM kv WHERE id = 4242", "SELECT -a, CAST(b AS INT) FROM t WHERE c IS NULL ORDER BY a",
+                     "SELECT a FROM t GROUP BY a HAVING a > 1"]
+        for sql in plain {
+            let s = try select(sql)
+            #expect(StatementExecutor.bindsNothing(s), "\(sql)")
+            #expect(try s.rewritten { _ in nil } == s, "\(sql): binding keeps it as it is")
+        }
+        // Anything binding may change takes the rewrite, however deep it sits.
+        let bound = ["SELECT DATABASE()", "SELECT @@version_comment", "SELECT @x", "SELECT 1 FROM t WHERE a = @x",
+                     "SELECT * FROM (SELECT DATABASE()) d", "SELECT 1 UNION SELECT USER()", "SELECT 1 FROM t WHERE a IN (SELECT @x)",
+                     "SELECT 1 FROM t ORDER BY -(CONNECTION_ID())", "SELECT a FROM t GROUP BY a HAVING a > @x",
+                     "SELECT * FROM a JOIN b ON a.x = @x"]
+        for sql in bound { #expect(!StatementExecutor.bindsNothing(try select(sql)), "\(sql)") }
+        #expect(try rows("SELECT @x, -(1 + 2)").rows == [[.int(5), .int(-3)]])
+    }
 }

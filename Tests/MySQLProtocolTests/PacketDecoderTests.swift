@@ -38,6 +38,39 @@ import Testing
         }
     }
 
+    @Test func packetsWrittenInPlaceAreFramedLikeBuiltPayloads() {
+        // In-place packets of every size class (including exactly 0xFFFFFF, which needs an empty continuation frame)
+        // must give the bytes framing the same payloads one by one gives, with the sequence ids running on.
+        let sizes = [0, 1, 250, 0xFF_FFFF - 1, 0xFF_FFFF, 0xFF_FFFF + 3]
+        var writer = PacketWriter()
+        writer.sequenceID = 250
+        var expected: [UInt8] = []
+        var seq: UInt8 = 250
+        for (i, size) in sizes.enumerated() {
+            var payload = [UInt8](repeating: UInt8(i), count: size)
+            if size > 0 { payload[size - 1] = 0xEE }
+            if i % 2 == 0 { writer.packet { $0.raw(payload) } } else { writer.packet(payload) }
+            PacketDecoder.frame(payload, sequenceID: &seq, into: &expected)
+        }
+        #expect(writer.bytes == expected)
+        #expect(writer.sequenceID == seq)
+        #expect(writer.payloads.map(\.count) == sizes)
+        writer.clear()
+        #expect(writer.isEmpty)
+        #expect(writer.sequenceID == seq, "clearing the sent bytes keeps the sequence")
+    }
+
+    @Test func lengthEncodedStringsCountBytesNotCharacters() {
+        var w = ByteWriter()
+        w.lenencString("é🙂a")
+        #expect(w.bytes == [7] + Array("é🙂a".utf8))
+        let long = String(repeating: "ü", count: 200)              // 400 bytes: the 0xFC two-byte length form
+        var l = ByteWriter()
+        l.lenencString(long)
+        #expect(l.bytes.prefix(3) == [0xFC, 0x90, 0x01])
+        #expect(l.bytes.count == 403)
+    }
+
     @Test func packetLargerThanTheLimitIsRejectedBeforeBuffering() {
         var d = PacketDecoder(maxPacketSize: 100)
         d.append([101, 0, 0, 0])

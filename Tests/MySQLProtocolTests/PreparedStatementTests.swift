@@ -46,11 +46,15 @@ import Testing
     }
 
     @Test func prepareOKFollowsTheEOFMode() {
-        let classic = ResponseEncoder(capabilities: [.protocol41]).prepareOK(statementID: 3, parameterCount: 2,
-                                                                             columns: [ColumnDefinition41(name: "x", type: .long)], status: .autocommit)
+        var out = PacketWriter()
+        ResponseEncoder(capabilities: [.protocol41]).prepareOK(statementID: 3, parameterCount: 2, columns: [ColumnDefinition41(name: "x", type: .long)],
+                                                               status: .autocommit, into: &out)
+        let classic = out.payloads
         #expect(classic.count == 1 + 2 + 1 + 1 + 1)
         #expect(classic[0] == [0, 3, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0])
-        let modern = ResponseEncoder(capabilities: [.protocol41, .deprecateEOF]).prepareOK(statementID: 3, parameterCount: 0, columns: [], status: .autocommit)
+        out = PacketWriter()
+        ResponseEncoder(capabilities: [.protocol41, .deprecateEOF]).prepareOK(statementID: 3, parameterCount: 0, columns: [], status: .autocommit, into: &out)
+        let modern = out.payloads
         #expect(modern.count == 1)
     }
 }

@@ -147,11 +147,15 @@ import Testing
 
     @Test func resultSetsFollowTheNegotiatedEOFMode() {
         let cols = [ColumnDefinition41(name: "a", type: .longlong)]
-        let classic = ResponseEncoder(capabilities: [.protocol41]).resultSet(columns: cols, rows: [["1"], [nil]], status: .autocommit)
+        var out = PacketWriter()
+        ResponseEncoder(capabilities: [.protocol41]).resultSet(columns: cols, rows: [["1"], [nil]], status: .autocommit, into: &out)
+        let classic = out.payloads
         #expect(classic.count == 6)            // count, def, EOF, 2 rows, EOF
         #expect(classic[2] == EOFPacket().encode())
         #expect(classic[4] == [0xFB])
-        let modern = ResponseEncoder(capabilities: [.protocol41, .deprecateEOF]).resultSet(columns: cols, rows: [["1"]], status: .autocommit)
+        out = PacketWriter()
+        ResponseEncoder(capabilities: [.protocol41, .deprecateEOF]).resultSet(columns: cols, rows: [["1"]], status: .autocommit, into: &out)
+        let modern = out.payloads
         #expect(modern.count == 4)             // count, def, row, OK-0xFE
         #expect(modern[3].first == 0xFE && modern[3].count < 9)
     }

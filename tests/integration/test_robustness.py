@@ -8,6 +8,7 @@ import threading
 import time
 
 import pymysql
+import pytest
 
 from conftest import FE, mysql
 
@@ -153,6 +154,49 @@ def test_handshake_timeout_and_idle_wait_timeout_close_connections(tmp_path):
             closed = True
         assert closed, "idle connection past wait_timeout must be closed"
     finally:
+        fe.stop()
+
+
+def test_sockets_that_never_log_in_count_toward_qe_max_connection(tmp_path):
+    """Each socket holds a thread until it logs in or its connect timeout passes, so every open socket counts: past
+    the limit a client gets ERR 1040 at once (no greeting, no thread), and places come back as sockets close."""
+    fe = FE(tmp_path / "meta", config="qe_max_connection = 20\nconnect_timeout_second = 2\n").start()
+    held = []
+    try:
+        time.sleep(0.5)                                       # the start probe's socket has been closed
+        for _ in range(20):
+            s, greeting = raw_greeting(fe.port)               # admitted: a greeting, and silence from us
+            assert greeting[0] == 10
+            held.append(s)
+        for _ in range(50):                                   # a flood past the limit is refused, not queued
+            with pytest.raises(pymysql.err.OperationalError) as refused:
+                connect(fe, connect_timeout=5)
+            assert refused.value.args[0] == 1040
+        rc, _, err = mysql(fe.port, "SELECT 1")
+        assert rc != 0 and "Too many connections" in err, err
+        for s in held[:5]:
+            s.close()
+        deadline = time.time() + 5
+        while True:                                           # closed sockets give their places back
+            try:
+                c = connect(fe)
+                break
+            except pymysql.err.OperationalError:
+                assert time.time() < deadline, "places did not come back after sockets closed"
+                time.sleep(0.1)
+        cur = c.cursor()
+        cur.execute("SELECT 1")
+        assert cur.fetchone() == (1,)
+        c.close()
+        time.sleep(3)                                         # the silent sockets pass connect_timeout_second
+        others = [connect(fe) for _ in range(19)]
+        assert all(o.open for o in others)
+        for o in others:
+            o.close()
+        assert fe.alive()
+    finally:
+        for s in held:
+            s.close()
         fe.stop()
 
 

@@ -107,9 +107,27 @@ final class StatementExecutor {
 
     /// Replaces session-dependent expressions (system and user variables, DATABASE(), USER(), ...) by literals.
     func bind(_ select: Select) throws(SQLError) -> Select {
+        if Self.bindsNothing(select) { return select }
         do {
             return try select.rewritten { (e: Expr) throws -> Expr? in try self.bindExpression(e) }
         } catch let e as SQLError { throw e } catch { throw SQLError(1105, "HY000", "\(error)") }
+    }
+
+    /// True when no expression of the query can be bound: a plain query (`SELECT 1`, a point lookup) is then run as
+    /// parsed instead of being rebuilt. Only literals, columns and operators over them count as plain; anything else
+    /// (variables, functions, subqueries) takes the rewrite.
+    static func bindsNothing(_ select: Select) -> Bool {
+        func plain(_ e: Expr) -> Bool {
+            switch e {
+            case .literal, .column, .star: return true
+            case .unary(_, let x), .cast(let x, _), .isNull(let x, _): return plain(x)
+            case .binary(_, let l, let r): return plain(l) && plain(r)
+            default: return false
+            }
+        }
+        return select.unions.isEmpty && select.from.allSatisfy { if case .table = $0 { true } else { false } }
+            && select.items.allSatisfy { plain($0.expr) } && (select.whereClause.map(plain) ?? true)
+            && select.groupBy.allSatisfy(plain) && (select.having.map(plain) ?? true) && select.orderBy.allSatisfy { plain($0.expr) }
     }
 
     private func bindExpression(_ e: Expr) throws -> Expr? {

@@ -3,9 +3,9 @@ import Foundation
 import MySQLProtocol
 import SQLParser
 
-/// Answers one command of a logged-in connection with the payloads to send: runs COM_QUERY scripts
-/// statement by statement (multi-results with MORE_RESULTS_EXISTS, stopping at the first error),
-/// and the other commands (INIT_DB, FIELD_LIST, STATISTICS, ...). Pure with respect to sockets.
+/// Answers one command of a logged-in connection by writing its packets into the connection's ``PacketWriter``: runs
+/// COM_QUERY scripts statement by statement (multi-results with MORE_RESULTS_EXISTS, stopping at the first error), and
+/// the other commands (INIT_DB, FIELD_LIST, STATISTICS, ...). Pure with respect to sockets.
 final class CommandHandler {
     let server: ServerContext
     let session: SessionContext
@@ -36,79 +36,73 @@ final class CommandHandler {
         return s
     }
 
-    func handle(_ command: ClientCommand, encoder: ResponseEncoder, status base: ServerStatus) -> [[UInt8]] {
+    func handle(_ command: ClientCommand, encoder: ResponseEncoder, status base: ServerStatus, into out: inout PacketWriter) {
         server.countQuestion()
         switch command {
         case .query(let sql):
             report("Query", sql)
             defer { report("Sleep", nil) }
-            return query(sql, encoder: encoder, base: base)
+            query(sql, encoder: encoder, base: base, into: &out)
         case .initDB(let name):
             do {
                 try executor.use(name)
                 report("Sleep", nil)
-                return [encoder.ok(status: status(base))]
-            } catch { return [encoder.error(error.packet)] }
+                out.packet(encoder.ok(status: status(base)))
+            } catch { out.packet(encoder.error(error.packet)) }
         case .fieldList(let table, _):
-            return fieldList(table, encoder: encoder, base: base)
+            fieldList(table, encoder: encoder, base: base, into: &out)
         case .statistics:
             let uptime = max(1, server.uptimeSeconds)
             let qps = String(format: "%.3f", Double(server.questions) / Double(uptime))
-            return [Array("Uptime: \(uptime)  Threads: \(server.connections.count)  Questions: \(server.questions)  Slow queries: 0  Opens: 0  Flush tables: 1  Open tables: 0  Queries per second avg: \(qps)".utf8)]
+            out.packet { $0.raw("Uptime: \(uptime)  Threads: \(server.connections.count)  Questions: \(server.questions)  Slow queries: 0  Opens: 0  Flush tables: 1  Open tables: 0  Queries per second avg: \(qps)") }
         case .processKill(let id):
-            return respond(.kill(connectionID: Int64(id), queryOnly: false), encoder: encoder, base: base, more: false)
+            respond(.kill(connectionID: Int64(id), queryOnly: false), encoder: encoder, base: base, more: false, into: &out)
         case .debug:
-            return [encoder.ok(status: status(base))]
+            out.packet(encoder.ok(status: status(base)))
         case .resetConnection:
             session.reset()
             prepared.removeAll()
-            return [encoder.ok(status: status(base))]
+            out.packet(encoder.ok(status: status(base)))
         case .stmtPrepare(let sql):
-            return prepare(sql, encoder: encoder, base: base)
+            prepare(sql, encoder: encoder, base: base, into: &out)
         case .stmtExecute(let id, let payload):
-            return execute(id, payload: payload, encoder: encoder, base: base)
+            execute(id, payload: payload, encoder: encoder, base: base, into: &out)
         case .stmtSendLongData(let id, let parameter, let data):
             prepared[id]?.longData[parameter, default: []].append(contentsOf: data)
-            return []
         case .stmtReset(let id):
-            guard prepared[id] != nil else { return [encoder.error(PreparedStatements.unknown(id, "mysqld_stmt_reset"))] }
+            guard prepared[id] != nil else { return out.packet(encoder.error(PreparedStatements.unknown(id, "mysqld_stmt_reset"))) }
             prepared[id]?.longData = [:]
-            return [encoder.ok(status: status(base))]
+            out.packet(encoder.ok(status: status(base)))
         case .stmtClose(let id):
             prepared.close(id)
-            return []
         case .changeUser:
-            return [encoder.error(ERRPacket(code: 1047, sqlState: "HY000", message: "COM_CHANGE_USER is not supported; reconnect instead"))]
+            out.packet(encoder.error(ERRPacket(code: 1047, sqlState: "HY000", message: "COM_CHANGE_USER is not supported; reconnect instead")))
         case .quit, .ping, .setOption, .unknown:
-            return []   // answered by the state machine
+            break   // answered by the state machine
         }
     }
 
-    private func query(_ sql: String, encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
+    private func query(_ sql: String, encoder: ResponseEncoder, base: ServerStatus, into out: inout PacketWriter) {
         let statements: [Statement]
         if let cached = parsed[sql] {
             statements = cached
         } else {
             do { statements = try Parser.parse(sql) } catch {
-                return [encoder.error(SQLError(error).packet)]
+                return out.packet(encoder.error(SQLError(error).packet))
             }
             if parsed.count >= Self.parsedLimit { parsed.removeAll(keepingCapacity: true) }
             if sql.utf8.count <= 4096 { parsed[sql] = statements }
         }
         if statements.count > 1, !encoder.capabilities.contains(.multiStatements) {
-            return [encoder.error(SQLError(1064, "HY000", "Getting syntax error. Detail message: Multiple statements in one query need the CLIENT_MULTI_STATEMENTS capability.").packet)]
+            return out.packet(encoder.error(SQLError(1064, "HY000", "Getting syntax error. Detail message: Multiple statements in one query need the CLIENT_MULTI_STATEMENTS capability.").packet))
         }
-        var out: [[UInt8]] = []
         for (i, statement) in statements.enumerated() {
             let more = i < statements.count - 1
-            let answer = respond(statement, encoder: encoder, base: base, more: more)
-            out += answer
-            if answer.count == 1, answer[0].first == 0xFF { break }   // stop at the first error
+            guard respond(statement, encoder: encoder, base: base, more: more, into: &out) else { break }   // stop at the first error
         }
-        return out
     }
 
-    private func prepare(_ sql: String, encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
+    private func prepare(_ sql: String, encoder: ResponseEncoder, base: ServerStatus, into out: inout PacketWriter) {
         do {
             let (statement, count) = try Parser.parsePrepared(sql)
             var columns: [ColumnDefinition41] = []
@@ -119,24 +113,24 @@ final class CommandHandler {
                 columns = try executor.runSelect(select).columns.map(ColumnDefinitions.definition(for:))
             }
             let id = prepared.add(.init(sql: sql, statement: statement, parameterCount: count, columns: columns))
-            return encoder.prepareOK(statementID: id, parameterCount: count, columns: columns, status: status(base))
+            encoder.prepareOK(statementID: id, parameterCount: count, columns: columns, status: status(base), into: &out)
         } catch let e as ParseError {
-            return [encoder.error(SQLError(e).packet)]
+            out.packet(encoder.error(SQLError(e).packet))
         } catch let e as SQLError {
-            return [encoder.error(e.packet)]
+            out.packet(encoder.error(e.packet))
         } catch {
-            return [encoder.error(SQLError(1105, "HY000", "\(error)").packet)]
+            out.packet(encoder.error(SQLError(1105, "HY000", "\(error)").packet))
         }
     }
 
-    private func execute(_ id: UInt32, payload: [UInt8], encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
-        guard var entry = prepared[id] else { return [encoder.error(PreparedStatements.unknown(id, "mysqld_stmt_execute"))] }
+    private func execute(_ id: UInt32, payload: [UInt8], encoder: ResponseEncoder, base: ServerStatus, into out: inout PacketWriter) {
+        guard var entry = prepared[id] else { return out.packet(encoder.error(PreparedStatements.unknown(id, "mysqld_stmt_execute"))) }
         let request: ComStmtExecute
         do {
             request = try ComStmtExecute(statementID: id, payload: payload, parameterCount: entry.parameterCount,
                                          previousTypes: entry.types, longData: entry.longData)
         } catch {
-            return [encoder.error(ERRPacket(code: 1835, sqlState: "HY000", message: "Malformed communication packet."))]
+            return out.packet(encoder.error(ERRPacket(code: 1835, sqlState: "HY000", message: "Malformed communication packet.")))
         }
         entry.types = request.types
         entry.longData = [:]
@@ -144,31 +138,38 @@ final class CommandHandler {
         let bound = entry.statement.binding(request.parameters.map(PreparedStatements.literal))
         report("Execute", entry.sql)
         defer { report("Sleep", nil) }
-        return respond(bound, encoder: encoder, base: base, more: false, binary: true)
+        respond(bound, encoder: encoder, base: base, more: false, binary: true, into: &out)
     }
 
-    private func respond(_ statement: Statement, encoder: ResponseEncoder, base: ServerStatus, more: Bool, binary: Bool = false) -> [[UInt8]] {
-        var st = status(base)
-        do {
-            let result = try executor.execute(statement)
-            st = status(base)
-            if more { st.insert(.moreResultsExist) }
-            switch result {
-            case .ok(let affected, let info):
-                return [encoder.ok(affectedRows: affected, status: st, info: info)]
-            case .rows(let rs):
-                let columns = rs.columns.map(ColumnDefinitions.definition(for:))
-                let rows = rs.rows.map { $0.map(\.text) }
-                return binary ? encoder.binaryResultSet(columns: columns, rows: rows, status: st)
-                              : encoder.resultSet(columns: columns, rows: rows, status: st)
-            }
-        } catch {
-            return [encoder.error(error.packet)]
+    /// Runs one statement and writes its answer; false when the answer is an error.
+    @discardableResult
+    private func respond(_ statement: Statement, encoder: ResponseEncoder, base: ServerStatus, more: Bool, binary: Bool = false,
+                         into out: inout PacketWriter) -> Bool {
+        let result: StatementResult
+        do { result = try executor.execute(statement) } catch {
+            out.packet(encoder.error(error.packet))
+            return false
         }
+        var st = status(base)
+        if more { st.insert(.moreResultsExist) }
+        switch result {
+        case .ok(let affected, let info):
+            out.packet(encoder.ok(affectedRows: affected, status: st, info: info))
+        case .rows(let rs):
+            let columns = rs.columns.map(ColumnDefinitions.definition(for:))
+            if binary {
+                encoder.binaryResultSet(columns: columns, rows: rs.rows.map { $0.map(\.text) }, status: st, into: &out)
+            } else {
+                encoder.resultSetStart(columns: columns, status: st, into: &out)
+                for row in rs.rows { out.packet { w in for value in row { w.text(value) } } }
+                encoder.resultSetEnd(status: st, into: &out)
+            }
+        }
+        return true
     }
 
     /// COM_FIELD_LIST: the table's columns with their defaults; ERR for an unknown table.
-    private func fieldList(_ table: String, encoder: ResponseEncoder, base: ServerStatus) -> [[UInt8]] {
+    private func fieldList(_ table: String, encoder: ResponseEncoder, base: ServerStatus, into out: inout PacketWriter) {
         do {
             let desc = try executor.describe(QualifiedName([table]), all: false)
             let types: [SQLType]
@@ -183,9 +184,9 @@ final class CommandHandler {
                 c.table = table; c.orgTable = table; c.orgName = c.name
                 return (c, default: row[4].text)
             }
-            return encoder.fieldList(columns: defs, status: status(base))
+            encoder.fieldList(columns: defs, status: status(base), into: &out)
         } catch {
-            return [encoder.error(error.packet)]
+            out.packet(encoder.error(error.packet))
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 
-/// The live connections, for SHOW PROCESSLIST, KILL and connection limits. The registry lock is taken
+/// The live connections, for SHOW PROCESSLIST, KILL and the connection limit (every open socket counts, logged in
+/// or not). The registry lock is taken
 /// only when a connection arrives or leaves and for listings; each connection updates its own
 /// ``ConnectionStatus`` (its own lock, never contended by other queries).
 final class ConnectionRegistry: Sendable {
@@ -41,6 +42,21 @@ final class ConnectionRegistry: Sendable {
     private let nextID = Atomic<UInt32>(0)
     private let accepted = Atomic<Int>(0)
     private let live = Atomic<Int>(0)
+    /// Sockets accepted and not yet closed, logged in or not: each holds a thread, so this is what the limit bounds.
+    private let open = Atomic<Int>(0)
+
+    /// Takes a place for an accepted socket, or returns false when `limit` sockets are open already (the client gets
+    /// ERR 1040 and no thread). Every place taken is given back by ``release()`` when its socket closes.
+    func admit(limit: Int) -> Bool {
+        if open.add(1, ordering: .relaxed).newValue <= limit { return true }
+        open.subtract(1, ordering: .relaxed)
+        return false
+    }
+
+    func release() { open.subtract(1, ordering: .relaxed) }
+
+    /// Sockets open now, logged in or still in their handshake.
+    var openSockets: Int { open.load(ordering: .relaxed) }
 
     /// A new connection id (1, 2, 3, ...), also counted as an accepted connection.
     func makeID() -> UInt32 {

@@ -23,17 +23,14 @@ final class MySQLConnection: @unchecked Sendable {
     private let logger: Logger
     private var machine: SessionStateMachine
     private var decoder: PacketDecoder
-    private var outBuffer: [UInt8] = []
-    private var sequenceID: UInt8 = 0
+    /// The answer being written: framed packets, sent (under TLS encrypted together) at flush.
+    private var out = PacketWriter()
     private var closeAfterFlush = false
     private var closed = false
     private var lastActivity = Date()
     private let openedAt = Date()
     private var handler: CommandHandler?
     private var tls: TLSSession?
-    /// Plaintext packets of the answer being written under TLS, encrypted together at flush (or every 64 KiB): one
-    /// record for a small answer instead of one per packet. TLS sends through the session, not `outBuffer`.
-    private var tlsPending: [UInt8] = []
     /// Host pattern of the account the client logged in as (`%` for root).
     private var matchedHost = "%"
     /// The user name the client tried to log in as, and whether such an account exists.
@@ -76,12 +73,7 @@ final class MySQLConnection: @unchecked Sendable {
             guard let self, self.login.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged else { return }
             self.requestClose()
         }
-        if server.connections.count >= server.config.qeMaxConnection {
-            write(ERRPacket(code: 1040, sqlState: "08004", message: "Too many connections").encode(protocol41: false))
-            flush()
-        } else {
-            run(machine.connected())
-        }
+        run(machine.connected())
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !closed {
             // Blocking read with a 1-second SO_RCVTIMEO: timeouts are checked when it expires.
@@ -149,7 +141,7 @@ final class MySQLConnection: @unchecked Sendable {
                 return
             }
             guard let packet else { return }
-            sequenceID = packet.sequenceID &+ 1
+            out.sequenceID = packet.sequenceID &+ 1
             run(machine.received(packet))
         }
     }
@@ -225,11 +217,11 @@ final class MySQLConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs a command and sends its answer; returns the bytes sent. The answer is freed when this returns.
+    /// Runs a command and sends its answer, written straight into the send buffer; returns the bytes sent.
     private func answer(_ command: ClientCommand, with handler: CommandHandler) -> Int {
-        let responses = handler.handle(command, encoder: machine.encoder, status: machine.status)
-        var bytes = 0
-        for r in responses { bytes += r.count; write(r) }
+        let before = out.count
+        handler.handle(command, encoder: machine.encoder, status: machine.status, into: &out)
+        let bytes = out.count - before
         flush()
         return bytes
     }
@@ -265,40 +257,35 @@ final class MySQLConnection: @unchecked Sendable {
     // MARK: - Writing
 
     private func write(_ payload: [UInt8]) {
-        guard tls != nil else { PacketDecoder.frame(payload, sequenceID: &sequenceID, into: &outBuffer); return }
-        PacketDecoder.frame(payload, sequenceID: &sequenceID, into: &tlsPending)
-        if tlsPending.count >= 64 << 10 { sendPending() }
+        out.packet(payload)
     }
 
-    /// Encrypts and sends the pending plaintext.
-    private func sendPending() {
-        guard let tls, !tlsPending.isEmpty, !closed else { return }
-        do {
-            try tls.write(tlsPending)
-        } catch {
-            logger.debug("connection \(id): \(error)")
-            close()                                    // peer gone, or net_write_timeout passed
-        }
-        tlsPending.removeAll(keepingCapacity: tlsPending.capacity <= 1 << 20)
-    }
-
-    /// Sends everything buffered; blocks this connection's thread only.
+    /// Sends everything buffered (encrypted under TLS: one record for a small answer); blocks this connection's thread
+    /// only.
     private func flush() {
         guard !closed else { return }
-        if tls != nil {
-            sendPending()
-            if closeAfterFlush { close() }
-            return
+        defer { out.clear() }
+        if let tls {
+            if !out.isEmpty {
+                do { try tls.write(out.bytes) } catch {
+                    logger.debug("connection \(id): \(error)")
+                    close()                            // peer gone, or net_write_timeout passed
+                    return
+                }
+            }
+        } else {
+            let sent = out.bytes.withUnsafeBytes { p -> Bool in
+                var offset = 0
+                while offset < p.count {
+                    let n = send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL))
+                    if n > 0 { offset += n; continue }
+                    if n < 0, errno == EINTR { continue }
+                    return false
+                }
+                return true
+            }
+            guard sent else { close(); return }        // peer gone, or net_write_timeout passed
         }
-        var offset = 0
-        while offset < outBuffer.count {
-            let n = outBuffer.withUnsafeBytes { p in send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n > 0 { offset += n; continue }
-            if n < 0, errno == EINTR { continue }
-            close()                                    // peer gone, or net_write_timeout passed
-            return
-        }
-        outBuffer.removeAll(keepingCapacity: outBuffer.capacity < 4 << 20)
         if closeAfterFlush { close() }
     }
 
@@ -318,5 +305,6 @@ final class MySQLConnection: @unchecked Sendable {
             open = false
             _ = Glibc.close(fd)
         }
+        server.connections.release()
     }
 }

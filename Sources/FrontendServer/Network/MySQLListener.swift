@@ -1,12 +1,13 @@
 import Dispatch
 import Foundation
 import Logging
+import MySQLProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Accepts MySQL clients on a TCP port with a Dispatch read source on the listening socket, and
-/// hands each accepted socket to a new ``MySQLConnection``.
+/// hands each accepted socket to a new ``MySQLConnection`` (its own thread) while fewer than qe_max_connection are open.
 final class MySQLListener: @unchecked Sendable {
     private let server: ServerContext
     private let logger: Logger
@@ -75,10 +76,24 @@ final class MySQLListener: @unchecked Sendable {
                 if errno != EAGAIN && errno != EWOULDBLOCK { logger.warning("accept failed: \(String(cString: strerror(errno)))") }
                 return
             }
+            guard server.connections.admit(limit: server.config.qeMaxConnection) else {
+                Self.refuse(client)
+                continue
+            }
             var buf = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &addr.sin_addr, &buf, socklen_t(INET_ADDRSTRLEN))
             let host = String(cString: buf)
             MySQLConnection(fd: client, peerHost: host, server: server, logger: logger).start()
         }
+    }
+
+    /// qe_max_connection sockets are open (logged in or not): the client gets ERR 1040 in place of a greeting, as MySQL
+    /// answers past max_connections, without a thread. A few bytes into a fresh socket's buffer never block.
+    private static func refuse(_ client: Int32) {
+        var seq: UInt8 = 0
+        let packet = PacketDecoder.frame(ERRPacket(code: 1040, sqlState: "08004", message: "Too many connections").encode(protocol41: false),
+                                         sequenceID: &seq)
+        _ = packet.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        Glibc.close(client)
     }
 }

@@ -1,9 +1,11 @@
 /// Appends MySQL wire primitives (fixed little-endian integers, length-encoded integers and strings,
 /// NUL-terminated strings) to a byte array. Pure value type; the building block of every encoder.
 public struct ByteWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
 
     public init(capacity: Int = 64) { bytes.reserveCapacity(capacity) }
+
+    public var count: Int { bytes.count }
 
     public mutating func int1(_ v: UInt8) { bytes.append(v) }
     public mutating func int2(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
@@ -20,10 +22,21 @@ public struct ByteWriter: Sendable {
         default: int1(0xFE); int8(v)
         }
     }
-    public mutating func lenencString(_ s: String) { lenencBytes(Array(s.utf8)) }
+    /// The string's UTF-8 bytes, length-encoded, copied straight from the string's storage (one `memcpy`; appending a
+    /// `String.UTF8View` took several times longer in the `SELECT 1` profile).
+    public mutating func lenencString(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            lenenc(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
     public mutating func lenencBytes(_ b: [UInt8]) { lenenc(UInt64(b.count)); bytes.append(contentsOf: b) }
-    public mutating func nulString(_ s: String) { bytes.append(contentsOf: s.utf8); bytes.append(0) }
+    public mutating func nulString(_ s: String) { raw(s); bytes.append(0) }
     public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    public mutating func raw(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
     public mutating func zeros(_ n: Int) { bytes.append(contentsOf: repeatElement(0, count: n)) }
 }

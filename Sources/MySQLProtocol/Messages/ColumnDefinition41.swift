@@ -44,6 +44,11 @@ public struct ColumnDefinition41: Equatable, Sendable {
 
     public func encode(fieldListDefault: String?? = nil) -> [UInt8] {
         var w = ByteWriter(capacity: 64)
+        encode(fieldListDefault: fieldListDefault, into: &w)
+        return w.bytes
+    }
+
+    public func encode(fieldListDefault: String?? = nil, into w: inout ByteWriter) {
         w.lenencString("def"); w.lenencString(schema); w.lenencString(table); w.lenencString(orgTable)
         w.lenencString(name); w.lenencString(orgName)
         w.int1(0x0C)
@@ -52,6 +57,5 @@ public struct ColumnDefinition41: Equatable, Sendable {
         if let fieldListDefault {
             if let value = fieldListDefault { w.lenencString(value) } else { w.int1(0xFB) }
         }
-        return w.bytes
     }
 }

@@ -119,6 +119,11 @@ public struct ComStmtExecute: Equatable, Sendable {
 public enum BinaryRow {
     public static func encode(_ row: [String?], columns: [ColumnDefinition41]) -> [UInt8] {
         var w = ByteWriter(capacity: 16 + row.count * 8)
+        encode(row, columns: columns, into: &w)
+        return w.bytes
+    }
+
+    public static func encode(_ row: [String?], columns: [ColumnDefinition41], into w: inout ByteWriter) {
         w.int1(0)
         var bitmap = [UInt8](repeating: 0, count: (columns.count + 7 + 2) / 8)
         for (i, v) in row.enumerated() where v == nil { bitmap[(i + 2) / 8] |= 1 << ((i + 2) % 8) }
@@ -137,7 +142,6 @@ public enum BinaryRow {
             default: w.lenencString(v)
             }
         }
-        return w.bytes
     }
 
     private static func encodeDate(_ s: String, into w: inout ByteWriter) {
@@ -154,29 +158,24 @@ public enum BinaryRow {
 
 extension ResponseEncoder {
     /// COM_STMT_PREPARE answer: header, parameter definitions [EOF], column definitions [EOF].
-    public func prepareOK(statementID: UInt32, parameterCount: Int, columns: [ColumnDefinition41], status: ServerStatus) -> [[UInt8]] {
-        var out = [StmtPrepareOK(statementID: statementID, columnCount: UInt16(columns.count), parameterCount: UInt16(parameterCount)).encode()]
+    public func prepareOK(statementID: UInt32, parameterCount: Int, columns: [ColumnDefinition41], status: ServerStatus,
+                          into out: inout PacketWriter) {
+        out.packet(StmtPrepareOK(statementID: statementID, columnCount: UInt16(columns.count), parameterCount: UInt16(parameterCount)).encode())
         if parameterCount > 0 {
-            for _ in 0..<parameterCount { out.append(ColumnDefinition41(name: "?", type: .varString, characterSet: 33).encode()) }
-            if !capabilities.contains(.deprecateEOF) { out.append(EOFPacket(status: status).encode()) }
+            let parameter = ColumnDefinition41(name: "?", type: .varString, characterSet: 33)
+            for _ in 0..<parameterCount { out.packet { parameter.encode(into: &$0) } }
+            if !capabilities.contains(.deprecateEOF) { out.packet(EOFPacket(status: status).encode()) }
         }
         if !columns.isEmpty {
-            out += columns.map { $0.encode() }
-            if !capabilities.contains(.deprecateEOF) { out.append(EOFPacket(status: status).encode()) }
+            for c in columns { out.packet { c.encode(into: &$0) } }
+            if !capabilities.contains(.deprecateEOF) { out.packet(EOFPacket(status: status).encode()) }
         }
-        return out
     }
 
     /// Binary-protocol result set for COM_STMT_EXECUTE.
-    public func binaryResultSet(columns: [ColumnDefinition41], rows: [[String?]], status: ServerStatus) -> [[UInt8]] {
-        var out: [[UInt8]] = []
-        var count = ByteWriter(capacity: 9)
-        count.lenenc(UInt64(columns.count))
-        out.append(count.bytes)
-        out += columns.map { $0.encode() }
-        if !capabilities.contains(.deprecateEOF) { out.append(EOFPacket(status: status).encode()) }
-        for row in rows { out.append(BinaryRow.encode(row, columns: columns)) }
-        out.append(terminator(status: status))
-        return out
+    public func binaryResultSet(columns: [ColumnDefinition41], rows: [[String?]], status: ServerStatus, into out: inout PacketWriter) {
+        resultSetStart(columns: columns, status: status, into: &out)
+        for row in rows { out.packet { BinaryRow.encode(row, columns: columns, into: &$0) } }
+        resultSetEnd(status: status, into: &out)
     }
 }

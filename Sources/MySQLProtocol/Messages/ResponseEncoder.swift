@@ -1,5 +1,6 @@
 /// Builds the payloads of every server answer in the command phase, formatted for the capabilities
-/// negotiated on this connection (the EOF mode above all). Pure: returns payloads; the driver frames them.
+/// negotiated on this connection (the EOF mode above all). Pure: small answers are returned as payloads,
+/// result sets are written into a ``PacketWriter`` (the driver's send buffer), one packet per row in place.
 public struct ResponseEncoder: Sendable {
     public var capabilities: Capabilities
 
@@ -20,30 +21,34 @@ public struct ResponseEncoder: Sendable {
                      : EOFPacket(warnings: warnings, status: status).encode()
     }
 
-    /// Text-protocol result set: count, definitions, [EOF], rows (NULL as 0xFB), terminator.
-    public func resultSet(columns: [ColumnDefinition41], rows: [[String?]], status: ServerStatus) -> [[UInt8]] {
-        var out: [[UInt8]] = []
-        out.reserveCapacity(columns.count + rows.count + 3)
-        var count = ByteWriter(capacity: 9)
-        count.lenenc(UInt64(columns.count))
-        out.append(count.bytes)
-        for c in columns { out.append(c.encode()) }
-        if !deprecateEOF { out.append(EOFPacket(status: status).encode()) }
-        for row in rows { out.append(Self.textRow(row)) }
-        out.append(terminator(status: status))
-        return out
+    /// A text-protocol result set's start: column count, definitions and (without DEPRECATE_EOF) an EOF.
+    /// The rows follow, one ``PacketWriter/packet(_:)`` each, then ``resultSetEnd(status:into:)``.
+    public func resultSetStart(columns: [ColumnDefinition41], status: ServerStatus, into out: inout PacketWriter) {
+        out.packet { $0.lenenc(UInt64(columns.count)) }
+        for c in columns { out.packet { c.encode(into: &$0) } }
+        if !deprecateEOF { out.packet(EOFPacket(status: status).encode()) }
     }
 
-    public static func textRow(_ row: [String?]) -> [UInt8] {
-        var w = ByteWriter(capacity: row.count * 8)
+    public func resultSetEnd(status: ServerStatus, into out: inout PacketWriter) {
+        out.packet(terminator(status: status))
+    }
+
+    /// Text-protocol result set: count, definitions, [EOF], rows (NULL as 0xFB), terminator.
+    public func resultSet(columns: [ColumnDefinition41], rows: [[String?]], status: ServerStatus, into out: inout PacketWriter) {
+        resultSetStart(columns: columns, status: status, into: &out)
+        for row in rows { out.packet { Self.textRow(row, into: &$0) } }
+        resultSetEnd(status: status, into: &out)
+    }
+
+    public static func textRow(_ row: [String?], into w: inout ByteWriter) {
         for value in row {
             if let value { w.lenencString(value) } else { w.int1(0xFB) }
         }
-        return w.bytes
     }
 
     /// COM_FIELD_LIST answer: definitions with the default-value field, then a terminator; no count.
-    public func fieldList(columns: [(ColumnDefinition41, default: String?)], status: ServerStatus) -> [[UInt8]] {
-        columns.map { $0.0.encode(fieldListDefault: .some($0.default)) } + [terminator(status: status)]
+    public func fieldList(columns: [(ColumnDefinition41, default: String?)], status: ServerStatus, into out: inout PacketWriter) {
+        for c in columns { out.packet { c.0.encode(fieldListDefault: .some(c.default), into: &$0) } }
+        out.packet(terminator(status: status))
     }
 }
