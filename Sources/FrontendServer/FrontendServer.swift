@@ -129,6 +129,22 @@ public final class FrontendServer: @unchecked Sendable {
     /// SIGTERM/SIGINT: /api/health/ready says 503, the query port closes, no routine-load task starts; tasks in flight
     /// get `shutdown_grace_second` to commit, and whatever transaction is still open is aborted, so the next start has
     /// nothing to recover. Returns when the FE may exit.
+    /// Every connection holds a socket: the soft descriptor limit is raised to the hard one, with a warning when that
+    /// still leaves too few for qe_max_connection (accepts then pause while descriptors run out; nothing crashes).
+    private func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        let needed = UInt64(config.qeMaxConnection) + 256
+        if UInt64(limit.rlim_cur) < needed {
+            logger.warning("the open-file limit (\(limit.rlim_cur)) is below qe_max_connection + 256 (\(needed)); raise it (ulimit -n) or lower qe_max_connection")
+        }
+    }
+
     public func shutdown() {
         guard let context else { return }
         context.setReady(false)
@@ -141,6 +157,7 @@ public final class FrontendServer: @unchecked Sendable {
 
     public func start() throws {
         signal(SIGPIPE, SIG_IGN)
+        raiseDescriptorLimit()
         logger.debug("settings in effect: \(config.shownEntries.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
         PrivateFiles.restrictProcessUmask()
         var config = self.config

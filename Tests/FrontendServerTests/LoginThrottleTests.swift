@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import FrontendServer
 
@@ -35,6 +37,60 @@ import Testing
         for i in 0..<100 { t.failed(user: "nobody\(i % 2)", host: "10.0.0.9", knownUser: false, now: 0) }
         #expect(t.refusal(user: "root", host: "10.0.0.9", now: 1) == nil)
         #expect(t.refusal(user: "nobody0", host: "10.0.0.9", now: 1) == nil)
+    }
+
+    @Test func checksUnderWayCountWithTheFailures() {
+        let t = LoginThrottle(maxAttempts: 3, lockSeconds: 60, failureDelay: 0)
+        var now = 0.0
+        let clock = { now }
+        for _ in 0..<3 { #expect(t.beginCheck(user: "u", host: "h", deadline: 0, clock: clock) == .go) }
+        #expect(t.beginCheck(user: "u", host: "h", deadline: 0, clock: clock) == .busy, "three checks under way hold every turn")
+        #expect(t.beginCheck(user: "u", host: "other", deadline: 0, clock: clock) == .go, "other hosts have their own turns")
+        t.abandoned(user: "u", host: "h")                                            // a client that went away: no failure
+        #expect(t.beginCheck(user: "u", host: "h", deadline: 0, clock: clock) == .go)
+        t.failed(user: "u", host: "h", knownUser: true, now: 1)
+        t.failed(user: "u", host: "h", knownUser: true, now: 1)
+        #expect(t.beginCheck(user: "u", host: "h", deadline: 0, clock: clock) == .busy, "two failures and one check: at the limit")
+        t.failed(user: "u", host: "h", knownUser: true, now: 1)
+        now = 2
+        guard case .refused(let err) = t.beginCheck(user: "u", host: "h", deadline: 0, clock: clock) else {
+            Issue.record("three failures lock the account")
+            return
+        }
+        #expect(err.code == 3955)
+        now = 100                                                                     // the lock ran out
+        #expect(t.beginCheck(user: "u", host: "h", deadline: 0, clock: clock) == .go)
+        t.succeeded(user: "u", host: "h")
+        for _ in 0..<3 { #expect(t.beginCheck(user: "u", host: "h", deadline: 0, clock: clock) == .go) }
+    }
+
+    @Test func guessesSentInParallelGetNoMoreTurnsThanTheLimit() {
+        let t = LoginThrottle(maxAttempts: 5, lockSeconds: 60, failureDelay: 0)
+        let turns = Atomic<Int>(0), refused = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 64) { _ in
+            switch t.beginCheck(user: "root", host: "attacker", deadline: Date().timeIntervalSince1970 + 10) {
+            case .go:
+                turns.add(1, ordering: .relaxed)
+                t.failed(user: "root", host: "attacker", knownUser: true, now: Date().timeIntervalSince1970)
+            case .refused: refused.add(1, ordering: .relaxed)
+            case .busy: break
+            }
+        }
+        #expect(turns.load(ordering: .relaxed) == 5)
+        #expect(refused.load(ordering: .relaxed) == 59, "the rest waited for a turn and found the account locked")
+    }
+
+    @Test func aPoolLoggingInAtOnceWithTheRightPasswordAllGetIn() {
+        let t = LoginThrottle(maxAttempts: 2, lockSeconds: 60, failureDelay: 0)
+        let turns = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 64) { _ in
+            if t.beginCheck(user: "app", host: "pool", deadline: Date().timeIntervalSince1970 + 10) == .go {
+                turns.add(1, ordering: .relaxed)
+                t.succeeded(user: "app", host: "pool")
+            }
+        }
+        #expect(turns.load(ordering: .relaxed) == 64)
+        #expect(t.refusal(user: "app", host: "pool", now: Date().timeIntervalSince1970) == nil)
     }
 
     @Test func aFullTableNeverDropsALock() {

@@ -41,7 +41,7 @@ import Testing
     @Test func packetsWrittenInPlaceAreFramedLikeBuiltPayloads() {
         // In-place packets of every size class (including exactly 0xFFFFFF, which needs an empty continuation frame)
         // must give the bytes framing the same payloads one by one gives, with the sequence ids running on.
-        let sizes = [0, 1, 250, 0xFF_FFFF - 1, 0xFF_FFFF, 0xFF_FFFF + 3]
+        let sizes = [0, 1, 250, 0x1_0203, 0xFF_FFFF - 1, 0xFF_FFFF, 0xFF_FFFF + 3, 7]
         var writer = PacketWriter()
         writer.sequenceID = 250
         var expected: [UInt8] = []
@@ -49,7 +49,7 @@ import Testing
         for (i, size) in sizes.enumerated() {
             var payload = [UInt8](repeating: UInt8(i), count: size)
             if size > 0 { payload[size - 1] = 0xEE }
-            if i % 2 == 0 { writer.packet { $0.raw(payload) } } else { writer.packet(payload) }
+            if i < sizes.count - 1 { writer.packet { $0.raw(payload) } } else { writer.packet(payload) }   // the last one prebuilt
             PacketDecoder.frame(payload, sequenceID: &seq, into: &expected)
         }
         #expect(writer.bytes == expected)

@@ -33,11 +33,12 @@ class FE:
         self.config.write_text(self.DEFAULT_CONFIG + f"http_port = {self.http_port}\n" + (config or ""))
         self.log_path = meta_dir.parent / f"fe-{self.port}.log"
         self.proc = None
+        self.preexec = None                         # runs in the child before exec (e.g. to set rlimits)
 
     def start(self):
         args = [BINARY, "--meta-dir", str(self.meta_dir), "--query-port", str(self.port), "--config", str(self.config)]
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log, cwd=self.meta_dir.parent)
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log, cwd=self.meta_dir.parent, preexec_fn=self.preexec)
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.proc.poll() is not None:

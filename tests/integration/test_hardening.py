@@ -361,6 +361,30 @@ def test_repeated_failed_logins_lock_the_account_for_that_host(tmp_path):
         server.stop(signal.SIGKILL)
 
 
+def test_guesses_sent_on_many_connections_at_once_get_no_more_tries_than_the_limit(tmp_path):
+    """Checks under way count with the failures: 40 wrong passwords sent at once get 5 answers of 1045 and 35 of the
+    lock, while a pool of 40 connections with the right password, all at once, logs in."""
+    import concurrent.futures
+    server = FE(tmp_path / "meta", config="max_failed_login_attempts = 5\npassword_lock_interval_seconds = 30\n").start()
+    try:
+        assert mysql(server.port, "CREATE USER alice IDENTIFIED BY 'right'; CREATE USER app IDENTIFIED BY 'pw'")[0] == 0
+
+        def attempt(user, password):
+            try:
+                pymysql.connect(host="127.0.0.1", port=server.port, user=user, password=password, connect_timeout=20).close()
+                return 0
+            except pymysql.err.OperationalError as e:
+                return e.args[0]
+        with concurrent.futures.ThreadPoolExecutor(40) as pool:
+            guesses = list(pool.map(lambda _: attempt("alice", "wrong"), range(40)))
+            logins = list(pool.map(lambda _: attempt("app", "pw"), range(40)))
+        assert guesses.count(1045) == 5 and guesses.count(3955) == 35, guesses
+        assert logins == [0] * 40, logins
+        assert attempt("alice", "right") == 3955
+    finally:
+        server.stop(signal.SIGKILL)
+
+
 def test_a_kafka_outage_shows_as_unknown_lag_and_resume_during_it_retries(loading_fe):
     """While the brokers are down SHOW ROUTINE LOAD says so (OffsetLag unknown, OtherMsg with the age of the last
     position) instead of a reassuring 0; PAUSE and RESUME during the outage leave the job running on its known

@@ -160,15 +160,16 @@ def test_handshake_timeout_and_idle_wait_timeout_close_connections(tmp_path):
 def test_sockets_that_never_log_in_count_toward_qe_max_connection(tmp_path):
     """Each socket holds a thread until it logs in or its connect timeout passes, so every open socket counts: past
     the limit a client gets ERR 1040 at once (no greeting, no thread), and places come back as sockets close."""
-    fe = FE(tmp_path / "meta", config="qe_max_connection = 20\nconnect_timeout_second = 2\n").start()
+    fe = FE(tmp_path / "meta", config="qe_max_connection = 20\nconnect_timeout_second = 6\n").start()
     held = []
     try:
         time.sleep(0.5)                                       # the start probe's socket has been closed
+        opened = time.time()
         for _ in range(20):
             s, greeting = raw_greeting(fe.port)               # admitted: a greeting, and silence from us
             assert greeting[0] == 10
             held.append(s)
-        for _ in range(50):                                   # a flood past the limit is refused, not queued
+        for _ in range(20):                                   # a flood past the limit is refused, not queued
             with pytest.raises(pymysql.err.OperationalError) as refused:
                 connect(fe, connect_timeout=5)
             assert refused.value.args[0] == 1040
@@ -176,23 +177,62 @@ def test_sockets_that_never_log_in_count_toward_qe_max_connection(tmp_path):
         assert rc != 0 and "Too many connections" in err, err
         for s in held[:5]:
             s.close()
-        deadline = time.time() + 5
-        while True:                                           # closed sockets give their places back
+        time.sleep(0.5)
+        assert time.time() - opened < 5, "the test must finish this part before the held sockets time out"
+        five = [connect(fe) for _ in range(5)]                # exactly the five places given back
+        with pytest.raises(pymysql.err.OperationalError) as refused:
+            connect(fe, connect_timeout=5)
+        assert refused.value.args[0] == 1040
+        cur = five[0].cursor()
+        cur.execute("SELECT 1")
+        assert cur.fetchone() == (1,)
+        for c in five:
+            c.close()
+        time.sleep(max(0.0, opened + 7 - time.time()))        # the silent sockets pass connect_timeout_second
+        others = [connect(fe) for _ in range(20)]
+        assert all(o.open for o in others)
+        for o in others:
+            o.close()
+        assert fe.alive()
+    finally:
+        for s in held:
+            s.close()
+        fe.stop()
+
+
+def test_running_out_of_descriptors_pauses_accepts_instead_of_spinning(tmp_path):
+    """With a tiny open-file limit the FE warns at start; clients past the descriptors wait in the backlog while
+    accepts pause (no core spins on a failing accept), and once sockets close, logins work again."""
+    import resource
+    fe = FE(tmp_path / "meta", config="connect_timeout_second = 30\n")
+    fe.preexec = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (96, 96))
+    fe.start()
+    held = []
+    try:
+        assert "open-file limit (96) is below qe_max_connection" in fe.logs()
+        for _ in range(120):
+            held.append(socket.create_connection(("127.0.0.1", fe.port), timeout=5))
+        time.sleep(1)
+        ticks = lambda: sum(int(x) for x in open(f"/proc/{fe.proc.pid}/stat").read().rsplit(")", 1)[1].split()[11:13])
+        before = ticks()
+        time.sleep(2)
+        assert ticks() - before < 0.5 * os.sysconf("SC_CLK_TCK"), "accept must not spin while descriptors are out"
+        assert "pausing accepts" in fe.logs()
+        for s in held:
+            s.close()
+        held.clear()
+        deadline = time.time() + 20
+        while True:
             try:
                 c = connect(fe)
                 break
             except pymysql.err.OperationalError:
-                assert time.time() < deadline, "places did not come back after sockets closed"
-                time.sleep(0.1)
+                assert time.time() < deadline, "logins did not come back once descriptors were free"
+                time.sleep(0.2)
         cur = c.cursor()
         cur.execute("SELECT 1")
         assert cur.fetchone() == (1,)
         c.close()
-        time.sleep(3)                                         # the silent sockets pass connect_timeout_second
-        others = [connect(fe) for _ in range(19)]
-        assert all(o.open for o in others)
-        for o in others:
-            o.close()
         assert fe.alive()
     finally:
         for s in held:

@@ -39,7 +39,7 @@ extension StatementExecutor {
             return try filtered(ResultSet(textColumns: ["Variable_name", "Value"], rows: rows), filter)
         case .status(_, let filter):
             let rows: [[Value]] = [
-                ["Connections", String(server.connections.totalAccepted)], ["Questions", String(server.questions)],
+                ["Connections", String(server.connections.attempts)], ["Questions", String(server.questions)],
                 ["Ssl_cipher", session.tlsCipher ?? ""], ["Threads_connected", String(server.connections.count)], ["Uptime", String(server.uptimeSeconds)],
             ].map { $0.map(Value.string) }
             return try filtered(ResultSet(textColumns: ["Variable_name", "Value"], rows: rows), filter)

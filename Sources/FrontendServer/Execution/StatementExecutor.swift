@@ -130,7 +130,7 @@ final class StatementExecutor {
             && select.groupBy.allSatisfy(plain) && (select.having.map(plain) ?? true) && select.orderBy.allSatisfy { plain($0.expr) }
     }
 
-    private func bindExpression(_ e: Expr) throws -> Expr? {
+    func bindExpression(_ e: Expr) throws -> Expr? {
         let varchar = SQLType.varchar(SQLType.stringLength)
         func string(_ s: String?) -> Expr { s.map { .literal(.string($0)) } ?? .cast(.literal(.null), varchar) }
         switch e {

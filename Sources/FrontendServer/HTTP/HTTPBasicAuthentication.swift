@@ -21,6 +21,9 @@ struct HTTPBasicAuthentication {
         let now = Date().timeIntervalSince1970
         if server.logins.refusal(user: user, host: clientHost, now: now) != nil { return nil }
         let account = (try? server.catalog.accounts(user: user)).flatMap { MySQLConnection.bestMatch($0, host: clientHost) }
+        // As for MySQL logins, checks under way count against the limit; the wait for a turn is short here (this runs on
+        // an HTTP handler), and a request that gets none is refused without counting a failure.
+        if account != nil, server.logins.beginCheck(user: user, host: clientHost, deadline: now + 0.2) != .go { return nil }
         let ok: Bool
         if let account {
             if let native = account.nativeHash {

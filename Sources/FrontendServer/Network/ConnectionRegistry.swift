@@ -48,6 +48,7 @@ final class ConnectionRegistry: Sendable {
     /// Takes a place for an accepted socket, or returns false when `limit` sockets are open already (the client gets
     /// ERR 1040 and no thread). Every place taken is given back by ``release()`` when its socket closes.
     func admit(limit: Int) -> Bool {
+        accepted.add(1, ordering: .relaxed)                     // the `Connections` status: attempts, refused or not
         if open.add(1, ordering: .relaxed).newValue <= limit { return true }
         open.subtract(1, ordering: .relaxed)
         return false
@@ -55,16 +56,11 @@ final class ConnectionRegistry: Sendable {
 
     func release() { open.subtract(1, ordering: .relaxed) }
 
-    /// Sockets open now, logged in or still in their handshake.
-    var openSockets: Int { open.load(ordering: .relaxed) }
+    /// A new connection id (1, 2, 3, ...).
+    func makeID() -> UInt32 { nextID.add(1, ordering: .relaxed).newValue }
 
-    /// A new connection id (1, 2, 3, ...), also counted as an accepted connection.
-    func makeID() -> UInt32 {
-        accepted.add(1, ordering: .relaxed)
-        return nextID.add(1, ordering: .relaxed).newValue
-    }
-
-    var totalAccepted: Int { accepted.load(ordering: .relaxed) }
+    /// Connection attempts so far, refused ones too (MySQL's `Connections` status).
+    var attempts: Int { accepted.load(ordering: .relaxed) }
     var count: Int { live.load(ordering: .relaxed) }
 
     func register(_ status: ConnectionStatus) {

@@ -36,6 +36,8 @@ final class MySQLConnection: @unchecked Sendable {
     /// The user name the client tried to log in as, and whether such an account exists.
     private var attemptedUser = ""
     private var attemptedUserExists = false
+    /// A password check of this login holds a turn in the login throttle (given back however the connection ends).
+    private var checkingPassword = false
     /// Whether the descriptor is still open; guards `shutdown` from other threads (KILL) against reuse.
     private let descriptorOpen = Mutex<Bool>(true)
     /// The login's race against its deadline: 0 pending, 1 logged in, 2 timed out. Whichever moves it off 0 first wins,
@@ -58,11 +60,26 @@ final class MySQLConnection: @unchecked Sendable {
         decoder = PacketDecoder(maxPacketSize: 64 << 20)
     }
 
-    func start() {
-        let thread = Thread { [self] in serve() }
-        thread.stackSize = Parser.threadStackSize
-        thread.name = "tributary-conn-\(id)"
-        thread.start()
+    /// Starts the connection's thread; false when the system would not create one (then nothing runs, and the caller
+    /// refuses the client and gives its place back). Foundation's `Thread` does not report that failure.
+    func start() -> Bool {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, Parser.threadStackSize)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(&thread, &attributes, { raw in
+            let connection = Unmanaged<MySQLConnection>.fromOpaque(raw!).takeRetainedValue()
+            connection.serve()
+            return nil
+        }, context)
+        guard created == 0 else {
+            Unmanaged<MySQLConnection>.fromOpaque(context).release()
+            return false
+        }
+        return true
     }
 
     private func serve() {
@@ -163,6 +180,7 @@ final class MySQLConnection: @unchecked Sendable {
                 return
             }
             server.logins.succeeded(user: info.username, host: peerHost)
+            checkingPassword = false
             let session = SessionContext(connectionID: id, user: info.username, accountHost: matchedHost, clientHost: peerHost,
                                          database: info.database, variables: server.variables)
             session.tlsCipher = tls?.cipherName
@@ -192,6 +210,7 @@ final class MySQLConnection: @unchecked Sendable {
             if machine.loginFailed, handler == nil {
                 // Counted per user and host; the answer comes only after a pause, so guessing passwords is slow.
                 server.logins.failed(user: attemptedUser, host: peerHost, knownUser: attemptedUserExists, now: Date().timeIntervalSince1970)
+                checkingPassword = false
                 Thread.sleep(forTimeInterval: server.logins.failureDelay)
             }
             payloads.forEach(write)
@@ -238,6 +257,15 @@ final class MySQLConnection: @unchecked Sendable {
         }
         matchedHost = account?.host ?? "%"
         attemptedUserExists = account != nil
+        if account != nil {
+            // Checks under way count against the limit with the failures, so parallel guesses cannot pass it.
+            let deadline = Date().timeIntervalSince1970 + Double(max(1, server.config.connectTimeoutSeconds))
+            switch server.logins.beginCheck(user: username, host: peerHost, deadline: deadline) {
+            case .go: checkingPassword = true
+            case .refused(let blocked): return machine.accountLookedUp(nil, databaseError: nil, blocked: blocked)
+            case .busy: return machine.accountLookedUp(nil, databaseError: nil, blocked: LoginThrottle.busy(user: username, host: peerHost))
+            }
+        }
         var dbError: ERRPacket?
         if let database, !InformationSchema.isInformationSchema(database) {
             let exists = (try? server.catalog.database(named: database)) != nil
@@ -300,6 +328,7 @@ final class MySQLConnection: @unchecked Sendable {
         guard !closed else { return }
         closed = true
         server.connections.remove(id)
+        if checkingPassword { server.logins.abandoned(user: attemptedUser, host: peerHost) }
         handler = nil
         descriptorOpen.withLock { open in
             open = false

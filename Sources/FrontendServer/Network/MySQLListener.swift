@@ -13,6 +13,8 @@ final class MySQLListener: @unchecked Sendable {
     private let logger: Logger
     private let queue = DispatchQueue(label: "tributary.listener")
     private var source: DispatchSourceRead?
+    /// The source while accepts pause (descriptors ran out).
+    private var paused: DispatchSourceRead?
     private var fd: Int32 = -1
     private(set) var port: Int = 0
 
@@ -73,6 +75,12 @@ final class MySQLListener: @unchecked Sendable {
             }
             if client < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
+                if errno == EMFILE || errno == ENFILE {
+                    // Out of descriptors: the pending client stays queued, and accepting pauses instead of spinning.
+                    logger.warning("accept failed: \(String(cString: strerror(errno))); pausing accepts for 100 ms")
+                    pause()
+                    return
+                }
                 if errno != EAGAIN && errno != EWOULDBLOCK { logger.warning("accept failed: \(String(cString: strerror(errno)))") }
                 return
             }
@@ -83,7 +91,24 @@ final class MySQLListener: @unchecked Sendable {
             var buf = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &addr.sin_addr, &buf, socklen_t(INET_ADDRSTRLEN))
             let host = String(cString: buf)
-            MySQLConnection(fd: client, peerHost: host, server: server, logger: logger).start()
+            guard MySQLConnection(fd: client, peerHost: host, server: server, logger: logger).start() else {
+                logger.warning("cannot start a thread for a connection from \(host); refused it")
+                server.connections.release()
+                Self.refuse(client)
+                continue
+            }
+        }
+    }
+
+    /// Suspends the accept source for 100 ms (on the listener queue, like every use of `source`).
+    private func pause() {
+        guard let s = source, paused == nil else { return }
+        s.suspend()
+        paused = s
+        queue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in
+            // stopAccepting may have cancelled it meanwhile: resuming still lets the cancel handler close the socket.
+            paused?.resume()
+            paused = nil
         }
     }
 

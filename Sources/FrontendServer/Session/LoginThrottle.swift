@@ -9,9 +9,20 @@ import Synchronization
 /// delayed but not counted, so guessing names cannot grow the table, and a client that mistypes a name cannot lock
 /// out other users of its host. Counts live in memory (an FE restart clears them); the table is bounded, and a lock is
 /// never dropped to make room.
+///
+/// Checks in progress count too (``beginCheck(user:host:deadline:)``): failures so far plus checks under way never pass
+/// the limit, so guesses sent on many connections at once cannot slip past the lock. A check past that waits for a turn
+/// instead of being refused, so a connection pool logging in many times at once with the right password only queues
+/// for the microseconds each check takes.
 final class LoginThrottle: Sendable {
     struct Key: Hashable, Sendable { var user: String; var host: String }
-    private struct Entry: Sendable { var failures = 0; var lockedUntil: Double?; var last: Double }
+    private struct Entry: Sendable {
+        var failures = 0
+        var lockedUntil: Double?
+        var last: Double
+        /// Password checks begun and not finished.
+        var checking = 0
+    }
     private struct Table: Sendable { var entries: [Key: Entry] = [:]; var lastPurge: Double = 0 }
 
     let maxAttempts: Int
@@ -40,7 +51,48 @@ final class LoginThrottle: Sendable {
                             + "\(Int(lockSeconds)) second(s) (\(remaining) second(s) remaining) due to \(maxAttempts) consecutive failed logins.")
     }
 
-    /// Counts a failed login of an existing account (`knownUser`); locks at the limit.
+    /// The answer when a turn did not come before the login's deadline (checks of this account from this host held
+    /// every turn all that time).
+    static func busy(user: String, host: String) -> ERRPacket {
+        ERRPacket(code: 1045, sqlState: "28000", message: "Access denied for user '\(user.prefix(maxUserLength))'@'\(host)': too many logins of "
+                  + "this account from this host are being checked at once; try again")
+    }
+
+    /// What ``beginCheck(user:host:deadline:)`` decided.
+    enum Turn: Equatable { case go, refused(ERRPacket), busy }
+
+    /// Takes a turn to check a password of an existing account: `.go` (finish it with ``failed(user:host:knownUser:now:)``,
+    /// ``succeeded(user:host:)`` or ``abandoned(user:host:)``), `.refused` while the account is locked from this host,
+    /// or `.busy` when `deadline` passed while the failures and the checks under way stayed at the limit.
+    func beginCheck(user: String, host: String, deadline: Double, clock: () -> Double = { Date().timeIntervalSince1970 }) -> Turn {
+        guard maxAttempts > 0 else { return .go }
+        let key = Self.key(user, host)
+        while true {
+            let now = clock()
+            let taken = table.withLock { t -> Bool? in
+                var e = t.entries[key] ?? Entry(last: now)
+                if let until = e.lockedUntil {
+                    if until > now { return nil }
+                    e = Entry(last: now, checking: e.checking)                         // a lock that ran out starts a new count
+                }
+                guard e.failures + e.checking < maxAttempts else { return false }
+                if t.entries[key] == nil, t.entries.count >= Self.maxEntries { makeRoom(&t, now: now) }
+                guard t.entries[key] != nil || t.entries.count < Self.maxEntries else { return true }   // full of locks: unguarded
+                e.checking += 1
+                t.entries[key] = e
+                return true
+            }
+            switch taken {
+            case true?: return .go
+            case nil: return refusal(user: user, host: host, now: now).map(Turn.refused) ?? .go
+            case false?:
+                if now >= deadline { return .busy }
+                Thread.sleep(forTimeInterval: 0.002)                                  // a check takes microseconds
+            }
+        }
+    }
+
+    /// Counts a failed login of an existing account (`knownUser`); locks at the limit. Ends its check.
     func failed(user: String, host: String, knownUser: Bool, now: Double) {
         guard maxAttempts > 0, knownUser else { return }
         let key = Self.key(user, host)
@@ -48,7 +100,8 @@ final class LoginThrottle: Sendable {
             if t.entries[key] == nil, t.entries.count >= Self.maxEntries { makeRoom(&t, now: now) }
             guard t.entries[key] != nil || t.entries.count < Self.maxEntries else { return }
             var e = t.entries[key] ?? Entry(last: now)
-            if let until = e.lockedUntil, until <= now { e = Entry(last: now) }       // a lock that ran out starts a new count
+            e.checking = max(0, e.checking - 1)
+            if let until = e.lockedUntil, until <= now { e = Entry(last: now, checking: e.checking) }   // a lock that ran out starts a new count
             e.failures += 1
             e.last = now
             if e.failures >= maxAttempts { e.lockedUntil = now + lockSeconds }
@@ -56,19 +109,34 @@ final class LoginThrottle: Sendable {
         }
     }
 
+    /// A login went through: the count is cleared. Ends its check.
     func succeeded(user: String, host: String) {
-        _ = table.withLock { $0.entries.removeValue(forKey: Self.key(user, host)) }
+        finish(Self.key(user, host)) { $0 = Entry(last: $0.last, checking: $0.checking) }
+    }
+
+    /// A check that ended without an answer (the client went away): neither a failure nor a success.
+    func abandoned(user: String, host: String) {
+        finish(Self.key(user, host)) { _ in }
+    }
+
+    private func finish(_ key: Key, _ change: (inout Entry) -> Void) {
+        table.withLock { t in
+            guard var e = t.entries[key] else { return }
+            e.checking = max(0, e.checking - 1)
+            change(&e)
+            if e.checking == 0, e.failures == 0, e.lockedUntil == nil { t.entries.removeValue(forKey: key) } else { t.entries[key] = e }
+        }
     }
 
     /// Drops counts that no longer matter (at most once a minute), then, if still full, the oldest count that is not a
     /// lock. Locks stay: filling the table must not unlock anyone.
     private func makeRoom(_ t: inout Table, now: Double) {
         if now - t.lastPurge > 60 {
-            t.entries = t.entries.filter { ($0.value.lockedUntil ?? 0) > now || now - $0.value.last < lockSeconds }
+            t.entries = t.entries.filter { ($0.value.lockedUntil ?? 0) > now || now - $0.value.last < lockSeconds || $0.value.checking > 0 }
             t.lastPurge = now
         }
         guard t.entries.count >= Self.maxEntries else { return }
-        if let oldest = t.entries.filter({ ($0.value.lockedUntil ?? 0) <= now }).min(by: { $0.value.last < $1.value.last })?.key {
+        if let oldest = t.entries.filter({ ($0.value.lockedUntil ?? 0) <= now && $0.value.checking == 0 }).min(by: { $0.value.last < $1.value.last })?.key {
             t.entries.removeValue(forKey: oldest)
         }
     }

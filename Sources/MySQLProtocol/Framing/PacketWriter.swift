@@ -38,8 +38,9 @@ public struct PacketWriter: Sendable {
         sequenceID &+= 1
     }
 
-    /// Forgets what was sent; the storage is kept unless an answer made it larger than `keepingUpTo` bytes.
-    public mutating func clear(keepingUpTo limit: Int = 4 << 20) {
+    /// Forgets what was sent; the storage is kept unless an answer made it larger than `keepingUpTo` bytes (so an idle
+    /// connection holds at most that much after a large answer).
+    public mutating func clear(keepingUpTo limit: Int = 256 << 10) {
         writer.bytes.removeAll(keepingCapacity: writer.bytes.capacity <= limit)
     }
 
