@@ -126,9 +126,6 @@ public final class FrontendServer: @unchecked Sendable {
 
     private var context: ServerContext?
 
-    /// SIGTERM/SIGINT: /api/health/ready says 503, the query port closes, no routine-load task starts; tasks in flight
-    /// get `shutdown_grace_second` to commit, and whatever transaction is still open is aborted, so the next start has
-    /// nothing to recover. Returns when the FE may exit.
     /// Every connection holds a socket: the soft descriptor limit is raised to the hard one, with a warning when that
     /// still leaves too few for qe_max_connection (accepts then pause while descriptors run out; nothing crashes).
     private func raiseDescriptorLimit() {
@@ -145,6 +142,9 @@ public final class FrontendServer: @unchecked Sendable {
         }
     }
 
+    /// SIGTERM/SIGINT: /api/health/ready says 503, the query port closes, no routine-load task starts; tasks in flight
+    /// get `shutdown_grace_second` to commit, and whatever transaction is still open is aborted, so the next start has
+    /// nothing to recover. Returns when the FE may exit.
     public func shutdown() {
         guard let context else { return }
         context.setReady(false)

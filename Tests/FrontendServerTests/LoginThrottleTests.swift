@@ -65,17 +65,26 @@ import Testing
     }
 
     @Test func guessesSentInParallelGetNoMoreTurnsThanTheLimit() {
+        // 64 threads at once, each holding its turn a while before failing: without counting checks under way, every
+        // one of them would get a turn before the first failure was counted.
         let t = LoginThrottle(maxAttempts: 5, lockSeconds: 60, failureDelay: 0)
         let turns = Atomic<Int>(0), refused = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: 64) { _ in
-            switch t.beginCheck(user: "root", host: "attacker", deadline: Date().timeIntervalSince1970 + 10) {
-            case .go:
-                turns.add(1, ordering: .relaxed)
-                t.failed(user: "root", host: "attacker", knownUser: true, now: Date().timeIntervalSince1970)
-            case .refused: refused.add(1, ordering: .relaxed)
-            case .busy: break
+        let group = DispatchGroup()
+        for _ in 0..<64 {
+            group.enter()
+            Thread.detachNewThread {
+                switch t.beginCheck(user: "root", host: "attacker", deadline: Date().timeIntervalSince1970 + 10) {
+                case .go:
+                    turns.add(1, ordering: .relaxed)
+                    Thread.sleep(forTimeInterval: 0.05)
+                    t.failed(user: "root", host: "attacker", knownUser: true, now: Date().timeIntervalSince1970)
+                case .refused: refused.add(1, ordering: .relaxed)
+                case .busy, .unguarded: break
+                }
+                group.leave()
             }
         }
+        group.wait()
         #expect(turns.load(ordering: .relaxed) == 5)
         #expect(refused.load(ordering: .relaxed) == 59, "the rest waited for a turn and found the account locked")
     }

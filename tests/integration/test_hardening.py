@@ -385,6 +385,35 @@ def test_guesses_sent_on_many_connections_at_once_get_no_more_tries_than_the_lim
         server.stop(signal.SIGKILL)
 
 
+def test_clients_that_go_quiet_after_an_auth_switch_hold_no_login_turn(tmp_path):
+    """A login waiting for the client's reply to an AuthSwitchRequest holds no turn of the login throttle, so silent
+    clients cannot keep the account's real logins waiting."""
+    import socket
+    import struct
+    server = FE(tmp_path / "meta", config="max_failed_login_attempts = 2\n").start()
+    quiet = []
+    try:
+        assert mysql(server.port, "CREATE USER alice IDENTIFIED BY 'right'")[0] == 0
+        for _ in range(4):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            length = int.from_bytes(s.recv(4)[:3], "little")
+            while length:
+                length -= len(s.recv(length))
+            caps = 0x1 | 0x200 | 0x8000 | 0x80000             # long password, 4.1, secure connection, plugin auth
+            body = struct.pack("<IIB23x", caps, 1 << 24, 33) + b"alice\0" + b"\x00" + b"dialog\0"
+            s.sendall(len(body).to_bytes(3, "little") + b"\x01" + body)
+            header = s.recv(4)
+            assert s.recv(1) == b"\xfe"                       # AuthSwitchRequest: the server waits for the reply
+            quiet.append(s)
+        t0 = time.time()
+        pymysql.connect(host="127.0.0.1", port=server.port, user="alice", password="right", connect_timeout=20).close()
+        assert time.time() - t0 < 2, "a real login waited for clients that went quiet"
+    finally:
+        for s in quiet:
+            s.close()
+        server.stop(signal.SIGKILL)
+
+
 def test_a_kafka_outage_shows_as_unknown_lag_and_resume_during_it_retries(loading_fe):
     """While the brokers are down SHOW ROUTINE LOAD says so (OffsetLag unknown, OtherMsg with the age of the last
     position) instead of a reassuring 0; PAUSE and RESUME during the outage leave the job running on its known

@@ -23,7 +23,11 @@ struct HTTPBasicAuthentication {
         let account = (try? server.catalog.accounts(user: user)).flatMap { MySQLConnection.bestMatch($0, host: clientHost) }
         // As for MySQL logins, checks under way count against the limit; the wait for a turn is short here (this runs on
         // an HTTP handler), and a request that gets none is refused without counting a failure.
-        if account != nil, server.logins.beginCheck(user: user, host: clientHost, deadline: now + 0.2) != .go { return nil }
+        var turn = LoginThrottle.Turn.unguarded
+        if account != nil {
+            turn = server.logins.beginCheck(user: user, host: clientHost, deadline: now + 0.2)
+            guard turn == .go || turn == .unguarded else { return nil }
+        }
         let ok: Bool
         if let account {
             if let native = account.nativeHash {
@@ -35,10 +39,10 @@ struct HTTPBasicAuthentication {
             ok = false
         }
         guard ok, let account else {
-            server.logins.failed(user: user, host: clientHost, knownUser: account != nil, now: now)
+            server.logins.failed(user: user, host: clientHost, knownUser: account != nil, heldTurn: turn == .go, now: now)
             return nil
         }
-        server.logins.succeeded(user: user, host: clientHost)
+        server.logins.succeeded(user: user, host: clientHost, heldTurn: turn == .go)
         return Login(user: user, accountHost: account.host, clientHost: clientHost)
     }
 

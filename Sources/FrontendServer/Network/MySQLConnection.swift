@@ -159,7 +159,14 @@ final class MySQLConnection: @unchecked Sendable {
             }
             guard let packet else { return }
             out.sequenceID = packet.sequenceID &+ 1
+            if attemptedUserExists, awaitsPasswordReply, !checkingPassword, let refused = takePasswordTurn() {
+                write(refused.encode())
+                closeAfterFlush = true
+                flush()
+                return
+            }
             run(machine.received(packet))
+            pausePasswordCheckForReply()
         }
     }
 
@@ -179,7 +186,7 @@ final class MySQLConnection: @unchecked Sendable {
                 close()                                // connect_timeout passed first
                 return
             }
-            server.logins.succeeded(user: info.username, host: peerHost)
+            server.logins.succeeded(user: info.username, host: peerHost, heldTurn: checkingPassword)
             checkingPassword = false
             let session = SessionContext(connectionID: id, user: info.username, accountHost: matchedHost, clientHost: peerHost,
                                          database: info.database, variables: server.variables)
@@ -209,7 +216,8 @@ final class MySQLConnection: @unchecked Sendable {
         case .close(let payloads):
             if machine.loginFailed, handler == nil {
                 // Counted per user and host; the answer comes only after a pause, so guessing passwords is slow.
-                server.logins.failed(user: attemptedUser, host: peerHost, knownUser: attemptedUserExists, now: Date().timeIntervalSince1970)
+                server.logins.failed(user: attemptedUser, host: peerHost, knownUser: attemptedUserExists, heldTurn: checkingPassword,
+                                     now: Date().timeIntervalSince1970)
                 checkingPassword = false
                 Thread.sleep(forTimeInterval: server.logins.failureDelay)
             }
@@ -257,23 +265,48 @@ final class MySQLConnection: @unchecked Sendable {
         }
         matchedHost = account?.host ?? "%"
         attemptedUserExists = account != nil
-        if account != nil {
-            // Checks under way count against the limit with the failures, so parallel guesses cannot pass it.
-            let deadline = Date().timeIntervalSince1970 + Double(max(1, server.config.connectTimeoutSeconds))
-            switch server.logins.beginCheck(user: username, host: peerHost, deadline: deadline) {
-            case .go: checkingPassword = true
-            case .refused(let blocked): return machine.accountLookedUp(nil, databaseError: nil, blocked: blocked)
-            case .busy: return machine.accountLookedUp(nil, databaseError: nil, blocked: LoginThrottle.busy(user: username, host: peerHost))
-            }
-        }
         var dbError: ERRPacket?
         if let database, !InformationSchema.isInformationSchema(database) {
             let exists = (try? server.catalog.database(named: database)) != nil
             if !exists { dbError = SQLError.unknownDatabase(database).packet }
         }
-        return machine.accountLookedUp(account.map { a in
+        if account != nil, let refused = takePasswordTurn() { return machine.accountLookedUp(nil, databaseError: nil, blocked: refused) }
+        let action = machine.accountLookedUp(account.map { a in
             SessionStateMachine.Account(passwordHashes: a.nativeHash.map { PasswordHashes(native: $0, sha2: a.sha2Hash) })
         }, databaseError: dbError)
+        pausePasswordCheckForReply()
+        return action
+    }
+
+    // MARK: - Login throttle turns
+
+    /// Takes the login throttle's turn for the password check about to run (checks under way count with the failures,
+    /// so guesses on parallel connections cannot pass the limit); the error to refuse the login with, if any.
+    private func takePasswordTurn() -> ERRPacket? {
+        let deadline = openedAt.timeIntervalSince1970 + Double(max(1, server.config.connectTimeoutSeconds))
+        switch server.logins.beginCheck(user: attemptedUser, host: peerHost, deadline: deadline,
+                                        stop: { login.load(ordering: .acquiring) == 2 }) {
+        case .go: checkingPassword = true; return nil
+        case .unguarded: return nil
+        case .refused(let blocked): return blocked
+        case .busy: return LoginThrottle.busy(user: attemptedUser, host: peerHost)
+        }
+    }
+
+    /// Whether the login waits for the client's answer to an AuthSwitchRequest or a cleartext-password request.
+    private var awaitsPasswordReply: Bool {
+        switch machine.state {
+        case .awaitingAuthSwitchResponse, .awaitingCleartextPassword: return true
+        default: return false
+        }
+    }
+
+    /// The check waits for a reply from the client: its turn is given back meanwhile (a client that goes quiet holds
+    /// none), and the reply takes a new one.
+    private func pausePasswordCheckForReply() {
+        guard checkingPassword, awaitsPasswordReply else { return }
+        server.logins.abandoned(user: attemptedUser, host: peerHost)
+        checkingPassword = false
     }
 
     /// The account whose host pattern matches the client, most specific first (exact host, then patterns, then `%`).

@@ -15,6 +15,8 @@ final class MySQLListener: @unchecked Sendable {
     private var source: DispatchSourceRead?
     /// The source while accepts pause (descriptors ran out).
     private var paused: DispatchSourceRead?
+    /// Descriptors ran out and that was logged; logged again only after an accept has worked.
+    private var outOfDescriptors = false
     private var fd: Int32 = -1
     private(set) var port: Int = 0
 
@@ -77,13 +79,15 @@ final class MySQLListener: @unchecked Sendable {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if errno == EMFILE || errno == ENFILE {
                     // Out of descriptors: the pending client stays queued, and accepting pauses instead of spinning.
-                    logger.warning("accept failed: \(String(cString: strerror(errno))); pausing accepts for 100 ms")
+                    if !outOfDescriptors { logger.warning("accept failed: \(String(cString: strerror(errno))); accepts pause 100 ms at a time until descriptors free up") }
+                    outOfDescriptors = true
                     pause()
                     return
                 }
                 if errno != EAGAIN && errno != EWOULDBLOCK { logger.warning("accept failed: \(String(cString: strerror(errno)))") }
                 return
             }
+            outOfDescriptors = false
             guard server.connections.admit(limit: server.config.qeMaxConnection) else {
                 Self.refuse(client)
                 continue

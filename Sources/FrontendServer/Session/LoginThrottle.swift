@@ -10,7 +10,7 @@ import Synchronization
 /// out other users of its host. Counts live in memory (an FE restart clears them); the table is bounded, and a lock is
 /// never dropped to make room.
 ///
-/// Checks in progress count too (``beginCheck(user:host:deadline:)``): failures so far plus checks under way never pass
+/// Checks in progress count too (``beginCheck(user:host:deadline:stop:clock:)``): failures so far plus checks under way never pass
 /// the limit, so guesses sent on many connections at once cannot slip past the lock. A check past that waits for a turn
 /// instead of being refused, so a connection pool logging in many times at once with the right password only queues
 /// for the microseconds each check takes.
@@ -45,6 +45,10 @@ final class LoginThrottle: Sendable {
         guard maxAttempts > 0 else { return nil }
         let until = table.withLock { t -> Double? in t.entries[Self.key(user, host)]?.lockedUntil.flatMap { $0 > now ? $0 : nil } }
         guard let until else { return nil }
+        return refusal(user: user, host: host, until: until, now: now)
+    }
+
+    private func refusal(user: String, host: String, until: Double, now: Double) -> ERRPacket {
         let remaining = Int((until - now).rounded(.up))
         return ERRPacket(code: 3955, sqlState: "HY000",
                          message: "Access denied for user '\(user.prefix(Self.maxUserLength))'@'\(host)'. Account is blocked for "
@@ -52,55 +56,62 @@ final class LoginThrottle: Sendable {
     }
 
     /// The answer when a turn did not come before the login's deadline (checks of this account from this host held
-    /// every turn all that time).
+    /// every turn all that time). 1040 rather than 1045: nothing was wrong with the password, and pools retry it.
     static func busy(user: String, host: String) -> ERRPacket {
-        ERRPacket(code: 1045, sqlState: "28000", message: "Access denied for user '\(user.prefix(maxUserLength))'@'\(host)': too many logins of "
-                  + "this account from this host are being checked at once; try again")
+        ERRPacket(code: 1040, sqlState: "08004", message: "Too many connections: logins of user '\(user.prefix(maxUserLength))'@'\(host)' "
+                  + "are being checked at once; try again")
     }
 
-    /// What ``beginCheck(user:host:deadline:)`` decided.
-    enum Turn: Equatable { case go, refused(ERRPacket), busy }
+    /// What ``beginCheck(user:host:deadline:stop:clock:)`` decided.
+    enum Turn: Equatable {
+        /// A turn is held: end it with ``failed(user:host:knownUser:now:)``, ``succeeded(user:host:)`` or
+        /// ``abandoned(user:host:)``.
+        case go
+        /// Check without a turn (the lockout is off, or the table is full of locks): nothing to end.
+        case unguarded
+        case refused(ERRPacket)
+        case busy
+    }
 
-    /// Takes a turn to check a password of an existing account: `.go` (finish it with ``failed(user:host:knownUser:now:)``,
-    /// ``succeeded(user:host:)`` or ``abandoned(user:host:)``), `.refused` while the account is locked from this host,
-    /// or `.busy` when `deadline` passed while the failures and the checks under way stayed at the limit.
-    func beginCheck(user: String, host: String, deadline: Double, clock: () -> Double = { Date().timeIntervalSince1970 }) -> Turn {
-        guard maxAttempts > 0 else { return .go }
+    /// Takes a turn to check a password of an existing account, waiting while the failures and the checks under way
+    /// are at the limit: `.busy` once `deadline` passes or `stop` says the login is over, `.refused` while the account
+    /// is locked from this host.
+    func beginCheck(user: String, host: String, deadline: Double, stop: () -> Bool = { false },
+                    clock: () -> Double = { Date().timeIntervalSince1970 }) -> Turn {
+        guard maxAttempts > 0 else { return .unguarded }
         let key = Self.key(user, host)
+        var pause = 0.002
         while true {
             let now = clock()
-            let taken = table.withLock { t -> Bool? in
+            let taken = table.withLock { t -> Turn? in
                 var e = t.entries[key] ?? Entry(last: now)
                 if let until = e.lockedUntil {
-                    if until > now { return nil }
+                    if until > now { return .refused(refusal(user: user, host: host, until: until, now: now)) }
                     e = Entry(last: now, checking: e.checking)                         // a lock that ran out starts a new count
                 }
-                guard e.failures + e.checking < maxAttempts else { return false }
+                guard e.failures + e.checking < maxAttempts else { return nil }
                 if t.entries[key] == nil, t.entries.count >= Self.maxEntries { makeRoom(&t, now: now) }
-                guard t.entries[key] != nil || t.entries.count < Self.maxEntries else { return true }   // full of locks: unguarded
+                guard t.entries[key] != nil || t.entries.count < Self.maxEntries else { return .unguarded }
                 e.checking += 1
                 t.entries[key] = e
-                return true
+                return .go
             }
-            switch taken {
-            case true?: return .go
-            case nil: return refusal(user: user, host: host, now: now).map(Turn.refused) ?? .go
-            case false?:
-                if now >= deadline { return .busy }
-                Thread.sleep(forTimeInterval: 0.002)                                  // a check takes microseconds
-            }
+            if let taken { return taken }
+            if now >= deadline || stop() { return .busy }
+            Thread.sleep(forTimeInterval: pause)                                      // a check takes microseconds
+            pause = min(pause * 2, 0.05)
         }
     }
 
-    /// Counts a failed login of an existing account (`knownUser`); locks at the limit. Ends its check.
-    func failed(user: String, host: String, knownUser: Bool, now: Double) {
+    /// Counts a failed login of an existing account (`knownUser`); locks at the limit. Ends its turn when it held one.
+    func failed(user: String, host: String, knownUser: Bool, heldTurn: Bool = true, now: Double) {
         guard maxAttempts > 0, knownUser else { return }
         let key = Self.key(user, host)
         table.withLock { t in
             if t.entries[key] == nil, t.entries.count >= Self.maxEntries { makeRoom(&t, now: now) }
             guard t.entries[key] != nil || t.entries.count < Self.maxEntries else { return }
             var e = t.entries[key] ?? Entry(last: now)
-            e.checking = max(0, e.checking - 1)
+            if heldTurn { e.checking = max(0, e.checking - 1) }
             if let until = e.lockedUntil, until <= now { e = Entry(last: now, checking: e.checking) }   // a lock that ran out starts a new count
             e.failures += 1
             e.last = now
@@ -109,9 +120,9 @@ final class LoginThrottle: Sendable {
         }
     }
 
-    /// A login went through: the count is cleared. Ends its check.
-    func succeeded(user: String, host: String) {
-        finish(Self.key(user, host)) { $0 = Entry(last: $0.last, checking: $0.checking) }
+    /// A login went through: the count is cleared. Ends its turn when it held one.
+    func succeeded(user: String, host: String, heldTurn: Bool = true) {
+        finish(Self.key(user, host), heldTurn: heldTurn) { $0 = Entry(last: $0.last, checking: $0.checking) }
     }
 
     /// A check that ended without an answer (the client went away): neither a failure nor a success.
@@ -119,10 +130,10 @@ final class LoginThrottle: Sendable {
         finish(Self.key(user, host)) { _ in }
     }
 
-    private func finish(_ key: Key, _ change: (inout Entry) -> Void) {
+    private func finish(_ key: Key, heldTurn: Bool = true, _ change: (inout Entry) -> Void) {
         table.withLock { t in
             guard var e = t.entries[key] else { return }
-            e.checking = max(0, e.checking - 1)
+            if heldTurn { e.checking = max(0, e.checking - 1) }
             change(&e)
             if e.checking == 0, e.failures == 0, e.lockedUntil == nil { t.entries.removeValue(forKey: key) } else { t.entries[key] = e }
         }
