@@ -220,6 +220,9 @@ final class MySQLConnection: @unchecked Sendable {
                                      now: Date().timeIntervalSince1970)
                 checkingPassword = false
                 Thread.sleep(forTimeInterval: server.logins.failureDelay)
+            } else if checkingPassword {
+                server.logins.abandoned(user: attemptedUser, host: peerHost)   // refused for another reason (unknown database)
+                checkingPassword = false
             }
             payloads.forEach(write)
             closeAfterFlush = true

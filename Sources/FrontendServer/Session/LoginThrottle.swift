@@ -64,8 +64,8 @@ final class LoginThrottle: Sendable {
 
     /// What ``beginCheck(user:host:deadline:stop:clock:)`` decided.
     enum Turn: Equatable {
-        /// A turn is held: end it with ``failed(user:host:knownUser:now:)``, ``succeeded(user:host:)`` or
-        /// ``abandoned(user:host:)``.
+        /// A turn is held: end it with ``failed(user:host:knownUser:heldTurn:now:)``, ``succeeded(user:host:heldTurn:)``
+        /// or ``abandoned(user:host:)``.
         case go
         /// Check without a turn (the lockout is off, or the table is full of locks): nothing to end.
         case unguarded
@@ -105,7 +105,11 @@ final class LoginThrottle: Sendable {
 
     /// Counts a failed login of an existing account (`knownUser`); locks at the limit. Ends its turn when it held one.
     func failed(user: String, host: String, knownUser: Bool, heldTurn: Bool = true, now: Double) {
-        guard maxAttempts > 0, knownUser else { return }
+        guard maxAttempts > 0 else { return }
+        guard knownUser else {
+            if heldTurn { abandoned(user: user, host: host) }                         // not counted, but the turn ends
+            return
+        }
         let key = Self.key(user, host)
         table.withLock { t in
             if t.entries[key] == nil, t.entries.count >= Self.maxEntries { makeRoom(&t, now: now) }
