@@ -159,50 +159,55 @@ def test_handshake_timeout_and_idle_wait_timeout_close_connections(tmp_path):
 
 def test_sockets_that_never_log_in_count_toward_qe_max_connection(tmp_path):
     """Each socket holds a thread until it logs in or its connect timeout passes, so every open socket counts: past
-    the limit a client gets ERR 1040 at once (no greeting, no thread), and places come back as sockets close."""
+    the limit a client gets ERR 1040 at once (no greeting, no thread), one host's sockets that have not logged in take
+    at most a sixteenth of the places (at least 16), and places come back as sockets close."""
     fe = FE(tmp_path / "meta", config="qe_max_connection = 20\nconnect_timeout_second = 12\n").start()
-    held = []
+    held, others = [], []
 
-    def connect_soon():                                       # a place given back shows up within a moment
+    def connect_soon(**kw):                                   # a place given back shows up within a moment
         deadline = time.time() + 5
         while True:
             try:
-                return connect(fe)
+                return connect(fe, **kw)
             except pymysql.err.OperationalError:
                 assert time.time() < deadline, "a place did not come back after its socket closed"
                 time.sleep(0.1)
+
+    def refused(**kw):
+        with pytest.raises(pymysql.err.OperationalError) as e:
+            connect(fe, connect_timeout=5, **kw)
+        return e.value.args[0]
     try:
         time.sleep(0.5)                                       # the start probe's socket has been closed
         opened = time.time()
-        for _ in range(20):
+        for _ in range(16):
             s, greeting = raw_greeting(fe.port)               # admitted: a greeting, and silence from us
             assert greeting[0] == 10
             held.append(s)
-        for _ in range(20):                                   # a flood past the limit is refused, not queued
-            with pytest.raises(pymysql.err.OperationalError) as refused:
-                connect(fe, connect_timeout=5)
-            assert refused.value.args[0] == 1040
+        for _ in range(10):                                   # this host has its share of sockets logging in
+            assert refused() == 1040
+        others = [connect(fe, bind_address="127.0.0.2") for _ in range(4)]    # another host still gets in: 20 open
+        for _ in range(10):                                   # and past the limit everyone is refused
+            assert refused(bind_address="127.0.0.3") == 1040
         rc, _, err = mysql(fe.port, "SELECT 1")
         assert rc != 0 and "Too many connections" in err, err
         for s in held[:5]:
             s.close()
         five = [connect_soon() for _ in range(5)]             # exactly the five places given back
-        with pytest.raises(pymysql.err.OperationalError) as refused:
-            connect(fe, connect_timeout=5)
-        assert refused.value.args[0] == 1040
+        assert refused(bind_address="127.0.0.3") == 1040
         assert time.time() - opened < 12, "the silent sockets timed out before the check above (machine too slow)"
         cur = five[0].cursor()
         cur.execute("SELECT 1")
         assert cur.fetchone() == (1,)
-        for c in five:
+        for c in five + others:
             c.close()
         time.sleep(max(0.0, opened + 13 - time.time()))       # the silent sockets pass connect_timeout_second
         others = [connect_soon() for _ in range(20)]
         assert all(o.open for o in others)
-        for o in others:
-            o.close()
         assert fe.alive()
     finally:
+        for c in others:
+            c.close()
         for s in held:
             s.close()
         fe.stop()

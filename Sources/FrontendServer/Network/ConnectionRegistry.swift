@@ -44,17 +44,43 @@ final class ConnectionRegistry: Sendable {
     private let live = Atomic<Int>(0)
     /// Sockets accepted and not yet closed, logged in or not: each holds a thread, so this is what the limit bounds.
     private let open = Atomic<Int>(0)
+    /// Sockets not logged in yet, per client host.
+    private let loggingIn = Mutex<[String: Int]>([:])
 
-    /// Takes a place for an accepted socket, or returns false when `limit` sockets are open already (the client gets
-    /// ERR 1040 and no thread). Every place taken is given back by ``release()`` when its socket closes.
-    func admit(limit: Int) -> Bool {
+    /// How many sockets one client host may have open that have not logged in yet: a sixteenth of the limit, at least
+    /// 16. Sockets that never log in hold their place until connect_timeout_second; one host sending them cannot take
+    /// every place, so clients on other hosts still get in.
+    static func loggingInPerHost(limit: Int) -> Int { max(16, limit / 16) }
+
+    /// Takes a place for a socket accepted from `host`, or returns false when `limit` sockets are open already, or the
+    /// host has its share of sockets still logging in (the client gets ERR 1040 and no thread). The place is given back
+    /// by ``release(host:loggedIn:)`` when the socket closes.
+    func admit(limit: Int, host: String) -> Bool {
         accepted.add(1, ordering: .relaxed)                     // the `Connections` status: attempts, refused or not
-        if open.add(1, ordering: .relaxed).newValue <= limit { return true }
-        open.subtract(1, ordering: .relaxed)
-        return false
+        return loggingIn.withLock { hosts in
+            guard hosts[host, default: 0] < Self.loggingInPerHost(limit: limit) else { return false }
+            guard open.add(1, ordering: .relaxed).newValue <= limit else {
+                open.subtract(1, ordering: .relaxed)
+                return false
+            }
+            hosts[host, default: 0] += 1
+            return true
+        }
     }
 
-    func release() { open.subtract(1, ordering: .relaxed) }
+    /// The socket from `host` logged in: it no longer counts toward the host's sockets logging in.
+    func loggedIn(host: String) { loggingIn.withLock { Self.leave(&$0, host) } }
+
+    /// The socket closed; `loggedIn` says whether ``loggedIn(host:)`` was called for it.
+    func release(host: String, loggedIn: Bool) {
+        if !loggedIn { loggingIn.withLock { Self.leave(&$0, host) } }
+        open.subtract(1, ordering: .relaxed)
+    }
+
+    private static func leave(_ hosts: inout [String: Int], _ host: String) {
+        guard let n = hosts[host] else { return }
+        hosts[host] = n > 1 ? n - 1 : nil
+    }
 
     /// A new connection id (1, 2, 3, ...).
     func makeID() -> UInt32 { nextID.add(1, ordering: .relaxed).newValue }

@@ -38,6 +38,8 @@ final class MySQLConnection: @unchecked Sendable {
     private var attemptedUserExists = false
     /// A password check of this login holds a turn in the login throttle (given back however the connection ends).
     private var checkingPassword = false
+    /// Logged in: no longer counted among its host's sockets still logging in (``ConnectionRegistry``).
+    private var loggedIn = false
     /// Whether the descriptor is still open; guards `shutdown` from other threads (KILL) against reuse.
     private let descriptorOpen = Mutex<Bool>(true)
     /// The login's race against its deadline: 0 pending, 1 logged in, 2 timed out. Whichever moves it off 0 first wins,
@@ -188,6 +190,8 @@ final class MySQLConnection: @unchecked Sendable {
             }
             server.logins.succeeded(user: info.username, host: peerHost, heldTurn: checkingPassword)
             checkingPassword = false
+            server.connections.loggedIn(host: peerHost)
+            loggedIn = true
             let session = SessionContext(connectionID: id, user: info.username, accountHost: matchedHost, clientHost: peerHost,
                                          database: info.database, variables: server.variables)
             session.tlsCipher = tls?.cipherName
@@ -370,6 +374,6 @@ final class MySQLConnection: @unchecked Sendable {
             open = false
             _ = Glibc.close(fd)
         }
-        server.connections.release()
+        server.connections.release(host: peerHost, loggedIn: loggedIn)
     }
 }

@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// Accepts MySQL clients on a TCP port with a Dispatch read source on the listening socket, and
-/// hands each accepted socket to a new ``MySQLConnection`` (its own thread) while fewer than qe_max_connection are open.
+/// hands each accepted socket to a new ``MySQLConnection`` (its own thread) while fewer than qe_max_connection are open
+/// (``ConnectionRegistry/admit(limit:host:)``).
 final class MySQLListener: @unchecked Sendable {
     private let server: ServerContext
     private let logger: Logger
@@ -88,16 +89,16 @@ final class MySQLListener: @unchecked Sendable {
                 return
             }
             outOfDescriptors = false
-            guard server.connections.admit(limit: server.config.qeMaxConnection) else {
-                Self.refuse(client)
-                continue
-            }
             var buf = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             inet_ntop(AF_INET, &addr.sin_addr, &buf, socklen_t(INET_ADDRSTRLEN))
             let host = String(cString: buf)
+            guard server.connections.admit(limit: server.config.qeMaxConnection, host: host) else {
+                Self.refuse(client)
+                continue
+            }
             guard MySQLConnection(fd: client, peerHost: host, server: server, logger: logger).start() else {
                 logger.warning("cannot start a thread for a connection from \(host); refused it")
-                server.connections.release()
+                server.connections.release(host: host, loggedIn: false)
                 Self.refuse(client)
                 continue
             }
@@ -116,8 +117,9 @@ final class MySQLListener: @unchecked Sendable {
         }
     }
 
-    /// qe_max_connection sockets are open (logged in or not): the client gets ERR 1040 in place of a greeting, as MySQL
-    /// answers past max_connections, without a thread. A few bytes into a fresh socket's buffer never block.
+    /// qe_max_connection sockets are open (logged in or not), or the client's host has its share of sockets still
+    /// logging in: the client gets ERR 1040 in place of a greeting, as MySQL answers past max_connections, without a
+    /// thread. A few bytes into a fresh socket's buffer never block.
     private static func refuse(_ client: Int32) {
         var seq: UInt8 = 0
         let packet = PacketDecoder.frame(ERRPacket(code: 1040, sqlState: "08004", message: "Too many connections").encode(protocol41: false),
