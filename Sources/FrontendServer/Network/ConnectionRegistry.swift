@@ -47,18 +47,22 @@ final class ConnectionRegistry: Sendable {
     /// Sockets not logged in yet, per client host.
     private let loggingIn = Mutex<[String: Int]>([:])
 
-    /// How many sockets one client host may have open that have not logged in yet: a sixteenth of the limit, at least
-    /// 16. Sockets that never log in hold their place until connect_timeout_second; one host sending them cannot take
-    /// every place, so clients on other hosts still get in.
+    /// How many sockets one client host may have open that have not logged in yet once half the places are taken: a
+    /// sixteenth of the limit, at least 16. Sockets that never log in hold their place until connect_timeout_second;
+    /// one host sending them cannot take every place, so clients on other hosts still get in. While more than half
+    /// the places are free there is no such share, so a burst of connects from one address (a pool, a benchmark, every
+    /// client of a NAT or docker gateway) is not refused while the FE has room.
     static func loggingInPerHost(limit: Int) -> Int { max(16, limit / 16) }
 
-    /// Takes a place for a socket accepted from `host`, or returns false when `limit` sockets are open already, or the
-    /// host has its share of sockets still logging in (the client gets ERR 1040 and no thread). The place is given back
-    /// by ``release(host:loggedIn:)`` when the socket closes.
+    /// Takes a place for a socket accepted from `host`, or returns false when `limit` sockets are open already, or half
+    /// the places are taken and the host has its share of sockets still logging in (the client gets ERR 1040 and no
+    /// thread). The place is given back by ``release(host:loggedIn:)`` when the socket closes.
     func admit(limit: Int, host: String) -> Bool {
         accepted.add(1, ordering: .relaxed)                     // the `Connections` status: attempts, refused or not
         return loggingIn.withLock { hosts in
-            guard hosts[host, default: 0] < Self.loggingInPerHost(limit: limit) else { return false }
+            guard hosts[host, default: 0] < Self.loggingInPerHost(limit: limit) || open.load(ordering: .relaxed) < limit / 2 else {
+                return false
+            }
             guard open.add(1, ordering: .relaxed).newValue <= limit else {
                 open.subtract(1, ordering: .relaxed)
                 return false

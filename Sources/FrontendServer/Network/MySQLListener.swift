@@ -18,6 +18,8 @@ final class MySQLListener: @unchecked Sendable {
     private var paused: DispatchSourceRead?
     /// Descriptors ran out and that was logged; logged again only after an accept has worked.
     private var outOfDescriptors = false
+    /// When a refused connection was last logged.
+    private var lastRefusalWarning = 0.0
     private var fd: Int32 = -1
     private(set) var port: Int = 0
 
@@ -94,6 +96,12 @@ final class MySQLListener: @unchecked Sendable {
             let host = String(cString: buf)
             guard server.connections.admit(limit: server.config.qeMaxConnection, host: host) else {
                 Self.refuse(client)
+                let now = Date().timeIntervalSince1970
+                if now - lastRefusalWarning >= 10 {                    // at most one line per 10 s under a flood
+                    lastRefusalWarning = now
+                    let limit = server.config.qeMaxConnection
+                    logger.warning("refused a connection from \(host) (ERR 1040): qe_max_connection (\(limit)) sockets are open, or more than half are and \(host) has \(ConnectionRegistry.loggingInPerHost(limit: limit)) still logging in")
+                }
                 continue
             }
             guard MySQLConnection(fd: client, peerHost: host, server: server, logger: logger).start() else {
