@@ -148,13 +148,17 @@ import Testing
     @Test func resultSetsFollowTheNegotiatedEOFMode() {
         let cols = [ColumnDefinition41(name: "a", type: .longlong)]
         var out = PacketWriter()
-        ResponseEncoder(capabilities: [.protocol41]).resultSet(columns: cols, rows: [["1"], [nil]], status: .autocommit, into: &out)
+        ResponseEncoder(capabilities: [.protocol41]).resultSet(columns: cols, rows: [["1"], [nil]] as [[String?]], status: .autocommit, into: &out) {
+            for v in $0 { $1.lenencText(v) }
+        }
         let classic = out.payloads
         #expect(classic.count == 6)            // count, def, EOF, 2 rows, EOF
         #expect(classic[2] == EOFPacket().encode())
         #expect(classic[4] == [0xFB])
         out = PacketWriter()
-        ResponseEncoder(capabilities: [.protocol41, .deprecateEOF]).resultSet(columns: cols, rows: [["1"]], status: .autocommit, into: &out)
+        ResponseEncoder(capabilities: [.protocol41, .deprecateEOF]).resultSet(columns: cols, rows: [["1"]] as [[String?]], status: .autocommit, into: &out) {
+            for v in $0 { $1.lenencText(v) }
+        }
         let modern = out.payloads
         #expect(modern.count == 4)             // count, def, row, OK-0xFE
         #expect(modern[3].first == 0xFE && modern[3].count < 9)

@@ -158,11 +158,13 @@ final class CommandHandler {
         case .rows(let rs):
             let columns = rs.columns.map(ColumnDefinitions.definition(for:))
             if binary {
-                encoder.binaryResultSet(columns: columns, rows: rs.rows.map { $0.map(\.text) }, status: st, into: &out)
+                encoder.resultSet(columns: columns, rows: rs.rows, status: st, into: &out) { row, w in
+                    BinaryRow.encode(row.map(\.text), columns: columns, into: &w)
+                }
             } else {
-                encoder.resultSetStart(columns: columns, status: st, into: &out)
-                for row in rs.rows { out.packet { w in for value in row { w.text(value) } } }
-                encoder.resultSetEnd(status: st, into: &out)
+                encoder.resultSet(columns: columns, rows: rs.rows, status: st, into: &out) { row, w in
+                    for value in row { w.text(value) }
+                }
             }
         }
         return true

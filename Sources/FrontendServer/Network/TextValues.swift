@@ -4,6 +4,6 @@ import MySQLProtocol
 extension ByteWriter {
     /// A result value in the text protocol, written in place: its text (``Value/text``) length-encoded, NULL as 0xFB.
     mutating func text(_ value: Value) {
-        if let text = value.text { lenencString(text) } else { int1(0xFB) }
+        lenencText(value.text)
     }
 }

@@ -13,7 +13,7 @@ import Synchronization
 /// Checks in progress count too (``beginCheck(user:host:deadline:stop:clock:)``): failures so far plus checks under way never pass
 /// the limit, so guesses sent on many connections at once cannot slip past the lock. A check past that waits for a turn
 /// instead of being refused, so a connection pool logging in many times at once with the right password only queues
-/// for the microseconds each check takes.
+/// behind the checks ahead of it (a turn covers the hash check alone, never a wait for the client).
 final class LoginThrottle: Sendable {
     struct Key: Hashable, Sendable { var user: String; var host: String }
     private struct Entry: Sendable {
@@ -98,7 +98,7 @@ final class LoginThrottle: Sendable {
             }
             if let taken { return taken }
             if now >= deadline || stop() { return .busy }
-            Thread.sleep(forTimeInterval: pause)                                      // a check takes microseconds
+            Thread.sleep(forTimeInterval: pause)                                      // the turns ahead are hash checks
             pause = min(pause * 2, 0.05)
         }
     }

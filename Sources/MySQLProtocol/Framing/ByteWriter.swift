@@ -31,6 +31,10 @@ public struct ByteWriter: Sendable {
             bytes.append(contentsOf: utf8)
         }
     }
+    /// A text-protocol value: its text length-encoded, NULL as 0xFB.
+    public mutating func lenencText(_ s: String?) {
+        if let s { lenencString(s) } else { int1(0xFB) }
+    }
     public mutating func lenencBytes(_ b: [UInt8]) { lenenc(UInt64(b.count)); bytes.append(contentsOf: b) }
     public mutating func nulString(_ s: String) { raw(s); bytes.append(0) }
     public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }

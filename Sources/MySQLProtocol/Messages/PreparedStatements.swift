@@ -172,10 +172,4 @@ extension ResponseEncoder {
         }
     }
 
-    /// Binary-protocol result set for COM_STMT_EXECUTE.
-    public func binaryResultSet(columns: [ColumnDefinition41], rows: [[String?]], status: ServerStatus, into out: inout PacketWriter) {
-        resultSetStart(columns: columns, status: status, into: &out)
-        for row in rows { out.packet { BinaryRow.encode(row, columns: columns, into: &$0) } }
-        resultSetEnd(status: status, into: &out)
-    }
 }

@@ -21,29 +21,15 @@ public struct ResponseEncoder: Sendable {
                      : EOFPacket(warnings: warnings, status: status).encode()
     }
 
-    /// A text-protocol result set's start: column count, definitions and (without DEPRECATE_EOF) an EOF.
-    /// The rows follow, one ``PacketWriter/packet(_:)`` each, then ``resultSetEnd(status:into:)``.
-    public func resultSetStart(columns: [ColumnDefinition41], status: ServerStatus, into out: inout PacketWriter) {
+    /// A result set: column count, definitions, [EOF], one packet per row written in place by `row` (text protocol:
+    /// ``ByteWriter/lenencText(_:)`` per value; binary: ``BinaryRow``), terminator.
+    public func resultSet<Row>(columns: [ColumnDefinition41], rows: some Sequence<Row>, status: ServerStatus, into out: inout PacketWriter,
+                               row: (Row, inout ByteWriter) -> Void) {
         out.packet { $0.lenenc(UInt64(columns.count)) }
         for c in columns { out.packet { c.encode(into: &$0) } }
         if !deprecateEOF { out.packet(EOFPacket(status: status).encode()) }
-    }
-
-    public func resultSetEnd(status: ServerStatus, into out: inout PacketWriter) {
+        for r in rows { out.packet { row(r, &$0) } }
         out.packet(terminator(status: status))
-    }
-
-    /// Text-protocol result set: count, definitions, [EOF], rows (NULL as 0xFB), terminator.
-    public func resultSet(columns: [ColumnDefinition41], rows: [[String?]], status: ServerStatus, into out: inout PacketWriter) {
-        resultSetStart(columns: columns, status: status, into: &out)
-        for row in rows { out.packet { Self.textRow(row, into: &$0) } }
-        resultSetEnd(status: status, into: &out)
-    }
-
-    public static func textRow(_ row: [String?], into w: inout ByteWriter) {
-        for value in row {
-            if let value { w.lenencString(value) } else { w.int1(0xFB) }
-        }
     }
 
     /// COM_FIELD_LIST answer: definitions with the default-value field, then a terminator; no count.
