@@ -60,6 +60,40 @@ import Testing
         #expect(writer.sequenceID == seq, "clearing the sent bytes keeps the sequence")
     }
 
+    @Test func spilledAnswerIsTheSameBytesInWholePackets() {
+        // A writer that spills once it holds `spillAt` bytes must hand over exactly the bytes an unspilled writer holds,
+        // every chunk ending on a packet boundary, and keep no more than one packet past the threshold.
+        final class Sink: @unchecked Sendable { var chunks: [[UInt8]] = [] }
+        let sink = Sink()
+        var spilling = PacketWriter(), whole = PacketWriter()
+        spilling.spill = { sink.chunks.append($0) }
+        spilling.spillAt = 1000
+        let sizes = (0..<400).map { ($0 * 37) % 300 } + [5000, 0, 0xFF_FFFF, 3]
+        for (i, size) in sizes.enumerated() {
+            let payload = [UInt8](repeating: UInt8(i & 0xFF), count: size)
+            for w in [0, 1] {
+                if i % 2 == 0 {
+                    if w == 0 { spilling.packet { $0.raw(payload) } } else { whole.packet { $0.raw(payload) } }
+                } else {
+                    if w == 0 { spilling.packet(payload) } else { whole.packet(payload) }
+                }
+            }
+            #expect(spilling.count < 1000, "bytes past the threshold are spilled at the end of the packet")
+        }
+        #expect(sink.chunks.count > 10)
+        #expect(sink.chunks.allSatisfy { $0.count >= 1000 })
+        #expect(spilling.spilled == sink.chunks.reduce(0) { $0 + $1.count })
+        #expect(sink.chunks.flatMap { $0 } + spilling.bytes == whole.bytes)
+        var decoder = PacketDecoder(maxPacketSize: Int.max)
+        var decoded: [Int] = []
+        for chunk in sink.chunks + [spilling.bytes] {
+            decoder.append(chunk)
+            while let p = try? decoder.next() { decoded.append(p.payload.count) }
+            #expect(decoder.takeBuffered().isEmpty, "a chunk ends where a packet ends")
+        }
+        #expect(decoded == sizes)
+    }
+
     @Test func lengthEncodedStringsCountBytesNotCharacters() {
         var w = ByteWriter()
         w.lenencString("é🙂a")

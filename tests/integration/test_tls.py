@@ -98,3 +98,33 @@ def test_ssl_can_be_disabled(tmp_path):
         c.cursor().execute("SELECT 1")
     finally:
         fe.stop()
+
+
+def test_answers_larger_than_the_send_buffer_arrive_whole_over_tls_and_plain(fe):
+    # Answers past 256 KiB leave while the rest is still written: rows, result sets of a multi-statement query and
+    # prepared-statement (binary) rows must arrive whole and in order, over TLS and without.
+    c = pymysql.connect(host="127.0.0.1", port=fe.port, user="root", ssl=insecure_context(), autocommit=True,
+                        client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS)
+    cur = c.cursor()
+    cur.execute("CREATE DATABASE big")
+    cur.execute("CREATE TABLE big.t (id INT NOT NULL, s VARCHAR(300)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
+    rows = [(i, f"{i:06d}" + "abcdefghij" * 25) for i in range(6000)]          # ~1.5 MB of text rows
+    for k in range(0, len(rows), 1000):
+        cur.execute("INSERT INTO big.t VALUES " + ",".join(f"({i}, '{s}')" for i, s in rows[k:k + 1000]))
+    query = "SELECT id, s FROM big.t ORDER BY id"
+    cur.execute(query + "; SELECT count(*) FROM big.t; " + query)
+    assert cur.fetchall() == tuple(rows)
+    assert cur.nextset() and cur.fetchall() == ((6000,),)
+    assert cur.nextset() and cur.fetchall() == tuple(rows)
+    cur.execute("SELECT 1")                                                 # the session goes on after the large answers
+    assert cur.fetchall() == ((1,),)
+    plain = pymysql.connect(host="127.0.0.1", port=fe.port, user="root", ssl_disabled=True).cursor()
+    plain.execute(query)
+    assert plain.fetchall() == tuple(rows)
+    m = connector.connect(host="127.0.0.1", port=fe.port, user="root", use_pure=True)
+    prepared = m.cursor(prepared=True)                                      # COM_STMT_EXECUTE: binary rows, over TLS
+    prepared.execute("SELECT id, s FROM big.t WHERE id >= ? ORDER BY id", (0,))
+    assert [tuple(r) for r in prepared.fetchall()] == rows
+    rc, out, err = mysql(fe.port, query, extra=["--ssl", "--skip-column-names"])
+    assert rc == 0, err
+    assert out.splitlines() == [f"{i}\t{s}" for i, s in rows]

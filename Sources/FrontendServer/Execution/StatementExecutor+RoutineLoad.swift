@@ -148,17 +148,16 @@ extension StatementExecutor {
         }
         let visible = privileges
         // The scheduler's live jobs: no catalog read or JSON decoding per SHOW.
-        let views: [SchedulerCore.JobView]
+        let rows: [[Value]]
         if let name = show.name, !show.all {
-            views = server.loads.liveJob(database: database, name: name.name).map { [$0] } ?? []
+            rows = server.loads.liveJob(database: database, name: name.name).flatMap { v in
+                visible.allows("INSERT", database: database, table: v.job.tableName) ? [server.loads.shownRow(v)] : nil
+            } ?? []
         } else {
-            views = server.loads.views(database: database)
-        }
-        // One pass: each job's view is looked at where it lies, not copied into intermediate arrays.
-        var rows: [[Value]] = []
-        for v in views where (show.all || !v.job.state.isFinal) && (show.name == nil || v.job.name == show.name!.name)
-                              && visible.allows("INSERT", database: database, table: v.job.tableName) {
-            rows.append(server.loads.shownRow(v))
+            rows = server.loads.shownRows(database: database, include: { v in
+                (show.all || !v.job.state.isFinal) && (show.name == nil || v.job.name == show.name!.name)
+                    && visible.allows("INSERT", database: database, table: v.job.tableName)
+            }, { $1 })
         }
         var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: rows)
         if let name = show.name, result.rows.isEmpty {

@@ -134,11 +134,11 @@ struct InformationSchema {
 
     /// Every job on a table the user may insert into; the SHOW ROUTINE LOAD cells in this table's column order.
     private func routineLoadJobs() -> [[Value]] {
-        let views = server.loads.views(database: nil)
-        return views.filter { privileges.allows("INSERT", database: $0.job.databaseName, table: $0.job.tableName) }.map { view in
+        let privileges = privileges
+        return server.loads.shownRows(database: nil, include: { privileges.allows("INSERT", database: $0.job.databaseName, table: $0.job.tableName) }) {
+            view, shown in                                                                   // SHOW ROUTINE LOAD's 22 cells
             let job = view.job
             let tasks = RoutineLoadScheduler.shownTasks(view).count
-            let shown = server.loads.shownRow(view)                                         // SHOW ROUTINE LOAD's 22 cells
             // Here STATE never says UNSTABLE and the reason is shown only for PAUSED or CANCELLED jobs (reference §4.7).
             return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], .string(job.state.rawValue), shown[8], .int(Int64(tasks)),
                     shown[10], shown[11], shown[12], shown[13], shown[14], .string(job.displayedReason), .string(job.errorLogURLs.reversed().joined(separator: ",")),

@@ -60,6 +60,7 @@ final class MySQLConnection: @unchecked Sendable {
                                     scramble: ScrambleGenerator.make(using: &rng), capabilities: capabilities)
         machine = SessionStateMachine(greeting: greeting, peerHost: peerHost)
         decoder = PacketDecoder(maxPacketSize: 64 << 20)
+        out.spill = { [unowned self] bytes in transmit(bytes) }          // runs on this connection's thread, inside `answer`
     }
 
     /// Starts the connection's thread; false when the system would not create one (then nothing runs, and the caller
@@ -253,9 +254,9 @@ final class MySQLConnection: @unchecked Sendable {
 
     /// Runs a command and sends its answer, written straight into the send buffer; returns the bytes sent.
     private func answer(_ command: ClientCommand, with handler: CommandHandler) -> Int {
-        let before = out.count
+        let before = out.spilled + out.count
         handler.handle(command, encoder: machine.encoder, status: machine.status, into: &out)
-        let bytes = out.count - before
+        let bytes = out.spilled + out.count - before
         flush()
         return bytes
     }
@@ -331,30 +332,33 @@ final class MySQLConnection: @unchecked Sendable {
     /// Sends everything buffered (encrypted under TLS: one record for a small answer); blocks this connection's thread
     /// only.
     private func flush() {
-        guard !closed else { return }
         defer { out.clear() }
-        if let tls {
-            if !out.isEmpty {
-                do { try tls.write(out.bytes) } catch {
-                    logger.debug("connection \(id): \(error)")
-                    close()                            // peer gone, or net_write_timeout passed
-                    return
-                }
-            }
-        } else {
-            let sent = out.bytes.withUnsafeBytes { p -> Bool in
-                var offset = 0
-                while offset < p.count {
-                    let n = send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL))
-                    if n > 0 { offset += n; continue }
-                    if n < 0, errno == EINTR { continue }
-                    return false
-                }
-                return true
-            }
-            guard sent else { close(); return }        // peer gone, or net_write_timeout passed
-        }
+        if !out.isEmpty { transmit(out.bytes) }
         if closeAfterFlush { close() }
+    }
+
+    /// Sends `bytes` (a whole answer, or the part of a large one the writer spilled); closes the connection when the
+    /// peer is gone or net_write_timeout passes.
+    private func transmit(_ bytes: [UInt8]) {
+        guard !closed else { return }
+        if let tls {
+            do { try tls.write(bytes) } catch {
+                logger.debug("connection \(id): \(error)")
+                close()
+            }
+            return
+        }
+        let sent = bytes.withUnsafeBytes { p -> Bool in
+            var offset = 0
+            while offset < p.count {
+                let n = send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL))
+                if n > 0 { offset += n; continue }
+                if n < 0, errno == EINTR { continue }
+                return false
+            }
+            return true
+        }
+        if !sent { close() }
     }
 
     // MARK: - Lifetime

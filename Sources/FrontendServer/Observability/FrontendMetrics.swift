@@ -121,7 +121,7 @@ final class FrontendMetrics: Sendable {
             for view in views {
                 let job = view.job
                 let lag = view.lag(now: now)
-                let unstable = view.unstableReason(now: now, threshold: unstableThreshold) != nil
+                let unstable = view.unstableReason(lag: lag, threshold: unstableThreshold) != nil
                 counts[unstable ? "UNSTABLE" : job.state.rawValue, default: 0] += 1
                 guard !job.state.isFinal else { continue }
                 var s = series[job.id] ?? makeSeries(job)

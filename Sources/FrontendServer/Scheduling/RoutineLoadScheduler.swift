@@ -140,6 +140,29 @@ final class RoutineLoadScheduler: Sendable {
         shownRows.row(view, now: Self.now(), unstableThreshold: config.routineLoadUnstableThresholdSecond)
     }
 
+    /// `make` of each job `include` admits (of `database`, or every database) and its SHOW ROUTINE LOAD cells as of now,
+    /// by id. The jobs are looked at where the scheduler holds them; rows rendered before and still true are reused, and
+    /// the others are rendered after the scheduler's lock is let go, so a SHOW of ten thousand jobs neither copies them
+    /// nor holds up scheduling while it formats JSON.
+    func shownRows<R>(database: String?, include: (SchedulerCore.JobView) -> Bool, _ make: (SchedulerCore.JobView, [Value]) -> R) -> [R] {
+        let now = Self.now(), threshold = config.routineLoadUnstableThresholdSecond
+        var made: [R?] = [], missed: [(at: Int, view: SchedulerCore.JobView)] = []
+        core.withLock { core in
+            made.reserveCapacity(core.jobCount)
+            core.forEachView(database: database) { view in
+                guard include(view) else { return }
+                if let row = shownRows.cached(view, now: now, unstableThreshold: threshold) {
+                    made.append(make(view, row))
+                } else {
+                    missed.append((made.count, view))
+                    made.append(nil)
+                }
+            }
+        }
+        for (at, view) in missed { made[at] = make(view, shownRows.render(view, now: now, unstableThreshold: threshold)) }
+        return made.map { $0! }
+    }
+
     /// The tasks SHOW reports for a job (SHOW ROUTINE LOAD TASK, CurrentTaskNum): none unless it is RUNNING.
     static func shownTasks(_ view: SchedulerCore.JobView) -> [ScheduledTask] { view.job.state == .running ? view.tasks : [] }
 }

@@ -5,7 +5,8 @@ import Synchronization
 /// SHOW ROUTINE LOAD's cells per job, rendered again only when what they show changed (the job, its shown task count,
 /// its cluster's health): with a thousand jobs a SHOW then costs copying rows, not formatting a megabyte of JSON.
 final class RoutineLoadRows: Sendable {
-    private struct Entry {
+    /// What a job's row shows besides its definition and progress.
+    private struct Key: Equatable {
         /// The job's revision in the scheduler (``SchedulerCore/JobView/jobRevision``): comparing it, not the job, keeps
         /// a SHOW of ten thousand unchanged jobs from comparing ten thousand job definitions.
         var revision: UInt64
@@ -16,6 +17,19 @@ final class RoutineLoadRows: Sendable {
         var latest: [Int32: Int64]
         var lag: [PartitionLag]
         var unstable: ErrorReason?
+
+        init(_ view: SchedulerCore.JobView, now: Double, unstableThreshold: Int) {
+            revision = view.jobRevision
+            taskCount = RoutineLoadScheduler.shownTasks(view).count
+            source = view.source.isUnreachable ? view.source : nil
+            latest = view.latest
+            lag = view.lag(now: now)
+            unstable = view.unstableReason(lag: lag, threshold: unstableThreshold)
+        }
+    }
+
+    private struct Entry {
+        var key: Key
         var row: [Value]
     }
 
@@ -23,17 +37,23 @@ final class RoutineLoadRows: Sendable {
 
     /// The job's 22 SHOW ROUTINE LOAD cells; `unstableThreshold` is routine_load_unstable_threshold_second.
     func row(_ view: SchedulerCore.JobView, now: Double, unstableThreshold: Int) -> [Value] {
-        let job = view.job, taskCount = RoutineLoadScheduler.shownTasks(view).count
-        let source = view.source.isUnreachable ? view.source : nil
-        let lag = view.lag(now: now), unstable = view.unstableReason(now: now, threshold: unstableThreshold)
-        let cached: [Value]? = entries.withLock { entries in
-            guard let e = entries[job.id], e.taskCount == taskCount, e.source == source, e.lag == lag, e.unstable == unstable,
-                  e.latest == view.latest, e.revision == view.jobRevision else { return nil }
+        cached(view, now: now, unstableThreshold: unstableThreshold) ?? render(view, now: now, unstableThreshold: unstableThreshold)
+    }
+
+    /// The cells rendered before, if nothing they show has changed since.
+    func cached(_ view: SchedulerCore.JobView, now: Double, unstableThreshold: Int) -> [Value]? {
+        let key = Key(view, now: now, unstableThreshold: unstableThreshold)
+        return entries.withLock { entries in
+            guard let e = entries[view.job.id], e.key == key else { return nil }
             return e.row
         }
-        if let cached { return cached }
-        let row = RoutineLoadRendering.row(view, taskCount: taskCount, lag: lag, unstable: unstable)
-        entries.withLock { $0[job.id] = Entry(revision: view.jobRevision, taskCount: taskCount, source: source, latest: view.latest, lag: lag, unstable: unstable, row: row) }
+    }
+
+    /// Renders the cells and keeps them.
+    func render(_ view: SchedulerCore.JobView, now: Double, unstableThreshold: Int) -> [Value] {
+        let key = Key(view, now: now, unstableThreshold: unstableThreshold)
+        let row = RoutineLoadRendering.row(view, taskCount: key.taskCount, lag: key.lag, unstable: key.unstable)
+        entries.withLock { $0[view.job.id] = Entry(key: key, row: row) }
         return row
     }
 }

@@ -39,8 +39,11 @@ extension SchedulerCore.JobView {
 
     /// The partition lagging longest, when one lags longer than `threshold` seconds while the job is RUNNING: StarRocks'
     /// UNSTABLE substate (reference routine_load.md §2.2), with its reason.
-    public func unstableReason(now: Double, threshold: Int) -> ErrorReason? {
-        guard job.state == .running, let worst = lag(now: now).max(by: { $0.seconds < $1.seconds }), worst.seconds > Int64(threshold) else {
+    public func unstableReason(now: Double, threshold: Int) -> ErrorReason? { unstableReason(lag: lag(now: now), threshold: threshold) }
+
+    /// ``unstableReason(now:threshold:)`` from the job's ``lag(now:)`` already computed.
+    public func unstableReason(lag: [PartitionLag], threshold: Int) -> ErrorReason? {
+        guard job.state == .running, let worst = lag.max(by: { $0.seconds < $1.seconds }), worst.seconds > Int64(threshold) else {
             return nil
         }
         return ErrorReason(code: ErrorReason.slowRunning, message: "The lag [\(worst.seconds)] of partition [\(worst.partition)] exceeds "

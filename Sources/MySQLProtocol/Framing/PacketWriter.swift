@@ -1,11 +1,19 @@
 /// The framed bytes of a connection's answer, written in place: each packet's 4-byte header is reserved, its payload
 /// written straight after it, then the header filled in with the length and the next sequence id. A payload of
 /// 0xFFFFFF bytes or more is split into continuation frames, as ``PacketDecoder/frame(_:sequenceID:into:)`` does.
-/// A result set of any size is encoded without an array per packet. Pure: the driver sends ``bytes`` and clears them.
+/// A result set of any size is encoded without an array per packet. Pure: the driver sends ``bytes`` and clears them,
+/// and may take them earlier through ``spill``.
 public struct PacketWriter: Sendable {
     private var writer: ByteWriter
     /// The sequence id the next packet takes: the request's id + 1 when an answer starts.
     public var sequenceID: UInt8 = 0
+    /// Takes the framed bytes once they reach ``spillAt``, at the end of a packet, and they are forgotten: a large answer
+    /// goes out while the rest of it is written, so the client reads the first rows while the last are encoded and the
+    /// buffer stays that small, whatever the size of the answer. Nil: everything waits for the driver.
+    public var spill: (@Sendable ([UInt8]) -> Void)?
+    public var spillAt = 256 << 10
+    /// Bytes handed to ``spill`` so far; `spilled + count` is everything written.
+    public private(set) var spilled = 0
 
     public init(capacity: Int = 16 << 10) { writer = ByteWriter(capacity: capacity) }
 
@@ -17,6 +25,7 @@ public struct PacketWriter: Sendable {
     /// A packet whose payload was built elsewhere.
     public mutating func packet(_ payload: [UInt8]) {
         PacketDecoder.frame(payload, sequenceID: &sequenceID, into: &writer.bytes)
+        spillIfFull()
     }
 
     /// A packet whose payload `body` writes in place.
@@ -36,6 +45,14 @@ public struct PacketWriter: Sendable {
         writer.bytes[start + 2] = UInt8(length >> 16)
         writer.bytes[start + 3] = sequenceID
         sequenceID &+= 1
+        spillIfFull()
+    }
+
+    private mutating func spillIfFull() {
+        guard let spill, writer.count >= spillAt else { return }
+        spill(writer.bytes)
+        spilled += writer.count
+        writer.bytes.removeAll(keepingCapacity: true)
     }
 
     /// Forgets what was sent; the storage is kept unless an answer made it larger than `keepingUpTo` bytes (so an idle
