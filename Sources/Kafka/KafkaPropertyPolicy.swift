@@ -52,8 +52,13 @@ public enum KafkaPropertyPolicy {
 
     /// Settings whose values are secrets: shown as `******` everywhere.
     public static func isSecret(_ key: String) -> Bool {
-        let k = key.lowercased()
-        return k.contains("password") || k.contains("secret") || ["ssl.key.pem", "sasl.oauthbearer.config", "sasl.oauthbearer.extensions"].contains(k)
+        let k = Array(key.lowercased().utf8)
+        // A byte search: Foundation's `contains` took a few percent of a cold SHOW ROUTINE LOAD of ten thousand jobs.
+        func has(_ word: String) -> Bool {
+            let w = Array(word.utf8)
+            return k.count >= w.count && (0...(k.count - w.count)).contains { k[$0..<($0 + w.count)].elementsEqual(w) }
+        }
+        return has("password") || has("secret") || ["ssl.key.pem", "sasl.oauthbearer.config", "sasl.oauthbearer.extensions"].contains { Array($0.utf8) == k }
     }
 
     /// Directories no file setting may point into (the FE's meta_dir with its keys and catalog; a node's config).

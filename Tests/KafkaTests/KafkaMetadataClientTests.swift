@@ -105,6 +105,12 @@ import Testing
         #expect(KafkaPropertyPolicy.refusal(key: "sasl.oauthbearer.token.endpoint.url", value: "http://169.254.169.254/") != nil)
         #expect(KafkaPropertyPolicy.refusal(key: "queued.max.messages.kbytes", value: "2097151") != nil)
         #expect(KafkaPropertyPolicy.isSecret("ssl.key.pem") && KafkaPropertyPolicy.isSecret("sasl.password") && !KafkaPropertyPolicy.isSecret("client.id"))
+        for secret in ["SSL.Key.PEM", "ssl.key.password", "sasl.oauthbearer.client.secret", "PASSWORD", "my.Secret.x", "sasl.oauthbearer.config"] {
+            #expect(KafkaPropertyPolicy.isSecret(secret), "\(secret)")
+        }
+        for plain in ["", "pass", "secre", "ssl.key.pem.x", "sasl.oauthbearer.method", "group.id", "sasl.username"] {
+            #expect(!KafkaPropertyPolicy.isSecret(plain), "\(plain)")
+        }
     }
 
     @Test func fileSettingsMustNameRegularFilesOutsideTributarysOwn() throws {
