@@ -38,5 +38,9 @@ def start(work: pathlib.Path, tls: bool = False):
                         "-keyout", str(work / "maria-key.pem"), "-out", str(work / "maria-cert.pem")], check=True, capture_output=True)
         args += [f"--ssl-cert={work / 'maria-cert.pem'}", f"--ssl-key={work / 'maria-key.pem'}"]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_port(port, proc, "mariadbd")
+    try:
+        wait_port(port, proc, "mariadbd")
+    except BaseException:                               # wait_port exits on failure: leave no server behind
+        proc.kill()
+        raise
     return proc, port

@@ -66,7 +66,7 @@ import Testing
         final class Sink: @unchecked Sendable { var chunks: [[UInt8]] = [] }
         let sink = Sink()
         var spilling = PacketWriter(), whole = PacketWriter()
-        spilling.spill = { sink.chunks.append($0) }
+        spilling.spill = { sink.chunks.append($0); return true }
         spilling.spillAt = 1000
         let sizes = (0..<400).map { ($0 * 37) % 300 } + [5000, 0, 0xFF_FFFF, 3]
         for (i, size) in sizes.enumerated() {
@@ -92,6 +92,20 @@ import Testing
             #expect(decoder.takeBuffered().isEmpty, "a chunk ends where a packet ends")
         }
         #expect(decoded == sizes)
+        #expect(!spilling.broken)
+    }
+
+    @Test func aFailedSpillBreaksTheWriterAndDropsTheRestOfTheAnswer() {
+        final class Sink: @unchecked Sendable { var calls = 0 }
+        let sink = Sink()
+        var w = PacketWriter()
+        w.spillAt = 100
+        w.spill = { _ in sink.calls += 1; return sink.calls < 2 }         // the second spill finds the peer gone
+        for _ in 0..<50 { w.packet([UInt8](repeating: 7, count: 60)) }
+        #expect(w.broken)
+        #expect(sink.calls == 2, "nothing is offered to a peer that is gone")
+        #expect(w.count < 100, "what is written after the failure is dropped, not held")
+        #expect(w.spilled + w.count == 50 * 64)
     }
 
     @Test func lengthEncodedStringsCountBytesNotCharacters() {

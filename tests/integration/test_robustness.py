@@ -331,3 +331,38 @@ def test_multi_statements_return_one_result_each_and_stop_at_the_first_error(fe)
     assert cur.fetchall() == ((2, 3),)
     rc, out, err = mysql(fe.port, "select 1; select nosuch; select 3")
     assert out.split() == ["1", "1"] and "ERROR 5509" in err
+
+
+def test_a_client_gone_in_the_middle_of_a_large_answer_stops_its_statements_and_gives_its_place_back(fe):
+    # A large answer leaves in parts while it is written. When the client resets the connection right after sending a
+    # multi-statement query, a part fails to go out: the statements after it do not run, and the connection keeps its
+    # place until its thread is done, then gives it back.
+    c = connect(fe, autocommit=True)
+    cur = c.cursor()
+    cur.execute("CREATE DATABASE gone")
+    cur.execute("CREATE TABLE gone.big (id INT NOT NULL, s VARCHAR(300)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
+    cur.execute("CREATE TABLE gone.marks (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
+    for k in range(0, 8000, 1000):
+        cur.execute("INSERT INTO gone.big VALUES " + ",".join(f"({i}, '{'z' * 250}')" for i in range(k, k + 1000)))
+    for attempt in range(3):
+        leaving = connect(fe, client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS)
+        leaving._execute_command(pymysql.constants.COMMAND.COM_QUERY,
+                                 "SELECT * FROM gone.big; SELECT * FROM gone.big; SELECT * FROM gone.big; "
+                                 f"INSERT INTO gone.marks VALUES ({attempt})")
+        leaving._sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))   # close with a reset
+        leaving._rfile.close()                                              # PyMySQL's reader holds the descriptor too
+        leaving._sock.close()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        cur.execute("SHOW STATUS LIKE 'Threads_connected'")
+        if cur.fetchone()[1] == "1":
+            break
+        time.sleep(0.1)
+    cur.execute("SHOW STATUS LIKE 'Threads_connected'")
+    connected = cur.fetchone()[1]
+    cur.execute("SHOW FULL PROCESSLIST")
+    assert connected == "1", f"every reset connection gave its place back: {cur.fetchall()}"
+    cur.execute("SELECT count(*) FROM gone.marks")
+    assert cur.fetchone() == (0,), "no statement ran after the client was gone"
+    cur.execute("SELECT count(*) FROM gone.big")
+    assert cur.fetchone() == (8000,)

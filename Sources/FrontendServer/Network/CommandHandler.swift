@@ -98,7 +98,8 @@ final class CommandHandler {
         }
         for (i, statement) in statements.enumerated() {
             let more = i < statements.count - 1
-            guard respond(statement, encoder: encoder, base: base, more: more, into: &out) else { break }   // stop at the first error
+            // Stop at the first error, or once the client is gone (a spill of a large answer failed).
+            guard respond(statement, encoder: encoder, base: base, more: more, into: &out), !out.broken else { break }
         }
     }
 

@@ -60,7 +60,9 @@ final class MySQLConnection: @unchecked Sendable {
                                     scramble: ScrambleGenerator.make(using: &rng), capabilities: capabilities)
         machine = SessionStateMachine(greeting: greeting, peerHost: peerHost)
         decoder = PacketDecoder(maxPacketSize: 64 << 20)
-        out.spill = { [unowned self] bytes in transmit(bytes) }          // runs on this connection's thread, inside `answer`
+        // Runs on this connection's thread, inside `answer`: a failure only marks the writer broken, and the connection
+        // is closed (its place given back) once the command handler has returned.
+        out.spill = { [unowned self] bytes in transmit(bytes) }
     }
 
     /// Starts the connection's thread; false when the system would not create one (then nothing runs, and the caller
@@ -252,7 +254,7 @@ final class MySQLConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs a command and sends its answer, written straight into the send buffer; returns the bytes sent.
+    /// Runs a command and sends its answer, written straight into the send buffer; returns the bytes written.
     private func answer(_ command: ClientCommand, with handler: CommandHandler) -> Int {
         let before = out.spilled + out.count
         handler.handle(command, encoder: machine.encoder, status: machine.status, into: &out)
@@ -329,26 +331,26 @@ final class MySQLConnection: @unchecked Sendable {
         out.packet(payload)
     }
 
-    /// Sends everything buffered (encrypted under TLS: one record for a small answer); blocks this connection's thread
-    /// only.
+    /// Sends everything buffered (encrypted under TLS); blocks this connection's thread only. Closes the connection when
+    /// the peer is gone (now, or during a spill of this answer) or net_write_timeout passed.
     private func flush() {
         defer { out.clear() }
-        if !out.isEmpty { transmit(out.bytes) }
-        if closeAfterFlush { close() }
+        let delivered = out.broken ? false : out.isEmpty || transmit(out.bytes)
+        if !delivered || closeAfterFlush { close() }
     }
 
-    /// Sends `bytes` (a whole answer, or the part of a large one the writer spilled); closes the connection when the
-    /// peer is gone or net_write_timeout passes.
-    private func transmit(_ bytes: [UInt8]) {
-        guard !closed else { return }
+    /// Sends `bytes` (a whole answer, or the part of a large one the writer spilled); false when the peer is gone or
+    /// net_write_timeout passed. It never closes: a spill runs while the command handler is still answering.
+    private func transmit(_ bytes: [UInt8]) -> Bool {
+        guard !closed else { return false }
         if let tls {
             do { try tls.write(bytes) } catch {
                 logger.debug("connection \(id): \(error)")
-                close()
+                return false
             }
-            return
+            return true
         }
-        let sent = bytes.withUnsafeBytes { p -> Bool in
+        return bytes.withUnsafeBytes { p -> Bool in
             var offset = 0
             while offset < p.count {
                 let n = send(fd, p.baseAddress! + offset, p.count - offset, Int32(MSG_NOSIGNAL))
@@ -358,7 +360,6 @@ final class MySQLConnection: @unchecked Sendable {
             }
             return true
         }
-        if !sent { close() }
     }
 
     // MARK: - Lifetime

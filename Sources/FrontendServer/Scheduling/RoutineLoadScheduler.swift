@@ -143,7 +143,8 @@ final class RoutineLoadScheduler: Sendable {
     /// `make` of each job `include` admits (of `database`, or every database) and its SHOW ROUTINE LOAD cells as of now,
     /// by id. The jobs are looked at where the scheduler holds them; rows rendered before and still true are reused, and
     /// the others are rendered after the scheduler's lock is let go, so a SHOW of ten thousand jobs neither copies them
-    /// nor holds up scheduling while it formats JSON.
+    /// nor holds up scheduling while it formats JSON. `include` (and `make`, for rows already rendered) run under the
+    /// scheduler's lock: they must be quick and must not call back into the scheduler.
     func shownRows<R>(database: String?, include: (SchedulerCore.JobView) -> Bool, _ make: (SchedulerCore.JobView, [Value]) -> R) -> [R] {
         let now = Self.now(), threshold = config.routineLoadUnstableThresholdSecond
         var made: [R?] = [], missed: [(at: Int, view: SchedulerCore.JobView)] = []

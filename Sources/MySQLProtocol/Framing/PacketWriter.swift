@@ -1,19 +1,23 @@
 /// The framed bytes of a connection's answer, written in place: each packet's 4-byte header is reserved, its payload
 /// written straight after it, then the header filled in with the length and the next sequence id. A payload of
 /// 0xFFFFFF bytes or more is split into continuation frames, as ``PacketDecoder/frame(_:sequenceID:into:)`` does.
-/// A result set of any size is encoded without an array per packet. Pure: the driver sends ``bytes`` and clears them,
-/// and may take them earlier through ``spill``.
+/// A result set of any size is encoded without an array per packet. No I/O of its own: the driver sends ``bytes`` and
+/// clears them, and may take them earlier through ``spill``.
 public struct PacketWriter: Sendable {
     private var writer: ByteWriter
     /// The sequence id the next packet takes: the request's id + 1 when an answer starts.
     public var sequenceID: UInt8 = 0
     /// Takes the framed bytes once they reach ``spillAt``, at the end of a packet, and they are forgotten: a large answer
     /// goes out while the rest of it is written, so the client reads the first rows while the last are encoded and the
-    /// buffer stays that small, whatever the size of the answer. Nil: everything waits for the driver.
-    public var spill: (@Sendable ([UInt8]) -> Void)?
+    /// buffer holds about that much (plus one packet), whatever the size of the answer. Returns false when the bytes
+    /// could not be delivered (the peer is gone): the writer is then ``broken``. Nil: everything waits for the driver.
+    public var spill: (@Sendable ([UInt8]) -> Bool)?
     public var spillAt = 256 << 10
     /// Bytes handed to ``spill`` so far; `spilled + count` is everything written.
     public private(set) var spilled = 0
+    /// A spill failed: the rest of the answer is dropped as it is written, and the driver should stop answering (a
+    /// multi-statement query runs no further statement) and close.
+    public private(set) var broken = false
 
     public init(capacity: Int = 16 << 10) { writer = ByteWriter(capacity: capacity) }
 
@@ -50,7 +54,7 @@ public struct PacketWriter: Sendable {
 
     private mutating func spillIfFull() {
         guard let spill, writer.count >= spillAt else { return }
-        spill(writer.bytes)
+        if !broken, !spill(writer.bytes) { broken = true }
         spilled += writer.count
         writer.bytes.removeAll(keepingCapacity: true)
     }
