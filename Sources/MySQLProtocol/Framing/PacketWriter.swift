@@ -53,7 +53,7 @@ public struct PacketWriter: Sendable {
     }
 
     private mutating func spillIfFull() {
-        guard let spill, writer.count >= spillAt else { return }
+        guard writer.count >= spillAt, let spill else { return }        // the size first: a small answer never touches the closure
         if !broken, !spill(writer.bytes) { broken = true }
         spilled += writer.count
         writer.bytes.removeAll(keepingCapacity: true)
