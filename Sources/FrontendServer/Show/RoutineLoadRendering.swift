@@ -234,7 +234,4 @@ enum RoutineLoadRendering {
         out.append(0x7D)
         return String(decoding: out, as: UTF8.self)
     }
-
-    /// A JSON string literal (one escaping rule for every JSON Tributary writes).
-    static func quote(_ s: String) -> String { JSONString.quoted(s) }
 }

@@ -3,7 +3,7 @@ import JobScheduler
 import Synchronization
 
 /// SHOW ROUTINE LOAD's cells per job, rendered again only when what they show changed (the job, its shown task count,
-/// its cluster's health): with a thousand jobs a SHOW then costs copying rows, not formatting a megabyte of JSON.
+/// its watermarks and lag, its cluster's health): with a thousand jobs a SHOW then costs copying rows, not formatting a megabyte of JSON.
 final class RoutineLoadRows: Sendable {
     /// What a job's row shows besides its definition and progress.
     private struct Key: Equatable {
