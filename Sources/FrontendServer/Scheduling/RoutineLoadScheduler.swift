@@ -147,20 +147,21 @@ final class RoutineLoadScheduler: Sendable {
     /// scheduler's lock: they must be quick and must not call back into the scheduler.
     func shownRows<R>(database: String?, include: (SchedulerCore.JobView) -> Bool, _ make: (SchedulerCore.JobView, [Value]) -> R) -> [R] {
         let now = Self.now(), threshold = config.routineLoadUnstableThresholdSecond
-        var made: [R?] = [], missed: [(at: Int, view: SchedulerCore.JobView)] = []
+        var made: [R?] = [], missed: [(at: Int, view: SchedulerCore.JobView, key: RoutineLoadRows.Key)] = []
         core.withLock { core in
             made.reserveCapacity(core.jobCount)
             core.forEachView(database: database) { view in
                 guard include(view) else { return }
-                if let row = shownRows.cached(view, now: now, unstableThreshold: threshold) {
+                let key = RoutineLoadRows.Key(view, now: now, unstableThreshold: threshold)
+                if let row = shownRows.cached(view, key: key) {
                     made.append(make(view, row))
                 } else {
-                    missed.append((made.count, view))
+                    missed.append((made.count, view, key))
                     made.append(nil)
                 }
             }
         }
-        for (at, view) in missed { made[at] = make(view, shownRows.render(view, now: now, unstableThreshold: threshold)) }
+        for (at, view, key) in missed { made[at] = make(view, shownRows.render(view, key: key)) }
         return made.map { $0! }
     }
 

@@ -5,8 +5,8 @@ import Synchronization
 /// SHOW ROUTINE LOAD's cells per job, rendered again only when what they show changed (the job, its shown task count,
 /// its watermarks and lag, its cluster's health): with a thousand jobs a SHOW then costs copying rows, not formatting a megabyte of JSON.
 final class RoutineLoadRows: Sendable {
-    /// What a job's row shows besides its definition and progress.
-    private struct Key: Equatable {
+    /// What a job's row shows besides its definition and progress, as of a moment: computed once per job and SHOW.
+    struct Key: Equatable {
         /// The job's revision in the scheduler (``SchedulerCore/JobView/jobRevision``): comparing it, not the job, keeps
         /// a SHOW of ten thousand unchanged jobs from comparing ten thousand job definitions.
         var revision: UInt64
@@ -37,21 +37,20 @@ final class RoutineLoadRows: Sendable {
 
     /// The job's 22 SHOW ROUTINE LOAD cells; `unstableThreshold` is routine_load_unstable_threshold_second.
     func row(_ view: SchedulerCore.JobView, now: Double, unstableThreshold: Int) -> [Value] {
-        cached(view, now: now, unstableThreshold: unstableThreshold) ?? render(view, now: now, unstableThreshold: unstableThreshold)
+        let key = Key(view, now: now, unstableThreshold: unstableThreshold)
+        return cached(view, key: key) ?? render(view, key: key)
     }
 
-    /// The cells rendered before, if nothing they show has changed since.
-    func cached(_ view: SchedulerCore.JobView, now: Double, unstableThreshold: Int) -> [Value]? {
-        let key = Key(view, now: now, unstableThreshold: unstableThreshold)
-        return entries.withLock { entries in
+    /// The cells rendered before, if nothing they show has changed since (`key` is the job's as of now).
+    func cached(_ view: SchedulerCore.JobView, key: Key) -> [Value]? {
+        entries.withLock { entries in
             guard let e = entries[view.job.id], e.key == key else { return nil }
             return e.row
         }
     }
 
     /// Renders the cells and keeps them.
-    func render(_ view: SchedulerCore.JobView, now: Double, unstableThreshold: Int) -> [Value] {
-        let key = Key(view, now: now, unstableThreshold: unstableThreshold)
+    func render(_ view: SchedulerCore.JobView, key: Key) -> [Value] {
         let row = RoutineLoadRendering.row(view, taskCount: key.taskCount, lag: key.lag, unstable: key.unstable)
         entries.withLock { $0[view.job.id] = Entry(key: key, row: row) }
         return row
