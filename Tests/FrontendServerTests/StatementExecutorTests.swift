@@ -10,13 +10,14 @@ import Testing
 /// The executor driven directly with SQL, without sockets, over an in-memory catalog.
 @Suite struct StatementExecutorTests {
     let executor: StatementExecutor
+    let server: ServerContext
 
     init() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exec-\(UUID().uuidString)").path
         let volume = try LocalVolume(root: dir + "/storage")
         let catalog = try CatalogStore.inMemory()
         let segments = SegmentStore(local: volume, catalog: catalog, logger: Logger(label: "test"))
-        let server = ServerContext(catalog: catalog, volume: volume, segments: segments,
+        server = ServerContext(catalog: catalog, volume: volume, segments: segments,
                                    cache: try TableCache(path: dir + "/cache.sqlite", segments: segments),
                                    variables: SystemVariables(serverVersion: "8.0.33", versionComment: "Tributary test", port: 9030),
                                    config: FrontendConfig())
@@ -121,5 +122,19 @@ import Testing
         }
         #expect(try select("SELECT @x").rewritten { try executor.bindExpression($0) } != (try select("SELECT @x")), "the check above can fail")
         #expect(try rows("SELECT @x, -(1 + 2)").rows == [[.int(5), .int(-3)]])
+    }
+
+    @Test func theSchedulersWarmUpRendersEveryJobsShowRowOnce() throws {
+        try run("CREATE DATABASE d; CREATE TABLE d.t (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
+        for i in 0..<3 {
+            try run("""
+                CREATE ROUTINE LOAD d.j\(i) ON t PROPERTIES ("format" = "json")
+                FROM KAFKA ("kafka_broker_list" = "127.0.0.1:1", "kafka_topic" = "t\(i)")
+                """)
+        }
+        #expect(server.loads.shownRows.count == 0, "nothing renders a row before a SHOW or the warm-up")
+        server.loads.renderShownRows()
+        #expect(server.loads.shownRows.count == 3)
+        #expect(try rows("SHOW ROUTINE LOAD FROM d").rows.map { $0[1] } == [.string("j0"), .string("j1"), .string("j2")])
     }
 }

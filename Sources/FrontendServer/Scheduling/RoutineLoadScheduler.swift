@@ -27,6 +27,8 @@ final class RoutineLoadScheduler: Sendable {
     let repository: RoutineLoadJobRepository
     /// SHOW ROUTINE LOAD's rendered rows.
     let shownRows = RoutineLoadRows()
+    /// Held while rows missing from `shownRows` are rendered (``shownRows(database:include:_:)``).
+    private let rendering = Mutex(())
     private let core: Mutex<SchedulerCore>
     /// Ends the pause before the next tick early (an event made something due, the embedded node finished a task).
     private let wakeUp = DispatchSemaphore(value: 0)
@@ -88,6 +90,14 @@ final class RoutineLoadScheduler: Sendable {
         thread.name = "tributary-routine-load"
         thread.stackSize = Parser.threadStackSize               // it plans loads: COLUMNS expressions are parsed here
         thread.start()
+        DispatchQueue.global(qos: .utility).async { [self] in renderShownRows() }
+    }
+
+    /// Renders every job's SHOW ROUTINE LOAD row that is not rendered yet or no longer true, and keeps it: run once after
+    /// start, so the first SHOW of a freshly started FE costs what a SHOW on a warm one does (a row stays valid until
+    /// what it shows changes; a job that is caught up does not change).
+    func renderShownRows() {
+        _ = shownRows(database: nil, include: { _ in true }) { _, _ in () }
     }
 
     /// A statement created or changed a job (it is stored): the scheduler takes it up at once.
@@ -161,7 +171,13 @@ final class RoutineLoadScheduler: Sendable {
                 }
             }
         }
-        for (at, view, key) in missed { made[at] = make(view, shownRows.render(view, key: key)) }
+        if !missed.isEmpty {
+            // One renderer at a time: a SHOW that comes while another (or the warm-up after start) renders the same rows
+            // waits for them instead of rendering them again beside it.
+            rendering.withLock { _ in
+                for (at, view, key) in missed { made[at] = make(view, shownRows.cached(view, key: key) ?? shownRows.render(view, key: key)) }
+            }
+        }
         return made.map { $0! }
     }
 

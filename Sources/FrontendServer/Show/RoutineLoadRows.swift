@@ -35,6 +35,9 @@ final class RoutineLoadRows: Sendable {
 
     private let entries = Mutex<[Int64: Entry]>([:])
 
+    /// How many jobs have a row kept.
+    var count: Int { entries.withLock { $0.count } }
+
     /// The job's 22 SHOW ROUTINE LOAD cells; `unstableThreshold` is routine_load_unstable_threshold_second.
     func row(_ view: SchedulerCore.JobView, now: Double, unstableThreshold: Int) -> [Value] {
         let key = Key(view, now: now, unstableThreshold: unstableThreshold)
