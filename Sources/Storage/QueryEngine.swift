@@ -11,6 +11,10 @@ import SQLParser
 public final class QueryEngine {
     private let db: DatabaseQueue
     private let context: ContextBox
+    /// Translations of this connection's recent statements over catalog tables.
+    private var translations = TranslationCache()
+    /// How many translations the engine keeps now.
+    var keptTranslations: Int { translations.count }
     /// Interrupts, times out and bounds this engine's statements (``QueryControl``).
     public let control: QueryControl
     /// Longest string or blob SQLite may build or read.
@@ -89,9 +93,16 @@ public final class QueryEngine {
     /// Executes `select`, reading tables through `provider`.
     public func run(_ select: Select, provider: any RelationProvider) throws(QueryError) -> ResultSet {
         if let constant = Self.constantResult(select) { return constant }
-        var translator = SelectTranslator(provider: provider)
-        let translated = try translator.translate(select)
-        let relations = translator.relations
+        let translated: SelectTranslator.Translated, relations: [String: Relation]
+        if let kept = translations.translation(of: select, provider: provider) {
+            (translated, relations) = (kept, [:])
+        } else {
+            let recorder = RecordingProvider(provider)
+            var translator = SelectTranslator(provider: recorder)
+            translated = try translator.translate(select)
+            relations = translator.relations
+            if relations.isEmpty { translations.keep(translated, of: select, lookups: recorder.lookups) }
+        }
         do {
             return try db.inDatabase { db in
                 // Statements over cached tables only are prepared once per connection; those over

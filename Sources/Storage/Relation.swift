@@ -3,7 +3,7 @@ import SQLParser
 
 /// A table a query can read: its schema (database) and name as clients see them, typed columns and rows.
 /// System tables (information_schema, SHOW results) are materialized as relations.
-public struct Relation: Sendable {
+public struct Relation: Equatable, Sendable {
     public struct Column: Equatable, Sendable {
         public var name: String
         public var type: SQLType

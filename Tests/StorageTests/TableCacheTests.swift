@@ -84,6 +84,48 @@ import Testing
         return try QueryEngine(cachePath: cache.path).run(select, provider: P(t: t)).rows
     }
 
+    /// The catalog's tables of database d, as the FE's provider gives them; `denied` plays a revoked SELECT.
+    final class CatalogTables: RelationProvider {
+        let catalog: CatalogStore
+        var denied = false
+        init(_ catalog: CatalogStore) { self.catalog = catalog }
+        func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
+            guard !denied else { throw .accessDenied(privilege: "SELECT", table: name.name) }
+            guard let t = try? catalog.table(database: "d", name: name.name) else { throw .unknownTable(name.name) }
+            return Relation(schema: "d", name: t.name, columns: t.definition.columns.map { .init($0.name, $0.type) }, cacheTable: TableCache.tableName(t.id))
+        }
+    }
+
+    @Test func aKeptTranslationIsUsedOnlyWhileItsTablesAreTheSameAndVisible() throws {
+        var t = try table("create table kt (k int, v int)")
+        try load(t, [[.int(1), .int(10)], [.int(2), .int(20)]])
+        try cache.catchUp(t, catalog: catalog)
+        let engine = try QueryEngine(cachePath: cache.path), tables = CatalogTables(catalog)
+        func run(_ sql: String) throws -> ResultSet {
+            guard case .select(let s) = try Parser.parseOne(sql) else { throw QueryError.unsupported(sql) }
+            return try engine.run(s, provider: tables)
+        }
+        #expect(try run("SELECT v FROM kt WHERE k = 2").rows == [[.int(20)]])
+        #expect(try run("SELECT v FROM kt WHERE k = 2").rows == [[.int(20)]])
+        #expect(try run("SELECT * FROM kt").columns.map(\.name) == ["k", "v"])
+        #expect(engine.keptTranslations == 2)
+        // Dropped and created again with other columns: the same statement is translated against the new table.
+        try catalog.dropTable(database: "d", name: "kt")
+        t = try table("create table kt (k int, v varchar(5), w int)")
+        try load(t, [[.int(3), .string("x"), .int(30)]])
+        try cache.catchUp(t, catalog: catalog)
+        let now = try run("SELECT * FROM kt")
+        #expect(now.columns.map(\.name) == ["k", "v", "w"])
+        #expect(now.rows == [[.int(3), .string("x"), .int(30)]])
+        // The provider's checks run on every statement, kept or not.
+        tables.denied = true
+        #expect(throws: QueryError.accessDenied(privilege: "SELECT", table: "kt")) { try run("SELECT * FROM kt") }
+        // Statements over materialized relations (system tables) are not kept.
+        let before = engine.keptTranslations
+        _ = try engine.filter(ResultSet(textColumns: ["a"], rows: [[.string("1")]]), where: Parser.parseExpression("a = '1'"))
+        #expect(engine.keptTranslations == before)
+    }
+
     @Test func duplicateTablesAppendEveryRow() throws {
         let t = try table("create table dup (k int, v int)")
         try load(t, [[.int(1), .int(1)]])
