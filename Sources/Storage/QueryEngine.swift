@@ -11,10 +11,11 @@ import SQLParser
 public final class QueryEngine {
     private let db: DatabaseQueue
     private let context: ContextBox
-    /// Translations of this connection's recent statements over catalog tables.
+    /// This connection's recent statements over catalog tables, translated and prepared.
     private var translations = TranslationCache()
-    /// How many translations the engine keeps now.
+    /// How many statements the engine keeps now, and how many runs used a kept one.
     var keptTranslations: Int { translations.count }
+    var translationHits: Int { translations.hits }
     /// Interrupts, times out and bounds this engine's statements (``QueryControl``).
     public let control: QueryControl
     /// Longest string or blob SQLite may build or read.
@@ -93,22 +94,29 @@ public final class QueryEngine {
     /// Executes `select`, reading tables through `provider`.
     public func run(_ select: Select, provider: any RelationProvider) throws(QueryError) -> ResultSet {
         if let constant = Self.constantResult(select) { return constant }
+        let kept = translations.entry(for: select, provider: provider)
         let translated: SelectTranslator.Translated, relations: [String: Relation]
-        if let kept = translations.translation(of: select, provider: provider) {
-            (translated, relations) = (kept, [:])
+        var lookups: [(name: QualifiedName, relation: Relation)] = []
+        if let kept {
+            (translated, relations) = (kept.translated, [:])
         } else {
             let recorder = RecordingProvider(provider)
             var translator = SelectTranslator(provider: recorder)
             translated = try translator.translate(select)
             relations = translator.relations
-            if relations.isEmpty { translations.keep(translated, of: select, lookups: recorder.lookups) }
+            lookups = recorder.lookups
         }
         do {
             return try db.inDatabase { db in
-                // Statements over cached tables only are prepared once per connection; those over
-                // temporary tables are not kept, since the tables are recreated for every query.
+                // Statements over cached tables only are kept (with their prepared statement) once they ran; those
+                // over temporary tables are not, since the tables are recreated for every query.
                 guard !relations.isEmpty else {
-                    return try Self.fetch(translated, statement: db.cachedStatement(sql: translated.sql), control: control)
+                    let statement = try kept?.statement ?? db.makeStatement(sql: translated.sql)
+                    let result = try Self.fetch(translated, statement: statement, control: control)
+                    if kept == nil, TranslationCache.keeps(translated, lookups: lookups) {
+                        translations.keep(TranslationCache.Entry(lookups: lookups, translated: translated, statement: statement), for: select)
+                    }
+                    return result
                 }
                 defer { for name in relations.keys { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\"\(name)\"") } }
                 for (name, relation) in relations { try Self.load(relation, as: name, into: db, control: control) }

@@ -84,19 +84,23 @@ import Testing
         return try QueryEngine(cachePath: cache.path).run(select, provider: P(t: t)).rows
     }
 
-    /// The catalog's tables of database d, as the FE's provider gives them; `denied` plays a revoked SELECT.
+    /// The catalog's tables, as the FE's provider gives them: unqualified names in `database` (USE), and `denied` plays
+    /// a revoked SELECT.
     final class CatalogTables: RelationProvider {
         let catalog: CatalogStore
+        var database = "d"
         var denied = false
         init(_ catalog: CatalogStore) { self.catalog = catalog }
         func relation(_ name: QualifiedName) throws(QueryError) -> Relation {
             guard !denied else { throw .accessDenied(privilege: "SELECT", table: name.name) }
-            guard let t = try? catalog.table(database: "d", name: name.name) else { throw .unknownTable(name.name) }
-            return Relation(schema: "d", name: t.name, columns: t.definition.columns.map { .init($0.name, $0.type) }, cacheTable: TableCache.tableName(t.id))
+            let database = name.qualifier ?? database
+            guard let t = try? catalog.table(database: database, name: name.name) else { throw .unknownTable(name.name) }
+            return Relation(schema: database, name: t.name, columns: t.definition.columns.map { .init($0.name, $0.type) },
+                            cacheTable: TableCache.tableName(t.id))
         }
     }
 
-    @Test func aKeptTranslationIsUsedOnlyWhileItsTablesAreTheSameAndVisible() throws {
+    @Test func aKeptStatementIsUsedOnlyWhileItsTablesAreTheSameAndVisible() throws {
         var t = try table("create table kt (k int, v int)")
         try load(t, [[.int(1), .int(10)], [.int(2), .int(20)]])
         try cache.catchUp(t, catalog: catalog)
@@ -107,8 +111,17 @@ import Testing
         }
         #expect(try run("SELECT v FROM kt WHERE k = 2").rows == [[.int(20)]])
         #expect(try run("SELECT v FROM kt WHERE k = 2").rows == [[.int(20)]])
+        #expect(engine.translationHits == 1, "the repeated statement ran kept")
         #expect(try run("SELECT * FROM kt").columns.map(\.name) == ["k", "v"])
         #expect(engine.keptTranslations == 2)
+        // The same name in another database after USE.
+        try catalog.createDatabase(name: "e", properties: [])
+        let other = try TestTables.create("create table kt (k int, w varchar(5))", in: catalog, database: "e")
+        try load(other, [[.int(7), .string("e")]])
+        try cache.catchUp(other, catalog: catalog)
+        tables.database = "e"
+        #expect(try run("SELECT * FROM kt").rows == [[.int(7), .string("e")]])
+        tables.database = "d"
         // Dropped and created again with other columns: the same statement is translated against the new table.
         try catalog.dropTable(database: "d", name: "kt")
         t = try table("create table kt (k int, v varchar(5), w int)")
@@ -117,13 +130,20 @@ import Testing
         let now = try run("SELECT * FROM kt")
         #expect(now.columns.map(\.name) == ["k", "v", "w"])
         #expect(now.rows == [[.int(3), .string("x"), .int(30)]])
+        #expect(engine.translationHits == 1)
         // The provider's checks run on every statement, kept or not.
         tables.denied = true
         #expect(throws: QueryError.accessDenied(privilege: "SELECT", table: "kt")) { try run("SELECT * FROM kt") }
-        // Statements over materialized relations (system tables) are not kept.
+        tables.denied = false
+        // Statements without tables, over materialized relations (system tables) or of long SQL are not kept, and at
+        // most `limit` are: a connection's memory stays bounded.
         let before = engine.keptTranslations
+        _ = try run("SELECT CONCAT('a', 'b')")
         _ = try engine.filter(ResultSet(textColumns: ["a"], rows: [[.string("1")]]), where: Parser.parseExpression("a = '1'"))
+        _ = try run("SELECT k FROM kt WHERE v = '\(String(repeating: "x", count: TranslationCache.maxSQLBytes))'")
         #expect(engine.keptTranslations == before)
+        for k in 0..<(TranslationCache.limit + 5) { _ = try run("SELECT v FROM kt WHERE k = \(k)") }
+        #expect(engine.keptTranslations <= TranslationCache.limit)
     }
 
     @Test func duplicateTablesAppendEveryRow() throws {

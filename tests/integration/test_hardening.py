@@ -242,6 +242,20 @@ def test_memory_returns_near_the_baseline_after_a_big_result(fe):
     assert after < baseline + 96 * 1024, (baseline, after)
 
 
+def test_a_connection_sending_ever_new_statements_keeps_its_memory(fe):
+    # Each point lookup with a new key is a new statement: the FE keeps the last 128 of them prepared, not every one
+    # (it kept every prepared statement before: ~3 KB each, and every later statement got slower).
+    c = big_table(fe, rows=100)
+    cur = c.cursor()
+    cur.execute("SELECT s FROM q.t WHERE id = -1")
+    baseline = rss_kib(fe.proc.pid)
+    for i in range(15_000):
+        cur.execute(f"SELECT s FROM q.t WHERE id = {i % 100} AND {i} = {i}")
+        assert cur.fetchall() == ((f"row-{i % 100}-padding-padding",),)
+    after = rss_kib(fe.proc.pid)
+    assert after < baseline + 16 * 1024, (baseline, after)
+
+
 def test_invalid_utf8_and_empty_messages_are_error_rows_not_data(mock, loading_fe):
     import urllib.request
     broker = mock("texts:1", "blobs:1")

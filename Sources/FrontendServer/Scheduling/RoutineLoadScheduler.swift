@@ -27,7 +27,7 @@ final class RoutineLoadScheduler: Sendable {
     let repository: RoutineLoadJobRepository
     /// SHOW ROUTINE LOAD's rendered rows.
     let shownRows = RoutineLoadRows()
-    /// Held while rows missing from `shownRows` are rendered (``shownRows(database:include:_:)``).
+    /// Held while a row missing from `shownRows` is rendered (``shownRows(database:include:_:)``).
     private let rendering = Mutex(())
     private let core: Mutex<SchedulerCore>
     /// Ends the pause before the next tick early (an event made something due, the embedded node finished a task).
@@ -171,12 +171,11 @@ final class RoutineLoadScheduler: Sendable {
                 }
             }
         }
-        if !missed.isEmpty {
-            // One renderer at a time: a SHOW that comes while another (or the warm-up after start) renders the same rows
-            // waits for them instead of rendering them again beside it.
-            rendering.withLock { _ in
-                for (at, view, key) in missed { made[at] = make(view, shownRows.cached(view, key: key) ?? shownRows.render(view, key: key)) }
-            }
+        for (at, view, key) in missed {
+            // A row at a time under one lock: a SHOW that comes while another (or the warm-up after start) renders the
+            // same rows takes each from the other instead of rendering it again, and waits at most one row's rendering.
+            let row = rendering.withLock { _ in shownRows.cached(view, key: key) ?? shownRows.render(view, key: key) }
+            made[at] = make(view, row)
         }
         return made.map { $0! }
     }
