@@ -124,7 +124,7 @@ import Testing
         #expect(try rows("SELECT @x, -(1 + 2)").rows == [[.int(5), .int(-3)]])
     }
 
-    @Test func theSchedulersWarmUpRendersEveryJobsShowRowOnce() throws {
+    @Test func theSchedulersWarmUpRendersEveryJobsShowRow() throws {
         try run("CREATE DATABASE d; CREATE TABLE d.t (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
         for i in 0..<3 {
             try run("""
