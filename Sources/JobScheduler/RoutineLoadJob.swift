@@ -46,7 +46,10 @@ public struct RoutineLoadJob: Equatable, Sendable, Codable {
     }
 
     /// The reason SHOW ROUTINE LOAD displays for the current state.
-    public var displayedReason: String {
+    public var displayedReason: String { Self.displayedReason(state: state, reason: reason) }
+
+    /// ``displayedReason`` of a job in `state` whose last reason is `reason`.
+    public static func displayedReason(state: RoutineLoadState, reason: ErrorReason?) -> String {
         switch state {
         case .paused, .cancelled: return reason?.description ?? ""
         default: return ""

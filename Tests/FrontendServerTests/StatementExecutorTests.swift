@@ -1,6 +1,7 @@
 import CatalogStore
 import Expressions
 import Foundation
+import JobScheduler
 import Logging
 import Storage
 import SQLParser
@@ -33,8 +34,11 @@ import Testing
     }
 
     private func rows(_ sql: String) throws -> ResultSet {
-        guard case .rows(let r) = try run(sql) else { throw SQLError(0, "", "no rows") }
-        return r
+        switch try run(sql) {
+        case .rows(let r): return r
+        case .textRows(let kept): return kept.resultSet
+        case .ok: throw SQLError(0, "", "no rows")
+        }
     }
 
     @Test func showCreateTableOfTheQuickstartTableMatchesStarRocksLayout() throws {
@@ -136,5 +140,51 @@ import Testing
         server.loads.renderShownRows()
         #expect(server.loads.shownRows.count == 3)
         #expect(try rows("SHOW ROUTINE LOAD FROM d").rows.map { $0[1] } == [.string("j0"), .string("j1"), .string("j2")])
+    }
+
+    @Test func showRoutineLoadSendsTheKeptRowsAsRenderedAndFiltersTheirValues() throws {
+        try run("CREATE DATABASE d; CREATE TABLE d.t (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
+        for i in 0..<2 {
+            try run("""
+                CREATE ROUTINE LOAD d.j\(i) ON t PROPERTIES ("format" = "json")
+                FROM KAFKA ("kafka_broker_list" = "127.0.0.1:1", "kafka_topic" = "t\(i)")
+                """)
+        }
+        // Two SHOWs with the jobs unchanged around them (the scheduler may still be preparing them, in the background).
+        var shows: [TextRows] = [], views: [SchedulerCore.JobView] = []
+        for _ in 0..<50 where shows.isEmpty {
+            views = server.loads.views(database: "d")
+            shows = try (0..<2).map { _ in
+                guard case .textRows(let kept) = try run("SHOW ROUTINE LOAD FROM d") else { throw SQLError(0, "", "not the kept rows") }
+                return kept
+            }
+            if server.loads.views(database: "d") != views { shows = [] }
+        }
+        let kept = try #require(shows.first)
+        #expect(kept.columns.map(\.name) == RoutineLoadRendering.columns)
+        #expect(kept.resultSet.rows == views.map { RoutineLoadRendering.row($0, taskCount: 0, lag: [], unstable: nil) })
+        #expect(kept.resultSet.rows[0][3] == .null, "PauseTime")
+        #expect(shows[1] == kept)
+        // A statement changes a job: its row is rendered again.
+        try run("PAUSE ROUTINE LOAD FOR d.j1")
+        #expect(try rows("SHOW ROUTINE LOAD FOR d.j1").rows.map { $0[7] } == [.string("PAUSED")])
+        #expect(try rows("SHOW ROUTINE LOAD FROM d").rows.map { $0[7] } == [.string("NEED_SCHEDULE"), .string("PAUSED")])
+        // WHERE, ORDER BY and LIMIT read the rows as values.
+        guard case .rows(let filtered) = try run("SHOW ROUTINE LOAD FROM d WHERE State = 'PAUSED'") else { Issue.record("no rows"); return }
+        #expect(filtered.rows.map { $0[1] } == [.string("j1")])
+        #expect(try rows("SHOW ROUTINE LOAD FROM d ORDER BY Id DESC LIMIT 1").rows.map { $0[1] } == [.string("j1")])
+    }
+
+    @Test func textRowsReadBackAsTheyWereWrittenWhateverTheirLength() {
+        let values: [Value] = [.string(""), .null, .string("é{\"a\":1}"), .string(String(repeating: "x", count: 300)),
+                               .string(String(repeating: "y", count: 70_000)), .null]
+        let row = TextRow.encode(values)
+        #expect(row.count == 1 + 1 + 10 + 303 + 70_004 + 1)
+        #expect(TextRow.values(row) == values)
+        #expect(TextRow.values([]) == [])
+        // Not a row: read up to where it stops making sense, never past the end.
+        #expect(TextRow.values([0xFF, 1, 2]) == [])
+        #expect(TextRow.values([0xFC, 0x01]) == [])
+        #expect(TextRow.values([1, 0x41, 5, 0x42]) == [.string("A")])
     }
 }

@@ -22,7 +22,7 @@ extension StatementExecutor {
         case .stop(let name):
             try changeJob(name) { (job) throws(RoutineLoadError) in try job.stop(at: Date().timeIntervalSince1970) }
             return .done
-        case .show(let show): return .rows(try showRoutineLoad(show))
+        case .show(let show): return try showRoutineLoad(show)
         case .showTasks(let db, let condition): return .rows(try showRoutineLoadTasks(db, condition))
         case .showCreate(let name):
             // The job's definition (brokers, topic, security settings, table) needs what SHOW ROUTINE LOAD needs: INSERT on
@@ -141,35 +141,36 @@ extension StatementExecutor {
 
     // MARK: - SHOW
 
-    private func showRoutineLoad(_ show: ShowRoutineLoad) throws(SQLError) -> ResultSet {
+    private func showRoutineLoad(_ show: ShowRoutineLoad) throws(SQLError) -> StatementResult {
         guard let database = show.name?.qualifier ?? show.database ?? session.database else { throw .noDatabaseSelected }
         guard try catalog({ try server.catalog.database(named: database) }) != nil else {
             throw .ddl("failed to find database by dbFullName \(database)")
         }
         let visible = privileges
-        // The scheduler's live jobs: no catalog read or JSON decoding per SHOW.
-        let rows: [[Value]]
+        // The scheduler's live jobs and their kept rows: no catalog read, JSON decoding or cell encoding per SHOW.
+        let rows: [[UInt8]]
         if let name = show.name, !show.all {
-            rows = server.loads.liveJob(database: database, name: name.name).flatMap { v in
-                visible.allows("INSERT", database: database, table: v.job.tableName) ? [server.loads.shownRow(v)] : nil
-            } ?? []
+            rows = server.loads.shownRow(database: database, name: name.name) {
+                visible.allows("INSERT", database: database, table: $0.tableName)
+            }.map { [$0] } ?? []
         } else {
-            rows = server.loads.shownRows(database: database, include: { v in
-                (show.all || !v.job.state.isFinal) && (show.name == nil || v.job.name == show.name!.name)
-                    && visible.allows("INSERT", database: database, table: v.job.tableName)
+            rows = server.loads.shownRows(database: database, include: { job in
+                (show.all || !job.state.isFinal) && (show.name == nil || job.name == show.name!.name)
+                    && visible.allows("INSERT", database: database, table: job.tableName)
             }, { $1 })
         }
-        var result = ResultSet(textColumns: RoutineLoadRendering.columns, rows: rows)
-        if let name = show.name, result.rows.isEmpty {
+        if let name = show.name, rows.isEmpty {
             throw .ddl("There is no running job named \(name.name) in db \(database). Include history? \(show.all), you can try `show all routine load job for job_name` if you want to list stopped and cancelled jobs")
         }
-        guard show.whereClause != nil || !show.orderBy.isEmpty || show.limit != nil else { return result }
+        let shown = TextRows(columns: ResultSet(textColumns: RoutineLoadRendering.columns, rows: []).columns, rows: rows)
+        guard show.whereClause != nil || !show.orderBy.isEmpty || show.limit != nil else { return .textRows(shown) }
+        var result = shown.resultSet
         let textColumns = result.columns
         result.columns[0].type = .bigint                                   // Id and CurrentTaskNum compare as numbers
         result.columns[9].type = .bigint
         do { result = try engine.filter(result, where: show.whereClause, orderBy: show.orderBy, limit: show.limit) } catch { throw SQLError(error) }
         result.columns = textColumns
-        return result
+        return .rows(result)
     }
 
     private func showRoutineLoadTasks(_ db: String?, _ condition: Expr?) throws(SQLError) -> ResultSet {
@@ -188,7 +189,7 @@ extension StatementExecutor {
         }
         guard let job = try jobs(in: database).first(where: { $0.name == name && !$0.state.isFinal }) else { return ResultSet(textColumns: columns, rows: []) }
         try require("INSERT", table: job.tableName, in: database)
-        let tasks = server.loads.view(of: job.id).map(RoutineLoadScheduler.shownTasks) ?? []
+        let tasks = server.loads.view(of: job.id).map(\.shownTasks) ?? []
         let live = server.loads.view(of: job.id)?.job ?? job
         let rows: [[Value]] = tasks.map { t in
             let progress = "{" + t.partitions.sorted().map { "\"\($0)\":\(t.begin[$0] ?? live.progress[$0] ?? -1)" }.joined(separator: ",") + "}"

@@ -90,7 +90,7 @@ struct DashboardAPI {
                 return Job(id: job.id, database: job.databaseName, name: job.name, table: job.tableName, topic: job.definition.source.topic,
                            state: unstable == nil ? job.state.rawValue : "UNSTABLE", reason: unstable?.description ?? job.displayedReason,
                            loadedRows: job.statistics.loadedRows, errorRows: job.statistics.errorRows, receivedBytes: job.statistics.receivedBytes,
-                           errorLogURL: job.errorLogURLs.last, tasks: RoutineLoadScheduler.shownTasks(view).count,
+                           errorLogURL: job.errorLogURLs.last, tasks: view.shownTasks.count,
                            partitions: view.lag(now: now).map {
                                Partition(partition: $0.partition, nextOffset: $0.next, latestOffset: $0.latest, lag: $0.messages, lagSeconds: $0.seconds)
                            },

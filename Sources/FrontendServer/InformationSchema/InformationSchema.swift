@@ -135,14 +135,15 @@ struct InformationSchema {
     /// Every job on a table the user may insert into; the SHOW ROUTINE LOAD cells in this table's column order.
     private func routineLoadJobs() -> [[Value]] {
         let privileges = privileges
-        return server.loads.shownRows(database: nil, include: { privileges.allows("INSERT", database: $0.job.databaseName, table: $0.job.tableName) }) {
-            view, shown in                                                                   // SHOW ROUTINE LOAD's 22 cells
-            let job = view.job
-            let tasks = RoutineLoadScheduler.shownTasks(view).count
+        let shown = server.loads.shownRows(database: nil, include: { privileges.allows("INSERT", database: $0.databaseName, table: $0.tableName) }) {
+            ($0, $1)
+        }
+        return shown.map { job, row in
+            let cells = TextRow.values(row)                                                // SHOW ROUTINE LOAD's 22 cells
             // Here STATE never says UNSTABLE and the reason is shown only for PAUSED or CANCELLED jobs (reference §4.7).
-            return [.int(job.id), shown[1], shown[2], shown[3], shown[4], shown[5], shown[6], .string(job.state.rawValue), shown[8], .int(Int64(tasks)),
-                    shown[10], shown[11], shown[12], shown[13], shown[14], .string(job.displayedReason), .string(job.errorLogURLs.reversed().joined(separator: ",")),
-                    shown[18], shown[19], shown[20], shown[21], shown[15]]
+            return [.int(job.id.raw), cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], .string(job.state.rawValue), cells[8],
+                    .int(Int64(job.stamp.taskCount)), cells[10], cells[11], cells[12], cells[13], cells[14], .string(job.displayedReason),
+                    .string(job.errorLogURLs.reversed().joined(separator: ",")), cells[18], cells[19], cells[20], cells[21], cells[15]]
         }
     }
 

@@ -156,19 +156,29 @@ final class CommandHandler {
         switch result {
         case .ok(let affected, let info):
             out.packet(encoder.ok(affectedRows: affected, status: st, info: info))
+        case .textRows(let kept) where !binary:
+            let columns = kept.columns.map(ColumnDefinitions.definition(for:))
+            encoder.resultSet(columns: columns, rows: kept.rows, status: st, into: &out) { row, w in w.raw(row) }
+        case .textRows(let kept):
+            respond(kept.resultSet, encoder: encoder, status: st, binary: true, into: &out)
         case .rows(let rs):
-            let columns = rs.columns.map(ColumnDefinitions.definition(for:))
-            if binary {
-                encoder.resultSet(columns: columns, rows: rs.rows, status: st, into: &out) { row, w in
-                    BinaryRow.encode(row.map(\.text), columns: columns, into: &w)
-                }
-            } else {
-                encoder.resultSet(columns: columns, rows: rs.rows, status: st, into: &out) { row, w in
-                    for value in row { w.text(value) }
-                }
-            }
+            respond(rs, encoder: encoder, status: st, binary: binary, into: &out)
         }
         return true
+    }
+
+    /// A result set of values, in the text or the binary protocol.
+    private func respond(_ rs: ResultSet, encoder: ResponseEncoder, status st: ServerStatus, binary: Bool, into out: inout PacketWriter) {
+        let columns = rs.columns.map(ColumnDefinitions.definition(for:))
+        if binary {
+            encoder.resultSet(columns: columns, rows: rs.rows, status: st, into: &out) { row, w in
+                BinaryRow.encode(row.map(\.text), columns: columns, into: &w)
+            }
+        } else {
+            encoder.resultSet(columns: columns, rows: rs.rows, status: st, into: &out) { row, w in
+                for value in row { w.text(value) }
+            }
+        }
     }
 
     /// COM_FIELD_LIST: the table's columns with their defaults; ERR for an unknown table.

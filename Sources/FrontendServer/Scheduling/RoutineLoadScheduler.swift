@@ -141,46 +141,55 @@ final class RoutineLoadScheduler: Sendable {
 
     func views(database: String?) -> [SchedulerCore.JobView] { core.withLock { $0.views(database: database) } }
 
-    func liveJob(database: String, name: String) -> SchedulerCore.JobView? {
-        core.withLock { core in core.liveJob(database: database, name: name).flatMap { core.view(of: $0) } }
-    }
-
-    /// SHOW ROUTINE LOAD's cells for a job, as of now.
-    func shownRow(_ view: SchedulerCore.JobView) -> [Value] {
-        shownRows.row(view, now: Self.now(), unstableThreshold: config.routineLoadUnstableThresholdSecond)
-    }
-
-    /// `make` of each job `include` admits (of `database`, or every database) and its SHOW ROUTINE LOAD cells as of now,
-    /// by id. The jobs are looked at where the scheduler holds them; rows rendered before and still true are reused, and
-    /// the others are rendered after the scheduler's lock is let go, so a SHOW of ten thousand jobs neither copies them
-    /// nor holds up scheduling while it formats JSON. `include` (and `make`, for rows already rendered) run under the
-    /// scheduler's lock: they must be quick and must not call back into the scheduler.
-    func shownRows<R>(database: String?, include: (SchedulerCore.JobView) -> Bool, _ make: (SchedulerCore.JobView, [Value]) -> R) -> [R] {
+    /// SHOW ROUTINE LOAD's row (``TextRow``) of the live job named `name` in `database` if `include` admits it, as of now.
+    func shownRow(database: String, name: String, include: (SchedulerCore.ShownJob) -> Bool) -> [UInt8]? {
         let now = Self.now(), threshold = config.routineLoadUnstableThresholdSecond
-        var made: [R?] = [], missed: [(at: Int, view: SchedulerCore.JobView, key: RoutineLoadRows.Key)] = []
-        core.withLock { core in
+        let found: (SchedulerCore.JobView, SchedulerCore.ShownStamp)? = core.withLock { core in
+            guard let id = core.liveJob(database: database, name: name) else { return nil }
+            guard let shown = core.shown(id, now: now), include(shown), let view = core.view(of: id) else { return nil }
+            return (view, shown.stamp)
+        }
+        guard let (view, stamp) = found else { return nil }
+        return render(view, RoutineLoadRows.Key(stamp: stamp, unstableThreshold: threshold), now: now)
+    }
+
+    /// `make` of each job `include` admits (of `database`, or of every database) and its SHOW ROUTINE LOAD row
+    /// (``TextRow``) as of now, by id. The jobs are looked at where the scheduler holds them and only their stamps are
+    /// taken; rows rendered before from the same stamp are reused, and the others are rendered after the scheduler's lock
+    /// is let go, so a SHOW of ten thousand jobs neither copies them nor holds up scheduling while it formats JSON.
+    /// `include` (and `make`, for rows kept) run under the scheduler's lock: they must be quick and must not call back
+    /// into the scheduler.
+    func shownRows<R>(database: String?, include: (SchedulerCore.ShownJob) -> Bool, _ make: (SchedulerCore.ShownJob, [UInt8]) -> R) -> [R] {
+        let now = Self.now(), threshold = config.routineLoadUnstableThresholdSecond
+        var made: [R?] = []
+        var missed: [(at: Int, job: SchedulerCore.ShownJob, key: RoutineLoadRows.Key)] = []
+        let views: [SchedulerCore.JobView?] = core.withLock { core in
             made.reserveCapacity(core.jobCount)
-            core.forEachView(database: database) { view in
-                guard include(view) else { return }
-                let key = RoutineLoadRows.Key(view, now: now, unstableThreshold: threshold)
-                if let row = shownRows.cached(view, key: key) {
-                    made.append(make(view, row))
-                } else {
-                    missed.append((made.count, view, key))
-                    made.append(nil)
+            shownRows.withKept { kept in
+                core.forEachShown(database: database, now: now) { job in
+                    guard include(job) else { return }
+                    let key = RoutineLoadRows.Key(stamp: job.stamp, unstableThreshold: threshold)
+                    if let row = kept(job.id, key) {
+                        made.append(make(job, row))
+                    } else {
+                        missed.append((made.count, job, key))
+                        made.append(nil)
+                    }
                 }
             }
+            return missed.map { core.view(of: $0.job.id) }
         }
-        for (at, view, key) in missed {
-            // A row at a time under one lock: a SHOW that comes while another (or the warm-up after start) renders the
-            // same rows takes each from the other instead of rendering it again, and waits at most one row's rendering.
-            let row = rendering.withLock { _ in shownRows.cached(view, key: key) ?? shownRows.render(view, key: key) }
-            made[at] = make(view, row)
+        for ((at, job, key), view) in zip(missed, views) {
+            if let view { made[at] = make(job, render(view, key, now: now)) }
         }
-        return made.map { $0! }
+        return made.compactMap { $0 }
     }
 
-    /// The tasks SHOW reports for a job (SHOW ROUTINE LOAD TASK, CurrentTaskNum): none unless it is RUNNING.
-    static func shownTasks(_ view: SchedulerCore.JobView) -> [ScheduledTask] { view.job.state == .running ? view.tasks : [] }
+    /// A row missing from the kept ones, rendered a row at a time under one lock: a SHOW that comes while another (or the
+    /// warm-up after start) renders the same rows takes each from the other instead of rendering it again, and waits at
+    /// most one row's rendering.
+    private func render(_ view: SchedulerCore.JobView, _ key: RoutineLoadRows.Key, now: Double) -> [UInt8] {
+        rendering.withLock { _ in shownRows.row(view, key: key, now: now) }
+    }
 }
 

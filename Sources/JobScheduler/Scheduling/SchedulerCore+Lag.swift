@@ -19,6 +19,14 @@ public struct PartitionLag: Equatable, Sendable {
     public init(partition: Int32, latest: Int64, next: Int64, messages: Int64, seconds: Int64) {
         self.partition = partition; self.latest = latest; self.next = next; self.messages = messages; self.seconds = seconds
     }
+
+    /// How long partition `p` of `job`, which is behind, has been: now − the later of its last consumed message's
+    /// timestamp, the last moment it was seen caught up (`caughtUpAt`) and the job's creation.
+    static func seconds(_ job: RoutineLoadJob, partition p: Int32, caughtUpAt: Double?, now: Double) -> Int64 {
+        let consumed = job.timestampProgress[p].map { Double($0) / 1000 } ?? -.infinity
+        let since = max(consumed, caughtUpAt ?? -.infinity, job.createTime)
+        return Int64(max(0, now - since))
+    }
 }
 
 extension SchedulerCore.JobView {
@@ -27,12 +35,7 @@ extension SchedulerCore.JobView {
         job.progress.keys.sorted().compactMap { p in
             guard let next = job.progress[p], let high = latest[p] else { return nil }
             let behind = max(0, high - next)
-            var seconds: Int64 = 0
-            if behind > 0 {
-                let consumed = job.timestampProgress[p].map { Double($0) / 1000 } ?? -.infinity
-                let since = max(consumed, caughtUpAt[p] ?? -.infinity, job.createTime)
-                seconds = Int64(max(0, now - since))
-            }
+            let seconds = behind > 0 ? PartitionLag.seconds(job, partition: p, caughtUpAt: caughtUpAt[p], now: now) : 0
             return PartitionLag(partition: p, latest: high, next: next, messages: behind, seconds: seconds)
         }
     }

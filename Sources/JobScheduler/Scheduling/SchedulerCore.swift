@@ -160,43 +160,14 @@ public struct SchedulerCore: Sendable {
 
     public func view(of id: JobID) -> JobView? { jobs[id].map(view) }
 
-    @inline(__always)
-    private func view(_ entry: JobEntry) -> JobView {
-        var source = entry.source
-        var latest = entry.job.latestOffsets
-        // One lookup of the job's cluster, read in place.
-        if let c = clusters.index(forKey: entry.cluster) {
-            let cluster = clusters.values[c].source
-            source.reachedAt = max(source.reachedAt ?? -.infinity, cluster.reachedAt ?? -.infinity)
-            if source.reachedAt == -.infinity { source.reachedAt = nil }
-            if let at = cluster.failureAt, at > source.failureAt ?? -.infinity { source.failureAt = at; source.failure = cluster.failure }
-            let topic = entry.job.definition.source.topic
-            for p in entry.job.currentPartitions {
-                // Written only when it moves: an unchanged dictionary is shared, not copied, for every job of a SHOW.
-                if let high = clusters.values[c].latest[TopicPartition(topic, p)], high > latest[p] ?? .min { latest[p] = high }
-            }
-        }
-        return JobView(job: entry.job, tasks: entry.tasks, source: source, latest: latest, caughtUpAt: entry.caughtUpAt,
-                       jobRevision: entry.jobRevision)
-    }
-
     /// The job named `name` in `database` that is not STOPPED or CANCELLED.
     public func liveJob(database: String, name: String) -> JobID? { names[database]?[name] }
 
     /// Every job, optionally of one database, by id.
     public func views(database: String? = nil) -> [JobView] {
-        var views: [JobView] = []
-        views.reserveCapacity(jobs.count)
-        forEachView(database: database) { views.append($0) }
-        return views
-    }
-
-    /// ``views(database:)`` without the array: `body` borrows each view in turn, so a reader that keeps little of ten
-    /// thousand jobs (SHOW's rendered rows) copies each job once, into the view, and keeps none.
-    public func forEachView(database: String? = nil, _ body: (JobView) -> Void) {
-        for id in jobs.keys.sorted() {
-            guard let i = jobs.index(forKey: id), database == nil || jobs.values[i].job.databaseName == database else { continue }
-            body(view(jobs.values[i]))
+        jobs.keys.sorted().compactMap { id in
+            guard let i = jobs.index(forKey: id), database == nil || jobs.values[i].job.databaseName == database else { return nil }
+            return view(jobs.values[i])
         }
     }
 
