@@ -29,7 +29,12 @@ public struct ResultSet: Equatable, Sendable {
 
     /// A result of text columns, the shape of most SHOW statements.
     public init(textColumns names: [String], rows: [[Value]]) {
-        columns = names.map { ResultColumn(name: $0, type: .varchar(SQLType.stringLength)) }
+        columns = Self.textColumns(names)
         self.rows = rows
+    }
+
+    /// Columns of text named `names`.
+    public static func textColumns(_ names: [String]) -> [ResultColumn] {
+        names.map { ResultColumn(name: $0, type: .varchar(SQLType.stringLength)) }
     }
 }

@@ -162,7 +162,7 @@ extension StatementExecutor {
         if let name = show.name, rows.isEmpty {
             throw .ddl("There is no running job named \(name.name) in db \(database). Include history? \(show.all), you can try `show all routine load job for job_name` if you want to list stopped and cancelled jobs")
         }
-        let shown = TextRows(columns: ResultSet(textColumns: RoutineLoadRendering.columns, rows: []).columns, rows: rows)
+        let shown = TextRows(columns: ResultSet.textColumns(RoutineLoadRendering.columns), rows: rows)
         guard show.whereClause != nil || !show.orderBy.isEmpty || show.limit != nil else { return .textRows(shown) }
         var result = shown.resultSet
         let textColumns = result.columns

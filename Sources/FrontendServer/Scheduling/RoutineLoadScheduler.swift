@@ -157,8 +157,8 @@ final class RoutineLoadScheduler: Sendable {
     /// (``TextRow``) as of now, by id. The jobs are looked at where the scheduler holds them and only their stamps are
     /// taken; rows rendered before from the same stamp are reused, and the others are rendered after the scheduler's lock
     /// is let go, so a SHOW of ten thousand jobs neither copies them nor holds up scheduling while it formats JSON.
-    /// `include` (and `make`, for rows kept) run under the scheduler's lock: they must be quick and must not call back
-    /// into the scheduler.
+    /// `include` (and `make`, for rows kept) run under the scheduler's lock and the kept rows' lock: they must be quick
+    /// and must not call back into the scheduler or its rows.
     func shownRows<R>(database: String?, include: (SchedulerCore.ShownJob) -> Bool, _ make: (SchedulerCore.ShownJob, [UInt8]) -> R) -> [R] {
         let now = Self.now(), threshold = config.routineLoadUnstableThresholdSecond
         var made: [R?] = []
@@ -182,7 +182,7 @@ final class RoutineLoadScheduler: Sendable {
         for ((at, job, key), view) in zip(missed, views) {
             if let view { made[at] = make(job, render(view, key, now: now)) }
         }
-        return made.compactMap { $0 }
+        return made.compactMap { $0 }                      // every row is made: a missed job's view is taken under the same lock
     }
 
     /// A row missing from the kept ones, rendered a row at a time under one lock: a SHOW that comes while another (or the

@@ -19,10 +19,11 @@ extension SchedulerCore {
         public var displayedReason: String { RoutineLoadJob.displayedReason(state: state, reason: reason) }
     }
 
-    /// Everything a job's SHOW row is rendered from, as of a moment, besides the job (whose ``JobView/jobRevision`` stands
-    /// for it): two equal stamps render the same row. Lag in messages follows from the job and `latest`; lag in seconds
+    /// Everything a job's SHOW row is rendered from, as of a moment: two equal stamps render the same row. The job itself
+    /// is stood for by its revision, which moves with every save of it. Lag in messages follows from the job and `latest`; lag in seconds
     /// moves with the clock only while a partition is behind, so only then is it part of the stamp.
     public struct ShownStamp: Equatable, Sendable {
+        /// Counts every save of the job in this core (``JobEntry``'s `job`).
         public var jobRevision: UInt64
         /// Tasks SHOW counts (CurrentTaskNum): those of a RUNNING job.
         public var taskCount: Int
@@ -52,7 +53,7 @@ extension SchedulerCore {
         }
     }
 
-    /// The tasks SHOW reports for a job (SHOW ROUTINE LOAD TASK, CurrentTaskNum): none unless it is RUNNING.
+    /// ``JobView/shownTasks`` of a job in `state` holding `tasks`.
     static func shownTasks(_ state: RoutineLoadState, _ tasks: [ScheduledTask]) -> [ScheduledTask] { state == .running ? tasks : [] }
 
     /// What a job's row shows of its cluster.
@@ -93,7 +94,7 @@ extension SchedulerCore {
     func view(_ entry: JobEntry) -> JobView {
         let cluster = clusters[entry.cluster].map(ClusterShown.init)
         return JobView(job: entry.job, tasks: entry.tasks, source: Self.source(of: entry, cluster: cluster), latest: Self.latest(of: entry, cluster: cluster),
-                       caughtUpAt: entry.caughtUpAt, jobRevision: entry.jobRevision)
+                       caughtUpAt: entry.caughtUpAt)
     }
 
     /// The job's source health with its cluster's.

@@ -60,8 +60,6 @@ public struct SchedulerCore: Sendable {
         public var latest: [Int32: Int64]
         /// When each partition was last seen caught up.
         public var caughtUpAt: [Int32: Double]
-        /// Moves whenever `job` changes: a reader that kept what it rendered from a job compares this, not the job.
-        public var jobRevision: UInt64
     }
 
     struct JobEntry: Equatable, Sendable {
