@@ -15,9 +15,9 @@ enum RoutineLoadRendering {
                           "TimestampProgress", "ReasonOfStateChanged", "ErrorLogUrls", "TrackingSQL", "OtherMsg",
                           "LatestSourcePosition", "OffsetLag"]
 
-    /// A job's cells; `taskCount` is the number of tasks SHOW counts for it (``SchedulerCore/JobView/shownTasks``), `view` what the scheduler knows of
-    /// it (its cluster's health, the freshest high watermarks), `lag` its partitions' lag and `unstable` the UNSTABLE
-    /// substate's reason when it lags longer than routine_load_unstable_threshold_second.
+    /// A job's cells; `taskCount` is the number of tasks SHOW counts for it (``SchedulerCore/JobView/shownTasks``), `view`
+    /// what the scheduler knows of it (its cluster's health, the freshest high watermarks), `lag` its partitions' lag and
+    /// `unstable` the UNSTABLE substate's reason when it lags longer than routine_load_unstable_threshold_second.
     static func row(_ view: SchedulerCore.JobView, taskCount: Int, lag: [PartitionLag], unstable: ErrorReason?) -> [Value] {
         let job = view.job, source = view.source
         let progress = self.progress(job)

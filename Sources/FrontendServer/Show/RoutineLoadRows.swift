@@ -15,7 +15,7 @@ final class RoutineLoadRows: Sendable {
     }
 
     /// A class: looking up ten thousand of them for a SHOW then counts one reference each, not one per field.
-    final class Entry: Sendable {
+    private final class Entry: Sendable {
         let key: Key
         let row: [UInt8]
         init(key: Key, row: [UInt8]) { self.key = key; self.row = row }

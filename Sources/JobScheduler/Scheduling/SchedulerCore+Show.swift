@@ -93,8 +93,8 @@ extension SchedulerCore {
     /// The view a row is rendered from.
     func view(_ entry: JobEntry) -> JobView {
         let cluster = clusters[entry.cluster].map(ClusterShown.init)
-        return JobView(job: entry.job, tasks: entry.tasks, source: Self.source(of: entry, cluster: cluster), latest: Self.latest(of: entry, cluster: cluster),
-                       caughtUpAt: entry.caughtUpAt)
+        return JobView(job: entry.job, tasks: entry.tasks, source: Self.source(of: entry, cluster: cluster),
+                       latest: Self.latest(of: entry, cluster: cluster), caughtUpAt: entry.caughtUpAt)
     }
 
     /// The job's source health with its cluster's.
