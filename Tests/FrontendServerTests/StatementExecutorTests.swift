@@ -128,14 +128,19 @@ import Testing
         #expect(try rows("SELECT @x, -(1 + 2)").rows == [[.int(5), .int(-3)]])
     }
 
-    @Test func theSchedulersWarmUpRendersEveryJobsShowRow() throws {
+    /// Database `d`, table `d.t`, and jobs `d.j0` … reading topics `t0` … of a broker nobody answers on.
+    private func createJobs(_ n: Int) throws {
         try run("CREATE DATABASE d; CREATE TABLE d.t (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
-        for i in 0..<3 {
+        for i in 0..<n {
             try run("""
                 CREATE ROUTINE LOAD d.j\(i) ON t PROPERTIES ("format" = "json")
                 FROM KAFKA ("kafka_broker_list" = "127.0.0.1:1", "kafka_topic" = "t\(i)")
                 """)
         }
+    }
+
+    @Test func theSchedulersWarmUpRendersEveryJobsShowRow() throws {
+        try createJobs(3)
         #expect(server.loads.shownRows.count == 0, "nothing renders a row before a SHOW or the warm-up")
         server.loads.renderShownRows()
         #expect(server.loads.shownRows.count == 3)
@@ -143,13 +148,7 @@ import Testing
     }
 
     @Test func showRoutineLoadSendsTheKeptRowsAsRenderedAndFiltersTheirValues() throws {
-        try run("CREATE DATABASE d; CREATE TABLE d.t (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id)")
-        for i in 0..<2 {
-            try run("""
-                CREATE ROUTINE LOAD d.j\(i) ON t PROPERTIES ("format" = "json")
-                FROM KAFKA ("kafka_broker_list" = "127.0.0.1:1", "kafka_topic" = "t\(i)")
-                """)
-        }
+        try createJobs(2)
         // Two SHOWs with the jobs unchanged around them (the scheduler may still be preparing them, in the background).
         var shows: [TextRows] = [], views: [SchedulerCore.JobView] = []
         for _ in 0..<50 where shows.isEmpty {
